@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+/** The environment Sluice reads; every variable is documented in the README. */
+const EnvSchema = z.object({
+  PORT: int(8080).pipe(z.number().max(65535)),
+  HOST: z.string().default('0.0.0.0'),
+  SLUICE_DATA_DIR: z.string().min(1).default('./data'),
+  SLUICE_DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^(postgres(ql)?|sqlite|file):/.test(v) || !v.includes('://'), {
+      message: 'must be postgres://…, sqlite:<path> or a file path',
+    }),
+  SLUICE_STORAGE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^(file|s3):\/\//.test(v), { message: 'must be file://<dir> or s3://bucket/prefix' }),
+  SLUICE_S3_ENDPOINT: z.string().url().optional(),
+  SLUICE_SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^smtps?:\/\//.test(v), { message: 'must be smtp://… or smtps://…' }),
+  SLUICE_MAIL_FROM: z.string().default('Sluice <sluice@localhost>'),
+  SLUICE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SLUICE_PUBLIC_URL: z.string().url().optional(),
+  SLUICE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SLUICE_INGEST_MAX_BYTES: int(64 * 1024 * 1024, 1024),
+  SLUICE_EXPORT_ROW_LIMIT: int(5_000_000, 1),
+  SLUICE_RETENTION_DAYS: int(7, 1),
+  SLUICE_WORKER_CONCURRENCY: int(2, 1),
+  SLUICE_ORG_CONCURRENCY: int(2, 1),
+  SLUICE_LEASE_SECONDS: int(30, 2),
+  SLUICE_MAX_ATTEMPTS: int(3, 1),
+  SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
+  SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
+});
+
+export type DatabaseConfig =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly url: string };
+
+export type StorageConfig =
+  | { readonly kind: 'file'; readonly dir: string }
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string; readonly endpoint?: string };
+
+/** Validated, typed, frozen configuration. Nothing else in Sluice reads `process.env`. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly storage: StorageConfig;
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly secret: string;
+  readonly publicUrl: string;
+  readonly logLevel: string;
+  readonly ingestMaxBytes: number;
+  readonly exportRowLimit: number;
+  readonly retentionDays: number;
+  readonly workerConcurrency: number;
+  readonly orgConcurrency: number;
+  readonly leaseSeconds: number;
+  readonly maxAttempts: number;
+  readonly rateLimitPerMinute: number;
+  readonly downloadUrlTtlSeconds: number;
+}
+
+/** Raised when the environment is invalid; `problems` has one line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment into a frozen Config. Creates the data dir, and the secret in it when
+ * `SLUICE_SECRET` is unset, so restarts keep signed URLs and sessions valid.
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Record<string, string>> = {}): Config {
+  const merged = { ...env, ...overrides };
+  const cleaned = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((k) => [k, merged[k] === '' ? undefined : merged[k]]),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SLUICE_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  const database = parseDatabaseUrl(e.SLUICE_DATABASE_URL, dataDir);
+  const storage = parseStorageUrl(e.SLUICE_STORAGE_URL, dataDir, e.SLUICE_S3_ENDPOINT);
+  const secret = e.SLUICE_SECRET ?? readOrCreateSecret(dataDir);
+  const publicUrl = (e.SLUICE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    storage,
+    smtpUrl: e.SLUICE_SMTP_URL,
+    mailFrom: e.SLUICE_MAIL_FROM,
+    secret,
+    publicUrl,
+    logLevel: e.SLUICE_LOG_LEVEL,
+    ingestMaxBytes: e.SLUICE_INGEST_MAX_BYTES,
+    exportRowLimit: e.SLUICE_EXPORT_ROW_LIMIT,
+    retentionDays: e.SLUICE_RETENTION_DAYS,
+    workerConcurrency: e.SLUICE_WORKER_CONCURRENCY,
+    orgConcurrency: e.SLUICE_ORG_CONCURRENCY,
+    leaseSeconds: e.SLUICE_LEASE_SECONDS,
+    maxAttempts: e.SLUICE_MAX_ATTEMPTS,
+    rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
+    downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
+  });
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (!url) return { dialect: 'sqlite', path: join(dataDir, 'sluice.db') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  const path = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:(\/\/)?/, '');
+  return { dialect: 'sqlite', path: resolve(path) };
+}
+
+function parseStorageUrl(url: string | undefined, dataDir: string, endpoint?: string): StorageConfig {
+  if (!url) return { kind: 'file', dir: join(dataDir, 'exports') };
+  const u = new URL(url);
+  if (u.protocol === 'file:') return { kind: 'file', dir: resolve(decodeURIComponent(u.pathname)) };
+  return { kind: 's3', bucket: u.hostname, prefix: u.pathname.replace(/^\/+|\/+$/g, ''), endpoint };
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** The file:// URL of a local directory, as used in SLUICE_STORAGE_URL. */
+export function fileUrl(dir: string): string {
+  return pathToFileURL(dir).href;
+}

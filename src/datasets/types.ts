@@ -1,0 +1,71 @@
+import type { Store } from '../db/database.js';
+
+/** How a field's value is typed in every format (CSV text, JSON value). */
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
+
+/** One exportable column. The description feeds /v1/datasets, the OpenAPI document and the console. */
+export interface FieldDef {
+  readonly name: string;
+  readonly type: FieldType;
+  /** One line, shown to users. */
+  readonly description: string;
+  /** Personal data (names, emails, free text about a person): hidden when user-level data is off. */
+  readonly pii: boolean;
+  /** Included when the request names no fields. */
+  readonly default: boolean;
+  /** Console grouping, e.g. "Workflow", "User", "Run". */
+  readonly group: string;
+}
+
+/** Filters a dataset may accept; anything else in a request for it is a 422. */
+export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'group_by';
+
+export type Scope = 'organization' | 'personal';
+
+/** A validated request for rows, already resolved to instants and the caller's identity. */
+export interface DatasetQuery {
+  readonly orgId: string;
+  readonly scope: Scope;
+  /** The caller; personal scope keeps only rows this user created or ran. */
+  readonly userId: string;
+  /** Inclusive start, epoch ms. */
+  readonly from: number;
+  /** Exclusive end, epoch ms. */
+  readonly to: number;
+  /** IANA zone used for date-only periods and for `date` fields. */
+  readonly timezone: string;
+  /** Team selection (organization scope). Empty/undefined with includePersonalWorkspaces=false and allWorkspaces=true means every workspace. */
+  readonly workspaceIds?: readonly string[];
+  readonly includePersonalWorkspaces?: boolean;
+  readonly entityIds?: readonly string[];
+  readonly category?: string;
+  readonly groupBy?: string;
+  /** Org setting: when false, PII fields are emitted as null or as stable pseudonyms. */
+  readonly userLevelData: boolean;
+  /** Per-org secret for HMAC pseudonyms. */
+  readonly pseudonymKey: string;
+}
+
+/** Row values: timestamps as epoch ms, dates as `YYYY-MM-DD`, json as parsed values. Keys are field names. */
+export type Row = Record<string, unknown>;
+
+/** A dataset of the catalogue: what it exports, what it accepts, and how its rows are read. */
+export interface Dataset {
+  readonly name: string;
+  readonly title: string;
+  /** One line, shown in the console's export-type step. */
+  readonly description: string;
+  readonly kind: 'records' | 'usage' | 'document';
+  readonly fields: readonly FieldDef[];
+  readonly filters: readonly FilterName[];
+  /** Allowed `group_by` values (usage datasets); empty when group_by is not supported. */
+  readonly groupBy: readonly string[];
+  /** Scopes this dataset can be exported in. */
+  readonly scopes: readonly Scope[];
+  /** True for datasets that ignore team selection (credit logs). */
+  readonly orgWide: boolean;
+  /** Streams rows in a stable order, never loading them all; `fields` limits what is computed when it helps. */
+  rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
+  /** The number of rows `rows` would yield (for estimates, limits and 404-when-empty). */
+  count(store: Store, query: DatasetQuery): Promise<number>;
+}

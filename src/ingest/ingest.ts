@@ -1,0 +1,82 @@
+import { Unprocessable } from '../errors.js';
+import type { Store } from '../db/database.js';
+import { entities, type EntityName, type EntityRow } from './entities.js';
+
+/** One bad row of a batch, as reported in a 422. */
+export interface RowError {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/** At most this many row errors are listed in one response; the count says how many there were. */
+const MAX_REPORTED_ERRORS = 1000;
+
+/**
+ * Validates every row of a batch. Throws `Unprocessable` listing `{index, field, message}` for each
+ * bad row; returns the stored rows when all are valid.
+ */
+export function validateBatch<E extends EntityName>(entity: E, input: readonly unknown[]): EntityRow<E>[] {
+  const schema = entities[entity];
+  const rows: EntityRow<E>[] = new Array(input.length);
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  for (let index = 0; index < input.length; index++) {
+    const raw = input[index];
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      errorCount++;
+      if (errors.length < MAX_REPORTED_ERRORS) errors.push({ index, field: '', message: 'must be a JSON object' });
+      continue;
+    }
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) {
+      rows[index] = parsed.data as EntityRow<E>;
+    } else {
+      for (const issue of parsed.error.issues) {
+        errorCount++;
+        if (errors.length < MAX_REPORTED_ERRORS) {
+          errors.push({ index, field: issue.path.join('.'), message: issue.code === 'invalid_type' && (raw as any)[issue.path[0] as string] === undefined ? 'is required' : issue.message });
+        }
+      }
+    }
+  }
+  if (errorCount > 0) {
+    const first = errors[0];
+    throw new Unprocessable(
+      `${errorCount} invalid field(s) in the batch; nothing was written (first: row ${first.index}, ${first.field || 'row'} ${first.message})`,
+      { errors, error_count: errorCount },
+    );
+  }
+  return rows;
+}
+
+/**
+ * Upserts validated rows of one entity for an org, in one transaction, by `(org_id, id)`.
+ * Sending the same rows twice leaves the table as it was after the first time.
+ */
+export async function upsertRows<E extends EntityName>(store: Store, orgId: string, entity: E, rows: readonly EntityRow<E>[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const columns = Object.keys(rows[0]);
+  const updateColumns = columns.filter((c) => c !== 'id');
+  const chunkSize = Math.max(1, Math.min(2000, Math.floor(store.dialect.maxParameters / (columns.length + 1))));
+  await store.db.transaction().execute(async (trx) => {
+    for (let start = 0; start < rows.length; start += chunkSize) {
+      const chunk = rows.slice(start, start + chunkSize).map((r) => ({ ...r, org_id: orgId }));
+      await trx
+        .insertInto(entity as any)
+        .values(chunk as any)
+        .onConflict((oc) =>
+          oc.columns(['org_id', 'id'] as any).doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, (eb: any) => eb.ref(`excluded.${c}`)])) as any),
+        )
+        .execute();
+    }
+  });
+  return rows.length;
+}
+
+/** Validates then upserts a whole batch: all-or-nothing. */
+export async function ingestBatch(store: Store, orgId: string, entity: EntityName, input: readonly unknown[]): Promise<{ entity: EntityName; upserted: number }> {
+  const rows = validateBatch(entity, input);
+  const upserted = await upsertRows(store, orgId, entity, rows);
+  return { entity, upserted };
+}
