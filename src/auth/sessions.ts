@@ -1,0 +1,44 @@
+import type { Store } from '../db/database.js';
+import { Unauthorized } from '../errors.js';
+import { randomToken, sha256Hex, verifyPassword } from './crypto.js';
+import { scopesForRole, type Principal, type Role } from './principal.js';
+
+export const SESSION_COOKIE = 'sluice_session';
+const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+// Compared against when the email is unknown, so response time does not reveal which emails exist.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+/** Checks email + password and opens a session; the token is returned once and stored hashed. */
+export async function login(store: Store, email: string, password: string): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+  const cred = await store.db.selectFrom('credentials').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  const ok = await verifyPassword(password, cred?.password_hash ?? DUMMY_HASH);
+  if (!cred || !ok) throw new Unauthorized('Wrong email or password');
+  const token = randomToken('', 32);
+  const now = Date.now();
+  const expiresAt = now + SESSION_TTL_MS;
+  await store.db
+    .insertInto('sessions')
+    .values({ token_hash: sha256Hex(token), org_id: cred.org_id, user_id: cred.user_id, created_at: now, expires_at: expiresAt })
+    .execute();
+  const principal = await sessionPrincipal(store, cred.org_id, cred.user_id);
+  if (!principal) throw new Unauthorized('This account no longer exists');
+  return { token, expiresAt, principal };
+}
+
+/** The principal of a session cookie, or null when unknown or expired. */
+export async function authenticateSession(store: Store, token: string): Promise<Principal | null> {
+  const row = await store.db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256Hex(token)).executeTakeFirst();
+  if (!row || Number(row.expires_at) <= Date.now()) return null;
+  return sessionPrincipal(store, row.org_id, row.user_id);
+}
+
+export async function logout(store: Store, token: string): Promise<void> {
+  await store.db.deleteFrom('sessions').where('token_hash', '=', sha256Hex(token)).execute();
+}
+
+async function sessionPrincipal(store: Store, orgId: string, userId: string): Promise<Principal | null> {
+  const user = await store.db.selectFrom('users').select(['role']).where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
+  if (!user) return null;
+  const role = user.role as Role;
+  return { orgId, userId, role, scopes: scopesForRole(role), via: 'session' };
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { migrateToLatest, openStore } from '../../db/database.js';
+import { configFrom, withConfigFlags } from '../context.js';
+
+export function migrateCommand(program: Command): void {
+  withConfigFlags(program.command('migrate'))
+    .description('Apply pending database migrations (also done at every start)')
+    .action(async (flags) => {
+      const config = configFrom(flags);
+      const store = await openStore(config.database, { migrate: false });
+      try {
+        const applied = await migrateToLatest(store.db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await store.close();
+      }
+    });
+}

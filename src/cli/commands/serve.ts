@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { createLogger } from '../../log.js';
+import { startServer, stopOnSignals } from '../../server.js';
+import { configFrom, withConfigFlags } from '../context.js';
+
+export function serveCommand(program: Command): void {
+  withConfigFlags(program.command('serve'))
+    .description('Run the HTTP API and console, with an embedded export worker')
+    .option('-p, --port <port>', 'port to listen on (PORT, default 8080)')
+    .option('--no-worker', 'do not run exports in this process (run `sluice worker` elsewhere)')
+    .action(async (flags) => {
+      const config = configFrom(flags);
+      const logger = createLogger(config.logLevel);
+      const running = await startServer(config, logger, { worker: flags.worker });
+      logger.info({ url: running.url, database: config.database.dialect }, 'sluice listening');
+      stopOnSignals(running, logger);
+    });
+}

@@ -1,0 +1,136 @@
+import { Invalid } from '../errors.js';
+
+/** Formats epoch milliseconds as ISO 8601 in one IANA zone. */
+export type TimestampFormatter = (ms: number) => string;
+
+const HOUR_MS = 3_600_000;
+const UTC_NAMES = new Set(['UTC', 'ETC/UTC', 'ETC/UCT', 'UCT', 'Z', 'ZULU', 'ETC/ZULU']);
+/** Bound on cached hour buckets per zone, so a scan over centuries cannot grow memory without limit. */
+const MAX_CACHED_HOURS = 200_000;
+const formatters = new Map<string, TimestampFormatter>();
+
+/**
+ * Returns a cached formatter for `timezone`: `…Z` for UTC, local time with offset otherwise.
+ * Throws `Invalid` for an unknown zone.
+ * @example timestampFormatter('Europe/Berlin')(Date.UTC(2025, 0, 2, 3, 4, 5)) // '2025-01-02T04:04:05.000+01:00'
+ */
+export function timestampFormatter(timezone: string): TimestampFormatter {
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = UTC_NAMES.has(timezone.toUpperCase()) ? formatUtc : zoneFormatter(timezone);
+    formatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
+function formatUtc(ms: number): string {
+  return isoWithoutZone(ms) + 'Z';
+}
+
+const DAY_MS = 86_400_000;
+const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** `YYYY-MM-DDT` per epoch day: Date#toISOString costs ~400 ns, a cached prefix plus table lookups a tenth. */
+const dayPrefixes = new Map<number, string>();
+
+/** `YYYY-MM-DDTHH:mm:ss.sss` of `ms` read as UTC (callers add the zone's offset first). */
+function isoWithoutZone(ms: number): string {
+  const t = Math.floor(ms);
+  const day = Math.floor(t / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, -13);
+    if (dayPrefixes.size >= 100_000) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  let rest = t - day * DAY_MS;
+  const h = Math.floor(rest / HOUR_MS);
+  rest -= h * HOUR_MS;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  return prefix + TWO[h] + ':' + TWO[m] + ':' + TWO[s] + '.' + THREE[rest - s * 1000];
+}
+
+function zoneFormatter(timezone: string): TimestampFormatter {
+  let dtf: Intl.DateTimeFormat;
+  try {
+    dtf = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    throw new Invalid(`Unknown time zone: ${timezone}`);
+  }
+  // Offset in ms per UTC hour bucket; NaN marks an hour that contains a transition (computed per value).
+  const offsets = new Map<number, number>();
+  const offsetAt = (ms: number): number => {
+    const bucket = Math.floor(ms / HOUR_MS);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      const start = zoneOffset(dtf, bucket * HOUR_MS);
+      const end = zoneOffset(dtf, bucket * HOUR_MS + HOUR_MS - 1000);
+      offset = start === end ? start : Number.NaN;
+      if (offsets.size >= MAX_CACHED_HOURS) offsets.clear();
+      offsets.set(bucket, offset);
+    }
+    return Number.isNaN(offset) ? zoneOffset(dtf, ms) : offset;
+  };
+  return (ms) => {
+    const offset = offsetAt(ms);
+    return isoWithoutZone(ms + offset) + offsetSuffix(offset);
+  };
+}
+
+/** The zone's UTC offset at `ms`, in whole-second milliseconds. */
+function zoneOffset(dtf: Intl.DateTimeFormat, ms: number): number {
+  let year = 0;
+  let month = 1;
+  let day = 1;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let bc = false;
+  for (const part of dtf.formatToParts(ms)) {
+    switch (part.type) {
+      case 'year': year = Number(part.value); break;
+      case 'month': month = Number(part.value); break;
+      case 'day': day = Number(part.value); break;
+      case 'hour': hour = Number(part.value); break;
+      case 'minute': minute = Number(part.value); break;
+      case 'second': second = Number(part.value); break;
+      case 'era': bc = part.value === 'BC' || part.value === 'B'; break;
+    }
+  }
+  const local = new Date(0);
+  local.setUTCFullYear(bc ? 1 - year : year, month - 1, day);
+  local.setUTCHours(hour, minute, second, 0);
+  const wholeSeconds = Math.floor(ms / 1000) * 1000;
+  return local.getTime() - wholeSeconds;
+}
+
+const suffixes = new Map<number, string>();
+
+function offsetSuffix(offsetMs: number): string {
+  let suffix = suffixes.get(offsetMs);
+  if (suffix === undefined) {
+    const sign = offsetMs < 0 ? '-' : '+';
+    const total = Math.abs(offsetMs) / 1000;
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    // Historical local mean times have second offsets; RFC 3339 has no seconds, so show them only then.
+    suffix = `${sign}${pad(h)}:${pad(m)}${s ? `:${pad(s)}` : ''}`;
+    suffixes.set(offsetMs, suffix);
+  }
+  return suffix;
+}
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));

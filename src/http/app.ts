@@ -1,0 +1,55 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { installErrorHandler } from './error-handler.js';
+import { consoleRoutes } from './console.js';
+import { registerRoutes } from './routes/index.js';
+
+
+/**
+ * Builds the HTTP app (not listening): routes, OpenAPI, error mapping. Tests drive it with `inject()`.
+ * @example const app = await buildApp(ctx); await app.listen({ port: 8080 });
+ */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: false,
+    // Reject unknown query keys? No: vendors' clients send extras; each route's schema decides.
+    ajv: { customOptions: { coerceTypes: 'array' } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Sluice API',
+        version: '1.0.0',
+        description:
+          'Usage and data export service. Authenticate with an API key (`Authorization: Bearer sk_…` or `X-API-KEY`) or the console session cookie.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sluice_session' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerRoutes(app, ctx);
+  await consoleRoutes(app);
+  return app;
+}

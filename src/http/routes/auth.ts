@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getOrg } from '../../auth/accounts.js';
+import { SESSION_COOKIE, login, logout } from '../../auth/sessions.js';
+import { NotFound } from '../../errors.js';
+import { requirePrincipal } from '../authenticate.js';
+import type { AppContext } from '../context.js';
+
+/** Console login/logout with an HttpOnly session cookie, and "who am I". */
+export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const secure = ctx.config.publicUrl.startsWith('https://');
+
+  r.post(
+    '/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with email and password; sets the session cookie',
+        security: [],
+        body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
+      },
+    },
+    async (req, reply) => {
+      const { token, expiresAt, principal } = await login(ctx.store, req.body.email, req.body.password);
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secure || req.protocol === 'https',
+        path: '/',
+        expires: new Date(expiresAt),
+      });
+      return { user_id: principal.userId, org_id: principal.orgId, role: principal.role };
+    },
+  );
+
+  r.post('/v1/auth/logout', { schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await logout(ctx.store, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  r.get('/v1/me', { schema: { tags: ['auth'], summary: 'The caller: user, org and permissions' } }, async (req) => {
+    const p = await requirePrincipal(ctx.store, req);
+    const user = await ctx.store.db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.userId).executeTakeFirst();
+    if (!user) throw new NotFound('User');
+    const org = await getOrg(ctx.store, p.orgId);
+    return {
+      user: { id: user.id, email: user.email, name: user.name, role: user.role },
+      org: { id: org.id, name: org.name, user_level_data: org.userLevelData },
+      scopes: p.scopes,
+      via: p.via,
+    };
+  });
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireScope } from '../../auth/principal.js';
+import { Invalid } from '../../errors.js';
+import { entityNames } from '../../ingest/entities.js';
+import { ingestBatch } from '../../ingest/ingest.js';
+import { requirePrincipal } from '../authenticate.js';
+import type { AppContext } from '../context.js';
+
+/** Parses NDJSON: one JSON value per non-blank line; a bad line is a 400 naming it. */
+export function parseNdjson(text: string): unknown[] {
+  const rows: unknown[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    try {
+      rows.push(JSON.parse(line));
+    } catch {
+      throw new Invalid(`Line ${i + 1} is not valid JSON`);
+    }
+  }
+  return rows;
+}
+
+/** `POST /v1/ingest/{entity}`: the platform's data contract, all-or-nothing per batch. */
+export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(async (scoped) => {
+    scoped.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string', bodyLimit: ctx.config.ingestMaxBytes }, (_req, body, done) => {
+      try {
+        done(null, parseNdjson(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+    const r = scoped.withTypeProvider<ZodTypeProvider>();
+    r.post(
+      '/v1/ingest/:entity',
+      {
+        bodyLimit: ctx.config.ingestMaxBytes,
+        schema: {
+          tags: ['ingest'],
+          summary: 'Upsert a batch of records (JSON array or NDJSON); needs the ingest scope',
+          description:
+            'Idempotent by id within your org. All-or-nothing: any invalid row answers 422 with {index, field, message} per problem and nothing is written. The response is sent after commit.',
+          params: z.object({ entity: z.enum(entityNames as [string, ...string[]]).describe('Entity of the data contract') }),
+          body: z.array(z.unknown()).max(1_000_000).describe('Records of the entity (JSON array, or application/x-ndjson)'),
+          response: { 200: z.object({ entity: z.string(), upserted: z.number().int() }) },
+        },
+      },
+      async (req) => {
+        const p = await requirePrincipal(ctx.store, req);
+        requireScope(p, 'ingest');
+        return ingestBatch(ctx.store, p.orgId, req.params.entity as never, req.body);
+      },
+    );
+  });
+}

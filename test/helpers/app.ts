@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createOrg, createUser } from '../../src/auth/accounts.js';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { buildApp } from '../../src/http/app.js';
+import type { AppContext } from '../../src/http/context.js';
+import { createTestStore, type DialectName, type TestStore } from './stores.js';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  /** An API key with every scope the role allows. */
+  key: string;
+}
+export interface TestOrg {
+  id: string;
+  admin: TestUser;
+  member: TestUser;
+}
+
+/** A fully built app on a fresh store with two orgs (each with an admin and a member), driven by `inject()`. */
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  store: TestStore;
+  config: Config;
+  orgA: TestOrg;
+  orgB: TestOrg;
+  close(): Promise<void>;
+}
+
+/** Bearer header for a key. */
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+export async function seedOrg(store: TestStore, id: string): Promise<TestOrg> {
+  await createOrg(store, { id, name: `Org ${id}` });
+  const mk = async (role: 'admin' | 'member'): Promise<TestUser> => {
+    const password = `pw-${role}-${id}-secret`;
+    const user = await createUser(store, { orgId: id, id: `u_${role}`, email: `${role}@${id.replace(/_/g, "-")}.example`, name: `${role} of ${id}`, role, password });
+    const scopes = role === 'admin' ? (['export', 'ingest', 'admin'] as const) : (['export'] as const);
+    const { key } = await createApiKey(store, { orgId: id, userId: user.id, name: 'test', scopes: [...scopes] });
+    return { id: user.id, email: user.email, password, key };
+  };
+  return { id, admin: await mk('admin'), member: await mk('member') };
+}
+
+/**
+ * Builds the app on `dialect` with a temp data dir. `env` overrides configuration.
+ * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
+ */
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+  const store = await createTestStore(dialect);
+  const config = loadConfig({ SLUICE_DATA_DIR: store.dir, SLUICE_LOG_LEVEL: 'silent', SLUICE_SECRET: 'test-secret-test-secret-test-secret!!', ...env });
+  const logger = pino({ level: 'silent' });
+  const ctx: AppContext = { config, store, logger };
+  const app = await buildApp(ctx);
+  await app.ready();
+  const orgA = await seedOrg(store, 'org_a');
+  const orgB = await seedOrg(store, 'org_b');
+  return {
+    app,
+    ctx,
+    store,
+    config,
+    orgA,
+    orgB,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
