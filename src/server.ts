@@ -1,30 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
-import { openStore, type Store } from './db/database.js';
+import type { Store } from './db/database.js';
 import { buildApp } from './http/app.js';
-import type { AppContext } from './http/context.js';
+import { createServices, type Services } from './services.js';
 
 /** A running Sluice process: HTTP server and (optionally) the embedded worker. */
 export interface Running {
   readonly app: FastifyInstance;
-  readonly ctx: AppContext;
+  readonly services: Services;
   readonly url: string;
   stop(): Promise<void>;
 }
 
-/** Builds the shared context: the store (migrated) and the services built on it. */
-export async function createContext(config: Config, logger: Logger, store?: Store): Promise<AppContext> {
-  return { config, logger, store: store ?? (await openStore(config.database)) };
-}
-
 /**
- * Starts `sluice serve`: migrates, listens, and stops gracefully (in-flight requests finish) on stop().
+ * Starts `sluice serve`: migrates, listens, runs the embedded worker unless told not to, and stops
+ * gracefully (in-flight requests finish, running exports are handed back) on stop().
  * @example const s = await startServer(config, logger); process.on('SIGTERM', () => s.stop());
  */
 export async function startServer(config: Config, logger: Logger, opts: { worker?: boolean; store?: Store } = {}): Promise<Running> {
-  const ctx = await createContext(config, logger, opts.store);
-  const app = await buildApp(ctx);
+  const services = await createServices(config, logger, { worker: opts.worker !== false, store: opts.store });
+  const app = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -32,12 +28,12 @@ export async function startServer(config: Config, logger: Logger, opts: { worker
   let stopping: Promise<void> | undefined;
   return {
     app,
-    ctx,
+    services,
     url,
     stop() {
       stopping ??= (async () => {
         await app.close();
-        if (!opts.store) await ctx.store.close();
+        await services.close();
       })();
       return stopping;
     },

@@ -9,13 +9,17 @@ export function withConfigFlags(cmd: Command): Command {
 }
 
 /** Parses the environment plus flags into the config, or prints every problem and exits 1. */
-export function configFrom(flags: { dataDir?: string; databaseUrl?: string; port?: string; storageUrl?: string }): Config {
+export function configFrom(
+  flags: { dataDir?: string; databaseUrl?: string; port?: string; storageUrl?: string },
+  extra: Record<string, string | undefined> = {},
+): Config {
   try {
     return loadConfig(process.env, {
       ...(flags.dataDir ? { SLUICE_DATA_DIR: flags.dataDir } : {}),
       ...(flags.databaseUrl ? { SLUICE_DATABASE_URL: flags.databaseUrl } : {}),
       ...(flags.port ? { PORT: flags.port } : {}),
       ...(flags.storageUrl ? { SLUICE_STORAGE_URL: flags.storageUrl } : {}),
+      ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
     });
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   SLUICE_MAX_ATTEMPTS: int(3, 1),
   SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
   SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
+  SLUICE_API_URL: z.string().url().optional(),
+  SLUICE_API_KEY: z.string().optional(),
 });
 
 export type DatabaseConfig =
@@ -70,6 +72,10 @@ export interface Config {
   readonly maxAttempts: number;
   readonly rateLimitPerMinute: number;
   readonly downloadUrlTtlSeconds: number;
+  /** CLI client: the Sluice server to talk to (default: the public URL). */
+  readonly apiUrl: string;
+  /** CLI client: the API key it sends. */
+  readonly apiKey?: string;
 }
 
 /** Raised when the environment is invalid; `problems` has one line per problem. */
@@ -123,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     maxAttempts: e.SLUICE_MAX_ATTEMPTS,
     rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
     downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
+    apiUrl: (e.SLUICE_API_URL ?? publicUrl).replace(/\/+$/, ''),
+    apiKey: e.SLUICE_API_KEY,
   });
 }
 

@@ -15,6 +15,10 @@ export interface FieldDef {
   readonly default: boolean;
   /** Console grouping, e.g. "Workflow", "User", "Run". */
   readonly group: string;
+  /** PII identifiers only: when user-level data is off, a stable per-org pseudonym (`anon_…`) instead of null. */
+  readonly pseudonym?: boolean;
+  /** Usage datasets: the column a `group_by` value adds; default-on only when the request groups by it. */
+  readonly groupBy?: string;
 }
 
 /** Filters a dataset may accept; anything else in a request for it is a 422. */
@@ -44,6 +48,8 @@ export interface DatasetQuery {
   readonly userLevelData: boolean;
   /** Per-org secret for HMAC pseudonyms. */
   readonly pseudonymKey: string;
+  /** The fields the caller will read (from `resolveFields`); lets rows skip unrequested work such as JSON parsing. Undefined = all. */
+  readonly fields?: readonly string[];
 }
 
 /** Row values: timestamps as epoch ms, dates as `YYYY-MM-DD`, json as parsed values. Keys are field names. */

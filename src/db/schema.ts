@@ -201,8 +201,49 @@ export interface LlmLogsTable extends OrgScoped {
 }
 
 
-/** Every table Sluice owns. `exports` and its kin are added by the export engine's migration. */
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+
+export interface ExportsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  key_id: string | null;
+  /** Which surface asked: api, console, cli, gumloop, langdock… */
+  source: string;
+  dataset: string;
+  scope: string;
+  format: string;
+  compression: string;
+  /** The validated request (ExportParams) as JSON. */
+  params: JsonText;
+  status: ExportStatus;
+  attempt: number;
+  max_attempts: number;
+  run_after: Ms;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  cancel_requested: Bool;
+  rows_written: number;
+  estimated_total: number | null;
+  record_count: number | null;
+  bytes: number | null;
+  sha256: string | null;
+  blob_key: string | null;
+  filename: string;
+  error: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  notify_email: string | null;
+  webhook_url: string | null;
+  created_at: Ms;
+  started_at: Ms | null;
+  finished_at: Ms | null;
+  expires_at: Ms | null;
+}
+
+/** Every table Sluice owns. */
 export interface Database {
+  exports: ExportsTable;
   orgs: OrgsTable;
   credentials: CredentialsTable;
   sessions: SessionsTable;

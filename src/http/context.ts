@@ -1,13 +1,17 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../db/database.js';
+import type { ExportsService } from '../exports/service.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { BlobStore } from '../storage/types.js';
 
-/**
- * Everything a route needs, built once at start and handed to the app factory.
- * Later capabilities (blob store, notifier, export engine) add optional members here.
- */
+/** Everything a route needs, built once at start and handed to the app factory. */
 export interface AppContext {
   readonly config: Config;
   readonly store: Store;
   readonly logger: Logger;
+  readonly blobs: BlobStore;
+  readonly notifier: Notifier;
+  /** The export engine's front door, used by every surface. */
+  readonly exports: ExportsService;
 }

@@ -4,7 +4,7 @@ import { createOrg, createUser } from '../../src/auth/accounts.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
-import type { AppContext } from '../../src/http/context.js';
+import { createServices, type Services } from '../../src/services.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
 
 export interface TestUser {
@@ -23,7 +23,7 @@ export interface TestOrg {
 /** A fully built app on a fresh store with two orgs (each with an admin and a member), driven by `inject()`. */
 export interface TestApp {
   app: FastifyInstance;
-  ctx: AppContext;
+  ctx: Services;
   store: TestStore;
   config: Config;
   orgA: TestOrg;
@@ -47,14 +47,21 @@ export async function seedOrg(store: TestStore, id: string): Promise<TestOrg> {
 }
 
 /**
- * Builds the app on `dialect` with a temp data dir. `env` overrides configuration.
+ * Builds the app with its services (and, by default, an embedded worker polling every 50 ms) on
+ * `dialect` with a temp data dir. `env` overrides configuration.
  * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
  */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestApp> {
   const store = await createTestStore(dialect);
-  const config = loadConfig({ SLUICE_DATA_DIR: store.dir, SLUICE_LOG_LEVEL: 'silent', SLUICE_SECRET: 'test-secret-test-secret-test-secret!!', ...env });
-  const logger = pino({ level: 'silent' });
-  const ctx: AppContext = { config, store, logger };
+  const config = loadConfig({
+    SLUICE_DATA_DIR: store.dir,
+    SLUICE_LOG_LEVEL: 'silent',
+    SLUICE_SECRET: 'test-secret-test-secret-test-secret!!',
+    SLUICE_LEASE_SECONDS: '3',
+    ...env,
+  });
+  const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
+  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
   const app = await buildApp(ctx);
   await app.ready();
   const orgA = await seedOrg(store, 'org_a');
@@ -68,6 +75,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     orgB,
     async close() {
       await app.close();
+      await ctx.close();
       await store.close();
     },
   };

@@ -1,0 +1,100 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store } from '../db/database.js';
+import { selectedFields } from './fields.js';
+import type { AnyQuery } from './filters.js';
+import { privacyTransform, type RowTransform } from './privacy.js';
+import type { Dataset, DatasetQuery, FieldDef, Row } from './types.js';
+
+/*
+ * Record datasets are one streamed SELECT each: FROM + LEFT JOINs + WHERE, columns aliased to the field
+ * names so the driver's row object is the output row. Work per row happens only when it must (JSON text
+ * of a requested json field, privacy masking); otherwise the driver's stream is returned untouched.
+ */
+
+/** Rows fetched per round trip on PostgreSQL (SQLite iterates one statement and ignores it). */
+export const STREAM_CHUNK = 1000;
+
+/** Caps the parsed-JSON cache of repeated texts (a workflow's pipeline repeats on every run of it). */
+const JSON_CACHE_LIMIT = 1000;
+
+export interface RecordSpec extends Omit<Dataset, 'rows' | 'count' | 'kind' | 'groupBy'> {
+  /** Field name → SQL expression text over the aliases of `from` (e.g. `r.created_at`). Constants only. */
+  readonly columns: Readonly<Record<string, string>>;
+  /** json fields stored as text, parsed only when requested. */
+  readonly json?: readonly string[];
+  /** json fields whose text repeats across rows: parsed once per distinct text. */
+  readonly repeatedJson?: readonly string[];
+  /** FROM, JOINs and WHERE for a query; no select, no order. */
+  from(db: Kysely<any>, query: DatasetQuery): AnyQuery;
+  /** Stable order: `[expression, direction]` pairs, ending with a unique key. */
+  readonly orderBy: readonly (readonly [string, 'asc' | 'desc'])[];
+  /** Extra per-row work for the fields being read (e.g. picking keys out of a JSON column). */
+  prepare?(fields: readonly FieldDef[]): { extraColumns?: Record<string, string>; transform: RowTransform } | null;
+}
+
+/**
+ * Builds a records Dataset from its spec: rows stream in `orderBy`, count runs the same FROM/WHERE.
+ * @example export const workflowRuns = recordDataset({ name: 'workflow_runs', … });
+ */
+export function recordDataset(spec: RecordSpec): Dataset {
+  const { columns, json = [], repeatedJson = [], from, orderBy, prepare, ...meta } = spec;
+  return {
+    ...meta,
+    kind: 'records',
+    groupBy: [],
+    rows(store: Store, query: DatasetQuery): AsyncIterable<Row> {
+      const fields = selectedFields(meta.fields, query);
+      const custom = prepare?.(fields) ?? null;
+      const select = { ...pick(columns, fields), ...custom?.extraColumns };
+      let qb = from(store.db as Kysely<any>, query).select(Object.entries(select).map(([name, expr]) => sql.raw(expr).as(name)));
+      for (const [expr, dir] of orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+      const steps = [
+        ...fields.filter((f) => json.includes(f.name)).map((f) => parseJson(f.name, repeatedJson.includes(f.name))),
+        custom?.transform,
+        privacyTransform(fields, query),
+      ].filter((s): s is RowTransform => Boolean(s));
+      const stream = qb.stream(STREAM_CHUNK) as AsyncIterable<Row>;
+      return steps.length === 0 ? stream : transformed(stream, steps);
+    },
+    async count(store: Store, query: DatasetQuery): Promise<number> {
+      const row = await from(store.db as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+function pick(columns: Readonly<Record<string, string>>, fields: readonly FieldDef[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fields) if (columns[f.name] !== undefined) out[f.name] = columns[f.name];
+  return out;
+}
+
+async function* transformed(rows: AsyncIterable<Row>, steps: readonly RowTransform[]): AsyncIterable<Row> {
+  const n = steps.length;
+  for await (const row of rows) {
+    for (let i = 0; i < n; i++) steps[i](row);
+    yield row;
+  }
+}
+
+/** Parses one JSON-text column in place; with `repeated`, equal texts share one parsed value. */
+export function parseJson(name: string, repeated = false): RowTransform {
+  if (!repeated) {
+    return (row) => {
+      const v = row[name];
+      if (typeof v === 'string') row[name] = JSON.parse(v);
+    };
+  }
+  const cache = new Map<string, unknown>();
+  return (row) => {
+    const v = row[name];
+    if (typeof v !== 'string') return;
+    let parsed = cache.get(v);
+    if (parsed === undefined) {
+      parsed = JSON.parse(v);
+      if (cache.size >= JSON_CACHE_LIMIT) cache.clear();
+      cache.set(v, parsed);
+    }
+    row[name] = parsed;
+  };
+}

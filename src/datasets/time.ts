@@ -1,0 +1,143 @@
+import { Invalid } from '../errors.js';
+
+/*
+ * Date ranges in an IANA zone, DST-correct, with nothing but Intl: a zone's offset at an instant is read
+ * from Intl.DateTimeFormat, and a local wall time is turned into an instant by trying the offsets in
+ * effect a day either side (a zone changes offset at most once in two days).
+ */
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** A cached formatter for the zone; throws `Invalid` naming the zone when Intl does not know it. */
+function zoneFormat(timezone: string): Intl.DateTimeFormat {
+  let dtf = formats.get(timezone);
+  if (!dtf) {
+    try {
+      dtf = new Intl.DateTimeFormat('en-US', {
+        timeZone: timezone,
+        hourCycle: 'h23',
+        era: 'short',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      throw new Invalid(`timezone '${timezone}' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)`, { field: 'timezone' });
+    }
+    formats.set(timezone, dtf);
+  }
+  return dtf;
+}
+
+/** The zone's UTC offset at instant `ms`, in milliseconds (local = utc + offset). */
+export function zoneOffset(ms: number, timezone: string): number {
+  const parts: Record<string, string> = {};
+  for (const p of zoneFormat(timezone).formatToParts(ms)) parts[p.type] = p.value;
+  const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
+  const local = new Date(0);
+  local.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  local.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
+  return local.getTime() - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant of a local wall time (given as if it were UTC ms). A time skipped by a DST gap resolves
+ * past the gap and a repeated time to its first occurrence, as Temporal's 'compatible' mode does.
+ */
+export function localToInstant(wall: number, timezone: string): number {
+  const before = zoneOffset(wall - DAY_MS, timezone);
+  const after = zoneOffset(wall + DAY_MS, timezone);
+  const fits = (offset: number) => zoneOffset(wall - offset, timezone) === offset;
+  if (before === after) return wall - before;
+  const okBefore = fits(before);
+  const okAfter = fits(after);
+  if (okBefore && okAfter) return Math.min(wall - before, wall - after);
+  if (okAfter && !okBefore) return wall - after;
+  return wall - before;
+}
+
+/**
+ * `YYYY-MM-DD` of an instant in a zone.
+ * @example localDate(Date.parse('2025-03-10T03:30:00Z'), 'America/New_York') // '2025-03-09'
+ */
+export function localDate(ms: number, timezone: string): string {
+  return new Date(ms + zoneOffset(ms, timezone)).toISOString().slice(0, 10);
+}
+
+/** What a request says about its period: date-only or date-time strings, in a zone. */
+export interface RangeInput {
+  readonly from: string;
+  readonly to: string;
+  readonly timezone?: string;
+}
+
+/** Epoch ms, `from` inclusive and `to` exclusive. */
+export interface ResolvedRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Resolves a request's period. A date-only value means whole local days with both ends inclusive (so
+ * `to` becomes the start of the next local day); a date-time with `Z`/offset is that instant; one without
+ * is local time in the zone. Throws `Invalid` naming the bad field, or when the end is before the start.
+ * @example resolveRange({ from: '2025-03-09', to: '2025-03-09', timezone: 'America/New_York' }) // a 23-hour day
+ */
+export function resolveRange(input: RangeInput): ResolvedRange {
+  const timezone = input.timezone ?? 'UTC';
+  zoneFormat(timezone);
+  const from = parsePoint(input.from, 'from', timezone);
+  const to = parsePoint(input.to, 'to', timezone);
+  if (to < from) {
+    throw new Invalid(`to (${input.to}) is before from (${input.from}); the end date must be on or after the start date`, { field: 'to' });
+  }
+  return { from, to };
+}
+
+function parsePoint(value: string, field: 'from' | 'to', timezone: string): number {
+  if (typeof value !== 'string') throw invalid(field, value);
+  const text = value.trim();
+  const day = DATE_ONLY.exec(text);
+  if (day) {
+    const wall = wallTime(field, value, day[1], day[2], day[3]);
+    // The end of a date-only period is the start of the local day after it.
+    return localToInstant(field === 'to' ? wall + DAY_MS : wall, timezone);
+  }
+  const m = DATE_TIME.exec(text);
+  if (!m) throw invalid(field, value);
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone] = m;
+  const ms = Number((frac + '00').slice(0, 3));
+  const wall = wallTime(field, value, y, mo, d, h, mi, s, ms);
+  if (!zone) return localToInstant(wall, timezone);
+  if (zone.toUpperCase() === 'Z') return wall;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const oh = Number(digits.slice(0, 2));
+  const om = Number(digits.slice(2) || '0');
+  if (oh > 23 || om > 59) throw invalid(field, value);
+  return wall - sign * (oh * 3_600_000 + om * 60_000);
+}
+
+/** Validated calendar fields as UTC ms; rejects 2025-02-30 and 25:00 rather than rolling them over. */
+function wallTime(field: string, raw: string, y: string, mo: string, d: string, h = '0', mi = '0', s = '0', ms = 0): number {
+  const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map(Number);
+  const t = new Date(0);
+  t.setUTCFullYear(Y, M - 1, D);
+  t.setUTCHours(H, I, S, ms);
+  const ok = M >= 1 && M <= 12 && D >= 1 && H <= 23 && I <= 59 && S <= 59 && t.getUTCMonth() === M - 1 && t.getUTCDate() === D;
+  if (!ok) throw invalid(field, raw);
+  return t.getTime();
+}
+
+function invalid(field: string, value: unknown): Invalid {
+  return new Invalid(`${field} is not a valid date: '${String(value)}'; use YYYY-MM-DD or an ISO 8601 date-time such as 2025-01-31T23:00:00Z`, {
+    field,
+  });
+}

@@ -1,0 +1,153 @@
+import { Readable, Transform, type TransformCallback, addAbortSignal, pipeline } from 'node:stream';
+import type { Logger } from 'pino';
+import { getOrg } from '../auth/accounts.js';
+import type { Config } from '../config/config.js';
+import { getDataset, resolveFields } from '../datasets/catalogue.js';
+import type { Row } from '../datasets/types.js';
+import type { Store } from '../db/database.js';
+import type { ExportsTable } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { contentType, createGzipStream, encoders } from '../formats/index.js';
+import type { Format } from '../formats/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { BlobStore } from '../storage/types.js';
+import { parseParams } from './model.js';
+import { toDatasetQuery } from './query.js';
+import { complete, fail, heartbeat, markCancelled, release, type Lease } from './queue.js';
+
+export interface RunnerDeps {
+  readonly store: Store;
+  readonly config: Config;
+  readonly blobs: BlobStore;
+  readonly logger: Logger;
+  readonly notifier?: Notifier;
+  /** Base of the retry backoff (doubles each attempt). */
+  readonly retryBaseMs?: number;
+}
+
+/** Why a run stopped early; each ends the job differently. */
+class Stop extends Error {
+  constructor(readonly reason: 'cancelled' | 'lost' | 'shutdown') {
+    super(`export run stopped: ${reason}`);
+  }
+}
+
+/** Counts rows as they pass and fails the stream past the row limit. */
+class RowCounter extends Transform {
+  count = 0;
+  constructor(private readonly limit: number) {
+    super({ objectMode: true, highWaterMark: 256 });
+  }
+  override _transform(row: Row, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (++this.count > this.limit) return cb(new AppError(422, 'row_limit', `The export passed the limit of ${this.limit} rows; narrow the date range or filters`));
+    cb(null, row);
+  }
+}
+
+/**
+ * Runs one claimed job to the end: DB cursor → encoder → optional gzip → blob store, with backpressure,
+ * a heartbeat that extends the lease and notices cancellation, and a fenced publish.
+ * `shutdown` aborts the run and hands the job back.
+ */
+export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSignal): Promise<void> {
+  const { store, config, blobs, logger } = deps;
+  const lease: Lease = { id: job.id, attempt: Number(job.attempt) };
+  const log = logger.child({ exportId: job.id, attempt: lease.attempt });
+  const leaseMs = config.leaseSeconds * 1000;
+  const abort = new AbortController();
+  const stopWith = (reason: Stop['reason']) => abort.abort(new Stop(reason));
+  const onShutdown = () => stopWith('shutdown');
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  const counter = new RowCounter(config.exportRowLimit);
+  let beating = false;
+  const beat = setInterval(async () => {
+    if (beating) return;
+    beating = true;
+    try {
+      const state = await heartbeat(store, lease, { leaseMs, rowsWritten: counter.count });
+      if (!state) stopWith('lost');
+      else if (state.cancelRequested) stopWith('cancelled');
+    } catch (err) {
+      log.warn({ err }, 'heartbeat failed');
+    } finally {
+      beating = false;
+    }
+  }, Math.max(200, Math.floor(leaseMs / 3)));
+
+  const blobKey = `${job.org_id}/${job.id}/${lease.attempt}/${job.filename}`;
+  try {
+    const params = parseParams(job.params);
+    const dataset = getDataset(job.dataset);
+    const fields = resolveFields(dataset, params.fields);
+    const org = await getOrg(store, job.org_id);
+    const query = toDatasetQuery(job, params, org, config.secret);
+    const estimate = await dataset.count(store, query);
+    await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
+
+    const source = addAbortSignal(abort.signal, Readable.from(dataset.rows(store, query), { objectMode: true, highWaterMark: 256 }));
+    const encoder = encoders[job.format as Format]({
+      fields,
+      timezone: params.timezone,
+      bom: params.csv_bom,
+      neutralizeFormulas: params.neutralize_formulas,
+    });
+    const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
+    if (job.compression === 'gzip') stages.push(createGzipStream());
+    const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
+    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format as Format, job.compression as never) });
+    if (abort.signal.aborted) throw abort.signal.reason;
+
+    const retentionDays = org.retentionDays ?? config.retentionDays;
+    const published = await complete(store, lease, { recordCount: counter.count, bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000 });
+    if (!published) {
+      // Someone else holds the job now (or it was cancelled/deleted): this file must never be seen.
+      await blobs.delete(blobKey).catch(() => {});
+      log.warn('lost the job before publishing; discarded the file');
+      return;
+    }
+    log.info({ rows: counter.count, bytes: info.bytes }, 'export completed');
+    await notify(deps, job, 'completed', { recordCount: counter.count, bytes: info.bytes, sha256: info.sha256 });
+  } catch (err) {
+    const stop = err instanceof Stop ? err : abort.signal.reason instanceof Stop ? (abort.signal.reason as Stop) : null;
+    await blobs.delete(blobKey).catch(() => {});
+    if (stop?.reason === 'cancelled') {
+      await markCancelled(store, lease);
+      log.info('export cancelled mid-stream');
+    } else if (stop?.reason === 'shutdown') {
+      await release(store, lease);
+      log.info('export handed back on shutdown');
+    } else if (stop?.reason === 'lost') {
+      log.warn('lease lost; another worker owns this export');
+    } else {
+      // Errors we raised on purpose are safe to show; anything else is logged and summarized.
+      const safe = err instanceof AppError;
+      const message = safe ? (err as AppError).message : 'An internal error occurred while writing the export';
+      const retryIn = safe ? null : (deps.retryBaseMs ?? 5_000) * 2 ** (lease.attempt - 1);
+      const outcome = await fail(store, lease, message, retryIn);
+      log.error({ err, outcome }, 'export run failed');
+      if (outcome === 'failed') await notify(deps, job, 'failed', { error: message });
+    }
+  } finally {
+    clearInterval(beat);
+    shutdown.removeEventListener('abort', onShutdown);
+  }
+}
+
+async function notify(
+  deps: RunnerDeps,
+  job: ExportsTable,
+  status: 'completed' | 'failed',
+  extra: { recordCount?: number; bytes?: number; sha256?: string; error?: string },
+): Promise<void> {
+  if (!deps.notifier || (!job.notify_email && !job.webhook_url)) return;
+  await deps.notifier.exportFinished({
+    exportId: job.id,
+    orgId: job.org_id,
+    dataset: job.dataset,
+    status,
+    format: job.format,
+    email: job.notify_email,
+    webhookUrl: job.webhook_url,
+    ...extra,
+  });
+}

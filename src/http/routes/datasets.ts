@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isAdminRole } from '../../auth/principal.js';
+import { describeCatalogue } from '../../datasets/catalogue.js';
+import { requirePrincipal } from '../authenticate.js';
+import type { AppContext } from '../context.js';
+
+/** The dataset catalogue, and the org's workspaces (for team selection). */
+export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/datasets',
+    { schema: { tags: ['datasets'], summary: 'Every exportable dataset with its fields (type, description, PII flag, default), filters, scopes and group_by values', security: [] } },
+    async () => ({ data: describeCatalogue() }),
+  );
+
+  r.get(
+    '/v1/workspaces',
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: "The org's workspaces: teams, and personal spaces (admins see all; members their own)",
+        querystring: z.object({ kind: z.enum(['team', 'personal']).optional(), q: z.string().max(200).optional().describe('Name contains') }),
+      },
+    },
+    async (req) => {
+      const p = await requirePrincipal(ctx.store, req);
+      let q = ctx.store.db.selectFrom('workspaces').select(['id', 'name', 'kind', 'owner_user_id']).where('org_id', '=', p.orgId);
+      if (req.query.kind) q = q.where('kind', '=', req.query.kind);
+      if (!isAdminRole(p.role)) q = q.where((eb) => eb.or([eb('kind', '=', 'team'), eb('owner_user_id', '=', p.userId)]));
+      const rows = await q.orderBy('name').execute();
+      const needle = req.query.q?.toLowerCase();
+      return { data: needle ? rows.filter((w) => w.name.toLowerCase().includes(needle)) : rows };
+    },
+  );
+}

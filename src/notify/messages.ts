@@ -1,0 +1,67 @@
+import type { OutgoingMail } from './email.js';
+
+/** The facts an export notification shows. */
+export interface ExportMessageInfo {
+  readonly exportId: string;
+  readonly dataset: string;
+  readonly status: 'completed' | 'failed';
+  readonly recordCount?: number | null;
+  readonly bytes?: number | null;
+  /** A message safe to show the user (never a stack trace). */
+  readonly error?: string | null;
+  /** The console's base URL (`config.publicUrl`); the export link is built from it. */
+  readonly consoleUrl: string;
+  readonly from?: string;
+  readonly to: string | readonly string[];
+}
+
+/**
+ * The link to one export in the console.
+ * @example exportLink('https://sluice.example.com', 'exp_1') // 'https://sluice.example.com/#/exports/exp_1'
+ */
+export function exportLink(consoleUrl: string, exportId: string): string {
+  return `${consoleUrl.replace(/\/+$/, '')}/#/exports/${encodeURIComponent(exportId)}`;
+}
+
+/**
+ * Builds the "export completed" / "export failed" email, text and HTML.
+ * @example mailer.send(exportFinishedMessage({ exportId, dataset, status: 'completed', recordCount, bytes, consoleUrl, to }))
+ */
+export function exportFinishedMessage(info: ExportMessageInfo): OutgoingMail {
+  const link = exportLink(info.consoleUrl, info.exportId);
+  const done = info.status === 'completed';
+  const subject = done ? `Your ${info.dataset} export is ready` : `Your ${info.dataset} export failed`;
+  const facts: [string, string][] = [
+    ['Export', info.exportId],
+    ['Dataset', info.dataset],
+    ['Status', info.status],
+  ];
+  if (done && info.recordCount != null) facts.push(['Records', info.recordCount.toLocaleString('en-US')]);
+  if (done && info.bytes != null) facts.push(['Size', formatBytes(info.bytes)]);
+  if (!done) facts.push(['Reason', info.error || 'An internal error occurred']);
+
+  const lead = done ? 'Your export has finished and is ready to download.' : 'Your export could not be completed.';
+  const action = done ? 'Download it from the console' : 'See the details and retry from the console';
+  const text = [lead, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', `${action}: ${link}`, ''].join('\n');
+  const html =
+    `<p>${escapeHtml(lead)}</p>\n<table>\n` +
+    facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n') +
+    `\n</table>\n<p><a href="${escapeHtml(link)}">${escapeHtml(action)}</a></p>\n`;
+  return { ...(info.from ? { from: info.from } : {}), to: info.to, subject, text, html };
+}
+
+/** Human-readable size, e.g. `1.5 MB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { openStore, type Store } from './db/database.js';
+import { createExportsService } from './exports/service.js';
+import { startWorker, type Worker } from './exports/worker.js';
+import type { AppContext } from './http/context.js';
+import { createMailer } from './notify/email.js';
+import { createNotifier } from './notify/notifier.js';
+import { createBlobStore } from './storage/index.js';
+
+/** The context plus the worker it may run, and how to close both. */
+export interface Services extends AppContext {
+  worker?: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the shared services: store (migrated), blob store, notifier, export engine, and optionally
+ * an embedded worker that the engine wakes when a job is created.
+ * @example const services = await createServices(config, logger, { worker: true });
+ */
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  opts: { worker?: boolean; store?: Store; pollMs?: number; retryBaseMs?: number } = {},
+): Promise<Services> {
+  const store = opts.store ?? (await openStore(config.database));
+  const blobs = createBlobStore(config);
+  const notifier = createNotifier({ config, mailer: createMailer(config), logger });
+  let worker: Worker | undefined;
+  const exports = createExportsService({ store, config, blobs, wake: () => worker?.wake() });
+  if (opts.worker) {
+    worker = startWorker({ store, config, blobs, logger, notifier, retryBaseMs: opts.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
+  }
+  return {
+    config,
+    logger,
+    store,
+    blobs,
+    notifier,
+    exports,
+    worker,
+    async close() {
+      await worker?.stop();
+      await blobs.close?.();
+      if (!opts.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDigestTap } from './digest.js';
+import { assertSafeKey } from './keys.js';
+import { signDownloadToken } from './signed-url.js';
+import type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
+
+export interface LocalStoreOptions {
+  /** Root directory; created when missing. */
+  readonly dir: string;
+  /** Keys the download tokens (the config secret). */
+  readonly secret: string;
+  /** Base of download links, e.g. `https://sluice.example.com` (no trailing slash needed). */
+  readonly publicUrl: string;
+}
+
+/** A BlobStore over a directory; `resolvePath` lets the HTTP route serve a verified token's file. */
+export interface LocalBlobStore extends BlobStore {
+  readonly kind: 'file';
+  readonly dir: string;
+  /** The absolute path of `key` inside the root; throws `Invalid` for keys that could escape it. */
+  resolvePath(key: string): string;
+}
+
+/** Export files hold personal data: owner read/write, group read, nobody else. */
+const FILE_MODE = 0o640;
+
+/**
+ * Creates a directory-backed store. `put` writes `.tmp-<random>` beside the target, fsyncs it and
+ * renames it into place, so a reader sees the whole file or nothing.
+ * @example const store = createLocalStore({ dir: '/data/exports', secret, publicUrl: 'http://localhost:8080' });
+ */
+export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
+  const root = resolve(options.dir);
+  const publicUrl = options.publicUrl.replace(/\/+$/, '');
+
+  const resolvePath = (key: string): string => {
+    const path = resolve(root, assertSafeKey(key));
+    // Belt and braces: after resolution the path must still be strictly inside the root.
+    const rel = relative(root, path);
+    if (rel === '' || rel.startsWith('..') || resolve(root, rel) !== path) throw new Error(`key escapes the store: ${key}`);
+    return path;
+  };
+
+  return {
+    kind: 'file',
+    dir: root,
+    resolvePath,
+
+    async put(key: string, body: Readable, _meta: { contentType: string }): Promise<BlobInfo> {
+      const target = resolvePath(key);
+      const temp = join(dirname(target), `.tmp-${randomBytes(12).toString('hex')}`);
+      const handle = await openTemp(temp);
+      let closed = false;
+      try {
+        const tap = createDigestTap();
+        await pipeline(body, tap, handle.createWriteStream({ autoClose: false, highWaterMark: 64 * 1024 }));
+        // Data must be on disk before the rename makes it visible, or a crash could publish a hole.
+        await handle.sync();
+        await handle.close();
+        closed = true;
+        await rename(temp, target);
+        await syncDir(dirname(target));
+        return tap.info();
+      } catch (err) {
+        if (!closed) await handle.close().catch(() => {});
+        await rm(temp, { force: true }).catch(() => {});
+        throw err;
+      }
+    },
+
+    async downloadUrl(key: string, o: DownloadOptions): Promise<string> {
+      assertSafeKey(key);
+      const expiresAt = Math.floor(Date.now() / 1000) + o.ttlSeconds;
+      const token = signDownloadToken(options.secret, { key, expiresAt, filename: o.filename, contentType: o.contentType });
+      return `${publicUrl}/v1/files/${token}`;
+    },
+
+    async delete(key: string): Promise<void> {
+      const path = resolvePath(key);
+      await rm(path, { force: true });
+      await pruneEmptyDirs(root, dirname(path));
+    },
+
+    async exists(key: string): Promise<boolean> {
+      try {
+        return (await stat(resolvePath(key))).isFile();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw err;
+      }
+    },
+  };
+}
+
+/** Creates the temp file and its directories; retries once if a concurrent `delete` pruned them meanwhile. */
+async function openTemp(temp: string) {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(dirname(temp), { recursive: true });
+    try {
+      return await open(temp, 'wx', FILE_MODE);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
+    }
+  }
+}
+
+/** Makes a rename durable (POSIX). Some platforms cannot open directories: best effort. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Not supported here; the rename is still atomic, only less durable across power loss.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes now-empty parents (`org/export/attempt`) up to, never including, the root. */
+async function pruneEmptyDirs(root: string, dir: string): Promise<void> {
+  let current = dir;
+  while (current !== root && current.startsWith(root + sep)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return; // not empty (or already gone): stop climbing
+    }
+    current = dirname(current);
+  }
+}

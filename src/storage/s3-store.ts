@@ -1,0 +1,142 @@
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { contentDisposition } from './content-disposition.js';
+import { createDigestTap } from './digest.js';
+import { assertSafeKey } from './keys.js';
+import type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
+
+export interface S3StoreOptions {
+  readonly bucket: string;
+  /** Key prefix without slashes at either end; '' for the bucket root. */
+  readonly prefix: string;
+  /** S3-compatible endpoint (MinIO, R2, …); switches to path-style addressing. */
+  readonly endpoint?: string;
+  /** Extra client settings (credentials, region) — tests and embedders; normally the AWS environment. */
+  readonly client?: S3ClientConfig;
+}
+
+/** Parts of 8 MiB, two in flight: at most ~16 MiB buffered per upload, whatever the file size (80 GB max). */
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 2;
+/** CopyObject's limit; larger objects keep their sha256 only in the database. */
+const MAX_COPY_BYTES = 5 * 1024 ** 3;
+/** SigV4 presigned URLs live at most 7 days. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Creates a BlobStore on S3-compatible storage: multipart streaming upload, sha256 stored as object
+ * metadata `sha256`, presigned GET links that name the download.
+ * @example const store = createS3Store({ bucket: 'exports', prefix: 'sluice', endpoint: 'http://minio:9000' });
+ */
+export function createS3Store(options: S3StoreOptions): BlobStore {
+  const { bucket } = options;
+  const client = new S3Client({
+    ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+    // Checksums only where S3 requires them: many S3-compatible servers reject the newer trailers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    region: regionOrDefault,
+    followRegionRedirects: true,
+    ...options.client,
+  });
+  const prefix = options.prefix.replace(/^\/+|\/+$/g, '');
+  const fullKey = (key: string) => (prefix ? `${prefix}/${assertSafeKey(key)}` : assertSafeKey(key));
+
+  return {
+    kind: 's3',
+
+    async put(key: string, body: Readable, meta: { contentType: string }): Promise<BlobInfo> {
+      const Key = fullKey(key);
+      const tap = createDigestTap();
+      // pipeline destroys the tap with the source's error, which makes the upload fail and abort.
+      pipeline(body, tap, () => {});
+      const upload = new Upload({
+        client,
+        params: { Bucket: bucket, Key, Body: tap, ContentType: meta.contentType },
+        partSize: PART_SIZE,
+        queueSize: QUEUE_SIZE,
+        leavePartsOnError: false,
+      });
+      try {
+        await upload.done();
+      } catch (err) {
+        tap.destroy(); // stops the source too, so nothing keeps running for a failed upload
+        throw err;
+      }
+      const info = tap.info();
+      // The hash is known only at the end, after CreateMultipartUpload fixed the metadata: set it by an in-place copy.
+      if (info.bytes <= MAX_COPY_BYTES) {
+        await client.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key,
+            CopySource: `${bucket}/${encodeKey(Key)}`,
+            MetadataDirective: 'REPLACE',
+            ContentType: meta.contentType,
+            Metadata: { sha256: info.sha256 },
+          }),
+        );
+      }
+      return info;
+    },
+
+    async downloadUrl(key: string, o: DownloadOptions): Promise<string> {
+      const command = new GetObjectCommand({
+        Bucket: bucket,
+        Key: fullKey(key),
+        ResponseContentDisposition: contentDisposition(o.filename),
+        ResponseContentType: o.contentType,
+      });
+      return getSignedUrl(client, command, { expiresIn: Math.min(Math.max(1, Math.floor(o.ttlSeconds)), MAX_PRESIGN_SECONDS) });
+    },
+
+    async delete(key: string): Promise<void> {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+    },
+
+    async exists(key: string): Promise<boolean> {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+        return true;
+      } catch (err) {
+        const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+        if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+        throw err;
+      }
+    },
+
+    async close(): Promise<void> {
+      client.destroy();
+    },
+  };
+}
+
+/**
+ * The region from the AWS environment/profile, else us-east-1: S3-compatible servers ignore it, and
+ * AWS itself redirects (followRegionRedirects), so a missing AWS_REGION should not stop uploads.
+ */
+async function regionOrDefault(): Promise<string> {
+  const probe = new S3Client({});
+  try {
+    return await probe.config.region();
+  } catch {
+    return 'us-east-1';
+  } finally {
+    probe.destroy();
+  }
+}
+
+/** CopySource is a URL path: encode each segment, keep the slashes. */
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}

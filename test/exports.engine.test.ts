@@ -1,0 +1,188 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimNext, complete, heartbeat } from '../src/exports/queue.js';
+import { runExport } from '../src/exports/runner.js';
+import { sweep } from '../src/exports/sweeper.js';
+import type { BlobStore } from '../src/storage/types.js';
+import { DIALECTS } from './helpers/stores.js';
+import { bearer, createTestApp, type TestApp } from './helpers/app.js';
+import { downloadExport, seedRuns, waitForExport } from './helpers/platform.js';
+
+const silent = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A blob store that drains the stream slowly and keeps nothing, or fails the first `failures` puts. */
+function testBlobs(opts: { delayMs?: number; failures?: number } = {}): BlobStore & { puts: number; deleted: string[] } {
+  let failures = opts.failures ?? 0;
+  const store = {
+    kind: 'file' as const,
+    puts: 0,
+    deleted: [] as string[],
+    async put(_key: string, body: Readable) {
+      store.puts++;
+      let bytes = 0;
+      if (failures-- > 0) {
+        body.destroy();
+        throw new Error('disk on fire');
+      }
+      await pipeline(
+        body,
+        new Writable({
+          highWaterMark: 1,
+          write(chunk, _enc, cb) {
+            bytes += chunk.length;
+            setTimeout(cb, opts.delayMs ?? 0);
+          },
+        }),
+      );
+      return { bytes, sha256: '0'.repeat(64) };
+    },
+    async downloadUrl() {
+      return 'http://example.invalid/';
+    },
+    async delete(key: string) {
+      store.deleted.push(key);
+    },
+    async exists() {
+      return false;
+    },
+  };
+  return store;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`export engine (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      // No embedded worker: each test drives claiming and running itself.
+      t = await createTestApp(dialect, { SLUICE_EXPORT_ROW_LIMIT: '2000', SLUICE_LEASE_SECONDS: '2' }, { worker: false });
+      await seedRuns(t, 3000);
+    });
+    afterAll(async () => t?.close());
+
+    const queue = async (body: object = {}) => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(t.orgA.admin.key), payload: { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-15', ...body } });
+      expect(res.statusCode).toBe(202);
+      return res.json().id as string;
+    };
+    const row = (id: string) => t.store.db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const deps = (blobs: BlobStore) => ({ store: t.store, config: t.config, blobs, logger: silent, retryBaseMs: 10 });
+    const claim = (worker: string, now?: number) => claimNext(t.store, worker, { leaseMs: 2000, orgConcurrency: 10, now });
+
+    it('refuses an export over the row limit at creation, naming the limit', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(t.orgA.admin.key), payload: { dataset: 'workflow_runs' } });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().message).toContain('2000');
+    });
+
+    it('lets only the current lease holder publish (fencing)', async () => {
+      const id = await queue();
+      const first = await claim('w1');
+      expect(first?.id).toBe(id);
+      expect(await claim('w2')).toBeUndefined();
+      // w1 stalls past its lease; w2 recovers the job with a higher attempt.
+      const second = await claim('w2', Date.now() + 5000);
+      expect(second?.id).toBe(id);
+      expect(second?.attempt).toBe(2);
+      const stale = { id, attempt: 1 };
+      expect(await heartbeat(t.store, stale, { leaseMs: 2000, rowsWritten: 1 })).toBeNull();
+      expect(await complete(t.store, stale, { recordCount: 1, bytes: 1, sha256: 'x', blobKey: 'stale', retentionMs: 1000 })).toBe(false);
+      expect(await complete(t.store, { id, attempt: 2 }, { recordCount: 1, bytes: 1, sha256: 'x', blobKey: 'good', retentionMs: 1000 })).toBe(true);
+      expect((await row(id)).blob_key).toBe('good');
+    });
+
+    it('retries a failed run with backoff and then completes', async () => {
+      const id = await queue();
+      const blobs = testBlobs({ failures: 1 });
+      await runExport(deps(blobs), (await claim('w'))!, new AbortController().signal);
+      const afterFailure = await row(id);
+      expect(afterFailure.status).toBe('queued');
+      expect(afterFailure.error).toContain('internal error');
+      await sleep(30);
+      await runExport(deps(blobs), (await claim('w'))!, new AbortController().signal);
+      const done = await row(id);
+      expect(done.status).toBe('completed');
+      expect(Number(done.attempt)).toBe(2);
+      expect(Number(done.record_count)).toBeGreaterThan(0);
+    });
+
+    it('fails with the reason after the last attempt', async () => {
+      const id = await queue();
+      const blobs = testBlobs({ failures: 99 });
+      for (let i = 0; i < t.config.maxAttempts; i++) {
+        await sleep(10 * 2 ** i + 20);
+        const job = await claim('w');
+        expect(job?.id).toBe(id);
+        await runExport(deps(blobs), job!, new AbortController().signal);
+      }
+      const failed = await row(id);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toBeTruthy();
+      expect(await claim('w', Date.now() + 60_000)).toBeUndefined();
+    });
+
+    it('honours cancellation mid-stream and leaves no file', async () => {
+      const id = await queue();
+      const blobs = testBlobs({ delayMs: 5 });
+      const running = runExport(deps(blobs), (await claim('w'))!, new AbortController().signal);
+      await sleep(300);
+      const res = await t.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(t.orgA.admin.key) });
+      expect(res.json().cancel_requested).toBe(true);
+      await running;
+      const cancelled = await row(id);
+      expect(cancelled.status).toBe('cancelled');
+      expect(cancelled.blob_key).toBeNull();
+      expect(blobs.deleted).toHaveLength(1);
+    });
+
+    it('cancels a queued export at once', async () => {
+      const id = await queue();
+      const res = await t.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(t.orgA.admin.key) });
+      expect(res.json().status).toBe('cancelled');
+      expect(await claim('w')).toBeUndefined();
+      const again = await t.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(t.orgA.admin.key) });
+      expect(again.statusCode).toBe(409);
+    });
+
+    it('hands a job back untouched on shutdown', async () => {
+      const id = await queue();
+      const shutdown = new AbortController();
+      const running = runExport(deps(testBlobs({ delayMs: 5 })), (await claim('w'))!, shutdown.signal);
+      await sleep(200);
+      shutdown.abort();
+      await running;
+      const back = await row(id);
+      expect(back.status).toBe('queued');
+      expect(Number(back.attempt)).toBe(0);
+      await t.store.db.deleteFrom('exports').where('id', '=', id).execute();
+    });
+
+    it('respects the per-org concurrency limit', async () => {
+      const a = await queue();
+      const b = await queue();
+      const first = await claimNext(t.store, 'w', { leaseMs: 5000, orgConcurrency: 1 });
+      expect(first?.id).toBe(a);
+      expect(await claimNext(t.store, 'w', { leaseMs: 5000, orgConcurrency: 1 })).toBeUndefined();
+      expect((await claimNext(t.store, 'w', { leaseMs: 5000, orgConcurrency: 2 }))?.id).toBe(b);
+      await t.store.db.deleteFrom('exports').where('id', 'in', [a, b]).execute();
+    });
+
+    it('expires files after the retention period: deleted, shown as expired, download 410', async () => {
+      const id = await queue({ fields: ['run_id'] });
+      await runExport({ ...deps(t.ctx.blobs) }, (await claim('w'))!, new AbortController().signal);
+      const done = await waitForExport(t, id, t.orgA.admin.key);
+      expect(done.status).toBe('completed');
+      expect((await downloadExport(t, id, t.orgA.admin.key)).statusCode).toBe(200);
+      const key = (await row(id)).blob_key!;
+      expect(await t.ctx.blobs.exists(key)).toBe(true);
+      const result = await sweep(deps(t.ctx.blobs), Date.parse(done.expires_at) + 1);
+      expect(result.expired).toBeGreaterThanOrEqual(1);
+      expect(await t.ctx.blobs.exists(key)).toBe(false);
+      const expired = (await t.app.inject({ url: `/v1/exports/${id}`, headers: bearer(t.orgA.admin.key) })).json();
+      expect(expired.status).toBe('expired');
+      expect((await t.app.inject({ url: `/v1/exports/${id}/download`, headers: bearer(t.orgA.admin.key) })).statusCode).toBe(410);
+    });
+  });
+}

@@ -1,0 +1,88 @@
+import { useMe } from './api/queries';
+import { isAdmin, type Me } from './api/types';
+import { LiveRegion } from './components/Live';
+import { Header } from './components/Header';
+import { Notice } from './components/Notice';
+import { messageOf } from './api/client';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { ExportDetailPage } from './pages/ExportDetail';
+import { HistoryPage } from './pages/History';
+import { LoginPage } from './pages/Login';
+import { MyDataPage } from './pages/MyData';
+import { SettingsPage } from './pages/Settings';
+import { useRoute, type Route } from './lib/router';
+import { Wizard } from './wizard/Wizard';
+
+/** Signed out → login; signed in → header, navigation and the page of the hash route. */
+export function App() {
+  const me = useMe();
+  const route = useRoute();
+
+  if (me.isPending) {
+    return (
+      <div className="boot" aria-busy="true">
+        <span className="spinner" aria-hidden="true" /> <span className="sr-only">Loading the console…</span>
+      </div>
+    );
+  }
+  if (me.isError) {
+    return (
+      <main className="auth-shell">
+        <Notice tone="error">{messageOf(me.error)}</Notice>
+      </main>
+    );
+  }
+  if (!me.data) return <LoginPage />;
+
+  return (
+    <>
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <Header me={me.data} route={route} />
+      <main id="main" className="main" tabIndex={-1}>
+        <Page me={me.data} route={route} />
+      </main>
+      <LiveRegion />
+    </>
+  );
+}
+
+function Page({ me, route }: { me: Me; route: Route }) {
+  const [first, second] = route.segments;
+  switch (first) {
+    case undefined:
+    case 'new':
+      return <Wizard key={route.query.get('from') ?? 'new'} me={me} copyOf={route.query.get('from')} />;
+    case 'exports':
+      return second ? <ExportDetailPage key={second} id={second} me={me} /> : <HistoryPage me={me} />;
+    case 'my-data':
+      return <MyDataPage me={me} />;
+    case 'keys':
+      return <ApiKeysPage me={me} />;
+    case 'settings':
+      return isAdmin(me) ? <SettingsPage /> : <NotAllowed />;
+    default:
+      return <NotFoundPage />;
+  }
+}
+
+function NotAllowed() {
+  return (
+    <section className="card empty">
+      <h1 className="page-title">Settings are for admins</h1>
+      <p className="muted">Ask an organization admin to change export settings.</p>
+    </section>
+  );
+}
+
+function NotFoundPage() {
+  return (
+    <section className="card empty">
+      <h1 className="page-title">Page not found</h1>
+      <p>
+        <a href="#/new">Start a new export</a> or <a href="#/exports">see your export history</a>.
+      </p>
+    </section>
+  );
+}
