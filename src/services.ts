@@ -28,7 +28,7 @@ export async function createServices(
   const blobs = createBlobStore(config);
   const notifier = createNotifier({ config, mailer: createMailer(config), logger });
   let worker: Worker | undefined;
-  const exports = createExportsService({ store, config, blobs, wake: () => worker?.wake() });
+  const exports = createExportsService({ store, config, blobs, logger, notifier, wake: () => worker?.wake() });
   if (opts.worker) {
     worker = startWorker({ store, config, blobs, logger, notifier, retryBaseMs: opts.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
   }

@@ -108,7 +108,7 @@ describe('local blob store', () => {
 describe('contentDisposition', () => {
   it('gives an ASCII fallback and the exact UTF-8 name, without paths or quotes', () => {
     expect(contentDisposition('usage.csv')).toBe(`attachment; filename="usage.csv"; filename*=UTF-8''usage.csv`);
-    expect(contentDisposition('Zoë "x"/../y.csv')).toBe(`attachment; filename="Zo_ _x____y.csv"; filename*=UTF-8''Zo%C3%AB%20%22x%22_.._y.csv`);
+    expect(contentDisposition('Zoë "x"/../y.csv')).toBe(`attachment; filename="Zo_ _x__.._y.csv"; filename*=UTF-8''Zo%C3%AB%20%22x%22_.._y.csv`);
     expect(contentDisposition('a\r\nb.csv')).toBe(`attachment; filename="ab.csv"; filename*=UTF-8''ab.csv`);
   });
 });
@@ -147,6 +147,13 @@ describe('S3 blob store (s3rver)', () => {
 
     await store.delete(key);
     expect(await store.exists(key)).toBe(false);
+  });
+
+  it('works without a configured region (S3-compatible servers ignore it)', async () => {
+    const regionless = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { credentials: s3.credentials } });
+    await regionless.put('r/x.txt', Readable.from([Buffer.from('x')]), { contentType: 'text/plain' });
+    expect(await regionless.exists('r/x.txt')).toBe(true);
+    await regionless.close?.();
   });
 
   it('leaves no object when the source fails', async () => {

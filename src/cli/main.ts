@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { accountCommands } from './commands/accounts.js';
+import { demoCommand } from './commands/demo.js';
 import { exportCommands } from './commands/export.js';
 import { ingestCommand } from './commands/ingest.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -17,6 +18,7 @@ workerCommand(program);
 migrateCommand(program);
 accountCommands(program);
 ingestCommand(program);
+demoCommand(program);
 exportCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

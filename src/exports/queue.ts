@@ -137,3 +137,15 @@ export async function failAbandoned(store: Store, now = Date.now()): Promise<num
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/** Claims one specific queued job (synchronous surfaces run their own export inline). */
+export async function claimById(store: Store, id: string, workerId: string, leaseMs: number): Promise<ExportsTable | undefined> {
+  const now = Date.now();
+  return store.db
+    .updateTable('exports')
+    .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), lease_owner: workerId, lease_expires_at: now + leaseMs, started_at: now, rows_written: 0 }))
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -10,8 +10,13 @@ import type { ExportStatus, ExportsTable } from '../db/schema.js';
 import { Conflict, Gone, NotFound, Unprocessable } from '../errors.js';
 import { contentType, fileExtension } from '../formats/index.js';
 import type { BlobStore } from '../storage/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Logger } from 'pino';
+import pino from 'pino';
 import { exportFilename, parseParams } from './model.js';
 import { planExport } from './plan.js';
+import { claimById } from './queue.js';
+import { runExport } from './runner.js';
 import { toDatasetQuery } from './query.js';
 import type { ExportRequest, ExportSource } from './request.js';
 
@@ -21,6 +26,9 @@ export interface ExportsDeps {
   readonly blobs: BlobStore;
   /** Nudges an in-process worker so a new job starts without waiting for the next poll. */
   readonly wake?: () => void;
+  /** For exports run inline (synchronous surfaces). */
+  readonly logger?: Logger;
+  readonly notifier?: Notifier;
 }
 
 export type ExportRow = ExportsTable & { user_email: string | null; user_name: string | null };
@@ -72,7 +80,7 @@ export function createExportsService(deps: ExportsDeps) {
     async create(
       p: Principal,
       req: ExportRequest,
-      opts: { idempotencyKey?: string; source?: ExportSource; origin?: RequestOrigin } = {},
+      opts: { idempotencyKey?: string; source?: ExportSource; origin?: RequestOrigin; inline?: boolean } = {},
     ): Promise<{ row: ExportRow; created: boolean }> {
       const requestHash = sha256Hex(JSON.stringify(req));
       if (opts.idempotencyKey) {
@@ -143,8 +151,36 @@ export function createExportsService(deps: ExportsDeps) {
         throw err;
       }
       await audit(store, p, 'export.created', { type: 'export', id }, opts.origin, { dataset: row.dataset, scope: row.scope, source: row.source });
-      deps.wake?.();
+      if (!opts.inline) deps.wake?.();
       return { row: await get(p, id), created: true };
+    },
+
+    /**
+     * Creates an export and runs it in this request (for surfaces whose vendor answers synchronously),
+     * through the same queue row, runner and blob store as every other export. If a worker claimed it
+     * first, waits for that worker instead. Resolves with the export once it has ended.
+     */
+    async createAndRun(
+      p: Principal,
+      req: ExportRequest,
+      opts: { source?: ExportSource; origin?: RequestOrigin; timeoutMs?: number } = {},
+    ): Promise<ExportRow> {
+      const { row } = await this.create(p, req, { ...opts, inline: true });
+      const job = await claimById(store, row.id, `inline:${process.pid}`, config.leaseSeconds * 1000);
+      if (job) {
+        await runExport(
+          { store, config, blobs, logger: deps.logger ?? pino({ level: 'silent' }), notifier: deps.notifier, retryBaseMs: 0 },
+          job,
+          new AbortController().signal,
+        );
+      }
+      const until = Date.now() + (opts.timeoutMs ?? 120_000);
+      for (;;) {
+        const current = await get(p, row.id);
+        if (TERMINAL.includes(current.status)) return current;
+        if (Date.now() > until) return current;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
 
     /** History, newest first, keyset-paginated by an opaque cursor. */

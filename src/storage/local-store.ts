@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createWriteStream, open as openCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,6 +26,8 @@ export interface LocalBlobStore extends BlobStore {
   /** The absolute path of `key` inside the root; throws `Invalid` for keys that could escape it. */
   resolvePath(key: string): string;
 }
+
+const openFd = promisify(openCallback);
 
 /** Export files hold personal data: owner read/write, group read, nobody else. */
 const FILE_MODE = 0o640;
@@ -53,20 +57,16 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
     async put(key: string, body: Readable, _meta: { contentType: string }): Promise<BlobInfo> {
       const target = resolvePath(key);
       const temp = join(dirname(target), `.tmp-${randomBytes(12).toString('hex')}`);
-      const handle = await openTemp(temp);
-      let closed = false;
       try {
+        const fd = await openTemp(temp);
         const tap = createDigestTap();
-        await pipeline(body, tap, handle.createWriteStream({ autoClose: false, highWaterMark: 64 * 1024 }));
+        await pipeline(body, tap, createWriteStream(temp, { fd, highWaterMark: 64 * 1024 }));
         // Data must be on disk before the rename makes it visible, or a crash could publish a hole.
-        await handle.sync();
-        await handle.close();
-        closed = true;
+        await fsyncPath(temp, 'r');
         await rename(temp, target);
-        await syncDir(dirname(target));
+        await fsyncPath(dirname(target), 'r').catch(() => {}); // directories cannot be fsynced everywhere
         return tap.info();
       } catch (err) {
-        if (!closed) await handle.close().catch(() => {});
         await rm(temp, { force: true }).catch(() => {});
         throw err;
       }
@@ -74,7 +74,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
 
     async downloadUrl(key: string, o: DownloadOptions): Promise<string> {
       assertSafeKey(key);
-      const expiresAt = Math.floor(Date.now() / 1000) + o.ttlSeconds;
+      const expiresAt = Math.floor(Date.now() / 1000 + o.ttlSeconds);
       const token = signDownloadToken(options.secret, { key, expiresAt, filename: o.filename, contentType: o.contentType });
       return `${publicUrl}/v1/files/${token}`;
     },
@@ -96,28 +96,26 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
   };
 }
 
-/** Creates the temp file and its directories; retries once if a concurrent `delete` pruned them meanwhile. */
-async function openTemp(temp: string) {
-  for (let attempt = 0; ; attempt++) {
-    await mkdir(dirname(temp), { recursive: true });
-    try {
-      return await open(temp, 'wx', FILE_MODE);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
-    }
+/** Flushes a file's (or directory's) data to disk; fsync covers the inode whichever descriptor asks. */
+async function fsyncPath(path: string, flags: string): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
-/** Makes a rename durable (POSIX). Some platforms cannot open directories: best effort. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Not supported here; the rename is still atomic, only less durable across power loss.
-  } finally {
-    await handle.close();
+/** Creates the temp file (and its directories), retrying once if a concurrent `delete` pruned them meanwhile. */
+async function openTemp(temp: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(dirname(temp), { recursive: true });
+    try {
+      // A plain descriptor, which the write stream closes itself when done or destroyed.
+      return await openFd(temp, 'wx', FILE_MODE);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
+    }
   }
 }
 

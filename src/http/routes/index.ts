@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { compatRoutes } from '../compat/index.js';
 import type { AppContext } from '../context.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
@@ -12,7 +13,7 @@ import { orgRoutes } from './org.js';
 
 /** Every native route. Compat surfaces and the console are registered beside these. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, authRoutes, apiKeyRoutes, ingestRoutes, orgRoutes, auditRoutes, datasetRoutes, exportRoutes, fileRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, apiKeyRoutes, ingestRoutes, orgRoutes, auditRoutes, datasetRoutes, exportRoutes, fileRoutes, compatRoutes]) {
     await routes(app, ctx);
   }
 }

@@ -71,5 +71,6 @@ export const useExport = (id: string) =>
   useQuery({
     queryKey: keys.export(id),
     queryFn: ({ signal }) => api<Export>(`/v1/exports/${encodeURIComponent(id)}`, { signal }),
+    enabled: id !== '',
     refetchInterval: (q) => (q.state.data && isActive(q.state.data) ? POLL_MS : false),
   });

@@ -1,0 +1,61 @@
+import { defineFields } from './fields.js';
+import { wherePersonal, whereRange } from './filters.js';
+import { recordDataset } from './records.js';
+
+/*
+ * Gumloop's "credit logs" export: every credit transaction. Always org-wide (no team selection, as in
+ * Gumloop); `category` narrows it to one category such as PIPELINE_RUN.
+ */
+
+const fields = defineFields({
+  user_email: { type: 'string', group: 'User', description: 'Email of the user the transaction is attributed to', pii: 'hidden' },
+  timestamp: { type: 'timestamp', group: 'Transaction', description: 'When the transaction happened (the date range applies to this)' },
+  category: { type: 'string', group: 'Transaction', description: 'Category, e.g. PIPELINE_RUN, AGENT_RUN, PURCHASE' },
+  type: { type: 'string', group: 'Transaction', description: 'Sub-type of the transaction within its category' },
+  name: { type: 'string', group: 'Transaction', description: 'What the credits were for, e.g. the workflow or agent name' },
+  amount: { type: 'number', group: 'Transaction', description: 'Credits added (positive) or deducted (negative)' },
+  balance: { type: 'number', group: 'Transaction', description: 'Credit balance after the transaction' },
+  log_id: { type: 'string', group: 'Transaction', description: 'Id of the credit log entry' },
+  user_id: { type: 'string', group: 'User', description: 'Id of the user the transaction is attributed to', pii: 'pseudonym', default: false },
+  workspace_id: { type: 'string', group: 'Team', description: 'Id of the workspace the transaction is attributed to', default: false },
+  entity_id: { type: 'string', group: 'Transaction', description: 'Id of the run, agent or purchase that caused it', default: false },
+  correlation_id: { type: 'string', group: 'Transaction', description: 'Id shared by transactions of one operation', default: false },
+});
+
+/** Credit transactions (Gumloop "credit logs" export). */
+export const creditLogs = recordDataset({
+  name: 'credit_logs',
+  title: 'Credit logs',
+  description: 'Complete credit transaction history: charges, purchases, balances, categories and users',
+  fields,
+  filters: ['category'],
+  scopes: ['organization', 'personal'],
+  orgWide: true,
+  columns: {
+    user_email: 'u.email',
+    timestamp: 'c.created_at',
+    category: 'c.category',
+    type: 'c.type',
+    name: 'c.name',
+    amount: 'c.amount',
+    balance: 'c.balance',
+    log_id: 'c.id',
+    user_id: 'c.user_id',
+    workspace_id: 'c.workspace_id',
+    entity_id: 'c.entity_id',
+    correlation_id: 'c.correlation_id',
+  },
+  from(db, q) {
+    let qb = db
+      .selectFrom('credit_logs as c')
+      .leftJoin('users as u', (j) => j.onRef('u.org_id', '=', 'c.org_id').onRef('u.id', '=', 'c.user_id'))
+      .where('c.org_id', '=', q.orgId);
+    qb = whereRange(qb, 'c.created_at', q);
+    qb = wherePersonal(qb, 'c.user_id', q);
+    return q.category !== undefined ? qb.where('c.category', '=', q.category) : qb;
+  },
+  orderBy: [
+    ['c.created_at', 'asc'],
+    ['c.id', 'asc'],
+  ],
+});

@@ -1,0 +1,150 @@
+import { useCallback, useState } from 'react';
+import { messageOf } from '../api/client';
+import { useDatasets, useExportHistory, type HistoryFilters } from '../api/queries';
+import { isAdmin, type Export, type Me } from '../api/types';
+import { ExportActions } from '../components/ExportActions';
+import { Notice } from '../components/Notice';
+import { PageHeading } from '../components/PageHeading';
+import { StatusBadge } from '../components/StatusBadge';
+import { STATUS_LABELS, datasetTitle, periodLabel } from '../lib/exports';
+import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
+import { href, useRoute } from '../lib/router';
+import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
+
+/** Every export newest first, with live status while anything is queued or running. */
+export function HistoryPage({ me }: { me: Me }) {
+  const [filters, setFilters] = useState<HistoryFilters>({ status: '', dataset: '' });
+  const datasets = useDatasets();
+  const history = useExportHistory(filters);
+  const started = useRoute().query.get('started');
+  const rows = history.data?.pages.flatMap((p) => p.data);
+  const title = useCallback((e: Export) => datasetTitle(e.dataset, datasets.data), [datasets.data]);
+  useStatusAnnouncer(rows, title);
+
+  return (
+    <>
+      <PageHeading
+        description={isAdmin(me) ? "Every export of your organization. Files are kept for the organization's retention period." : 'Your exports. Files are kept for a limited time; run an export again to refresh it.'}
+        actions={
+          <a className="btn btn--primary" href={href('/new')}>
+            New export
+          </a>
+        }
+      >
+        Export history
+      </PageHeading>
+
+      <div className="toolbar card card--flat">
+        <div className="field field--inline">
+          <label htmlFor="filter-status">Status</label>
+          <select id="filter-status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}>
+            <option value="">All</option>
+            {Object.entries(STATUS_LABELS).map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field--inline">
+          <label htmlFor="filter-dataset">Export type</label>
+          <select id="filter-dataset" value={filters.dataset} onChange={(e) => setFilters((f) => ({ ...f, dataset: e.target.value }))}>
+            <option value="">All</option>
+            {(datasets.data ?? []).map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <span className="toolbar__status muted small" aria-hidden={!history.isFetching}>
+          {history.isFetching && !history.isPending ? 'Updating…' : ''}
+        </span>
+      </div>
+
+      {history.isError && <Notice tone="error">{messageOf(history.error)}</Notice>}
+
+      <div className="card table-card">
+        <table className="table" data-testid="history-table">
+          <caption className="sr-only">Exports, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Export type</th>
+              <th scope="col">Date range</th>
+              <th scope="col">Created</th>
+              <th scope="col">By</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Rows
+              </th>
+              <th scope="col" className="num">
+                Size
+              </th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.isPending &&
+              [0, 1, 2].map((i) => (
+                <tr key={i} className="skeleton-row" aria-hidden="true">
+                  {Array.from({ length: 8 }, (_, j) => (
+                    <td key={j}>
+                      <span className="skeleton" />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            {rows?.length === 0 && (
+              <tr>
+                <td colSpan={8} className="empty-cell">
+                  {filters.status || filters.dataset ? 'No export matches these filters.' : 'No exports yet.'} <a href={href('/new')}>Start one</a>.
+                </td>
+              </tr>
+            )}
+            {rows?.map((e) => {
+              const label = `${title(e)}, ${periodLabel(e)}`;
+              return (
+                <tr key={e.id} data-testid="export-row" data-export-id={e.id} data-status={e.status} className={e.id === started ? 'is-new' : undefined}>
+                  <td>
+                    <a href={href(`/exports/${encodeURIComponent(e.id)}`)} className="strong-link">
+                      {title(e)}
+                    </a>
+                    <span className="muted small block">
+                      {e.format.toUpperCase()}
+                      {e.compression === 'gzip' ? ' · gzip' : ''}
+                      {e.scope === 'personal' ? ' · personal' : ''}
+                    </span>
+                  </td>
+                  <td className="nowrap">{periodLabel(e)}</td>
+                  <td className="nowrap">{formatDateTime(e.created_at)}</td>
+                  <td className="truncate" title={e.created_by.email ?? undefined}>
+                    {e.created_by.id === me.user.id ? 'You' : e.created_by.name || e.created_by.email || e.created_by.id}
+                  </td>
+                  <td className="status-cell">
+                    <StatusBadge exp={e} />
+                  </td>
+                  <td className="num" data-testid="row-count">
+                    {formatNumber(e.record_count ?? (e.status === 'running' ? e.rows_written : null))}
+                  </td>
+                  <td className="num nowrap">{formatBytes(e.bytes)}</td>
+                  <td>
+                    <ExportActions exp={e} label={label} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {history.hasNextPage && (
+        <div className="load-more">
+          <button type="button" className="btn btn--secondary" onClick={() => history.fetchNextPage()} disabled={history.isFetchingNextPage}>
+            {history.isFetchingNextPage ? 'Loading…' : 'Show older exports'}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,153 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, messageOf } from '../api/client';
+import { keys } from '../api/queries';
+import type { Dataset, Export, Format, Me, Workspace } from '../api/types';
+import { announce } from '../components/Live';
+import { Notice } from '../components/Notice';
+import { toUs } from '../lib/dates';
+import { formatNumber } from '../lib/format';
+import { navigate } from '../lib/router';
+import { datesApply, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
+
+interface Props {
+  me: Me;
+  dataset: Dataset;
+  draft: Draft;
+  update: (patch: Partial<Draft>) => void;
+  teams: Workspace[] | undefined;
+  copiedFrom: string | null;
+}
+
+const FORMATS: { id: Format; label: string; hint: string }[] = [
+  { id: 'csv', label: 'CSV', hint: 'Spreadsheets and BI tools' },
+  { id: 'json', label: 'JSON', hint: 'One array of objects' },
+  { id: 'jsonl', label: 'JSONL', hint: 'One object per line, for pipelines' },
+];
+
+/** Step 5: format, compression, notification; a summary and a row estimate; Start. */
+export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Props) {
+  const client = useQueryClient();
+  const body = toRequest(draft, dataset, me, teams);
+  const { notify_email: _n, ...estimateBody } = body;
+  const waitingForTeams = teamsApply(dataset, draft.scope) && !teams;
+  const estimate = useQuery({
+    queryKey: ['estimate', estimateBody],
+    queryFn: ({ signal }) => api<{ estimated_rows: number; row_limit?: number }>('/v1/exports/estimate', { body: estimateBody, signal }),
+    enabled: !waitingForTeams,
+    retry: false,
+    staleTime: 30_000,
+  });
+  const start = useMutation({
+    mutationFn: () => api<Export>('/v1/exports', { body }),
+    onSuccess: async (e) => {
+      announce(`Export of ${dataset.title} started.`);
+      await client.invalidateQueries({ queryKey: keys.exports });
+      navigate(`/exports?started=${encodeURIComponent(e.id)}`);
+    },
+  });
+
+  const teamSummary = () => {
+    if (!teamsApply(dataset, draft.scope)) return dataset.org_wide ? 'Entire organization' : draft.scope === 'personal' ? 'Your own data' : 'Not applicable';
+    const ids = new Set(selectedTeams(draft, teams));
+    const names = (teams ?? []).filter((t) => ids.has(t.id)).map((t) => t.name);
+    const all = teams && ids.size === teams.length && teams.length > 0;
+    const list = all ? `All teams (${names.length})` : names.length ? names.join(', ') : 'No teams';
+    return draft.includePersonal ? `${list}, plus personal spaces` : list;
+  };
+
+  return (
+    <div className="review">
+      {copiedFrom && (
+        <Notice tone="info" testId="copied-note">
+          Settings copied from export <code>{copiedFrom}</code>. Review them and start, or go back to change anything.
+        </Notice>
+      )}
+      <div className="review__grid">
+        <div className="review__options">
+          <fieldset className="fieldset">
+            <legend className="label">File format</legend>
+            <div className="format-options">
+              {FORMATS.map((f) => (
+                <label key={f.id} className={`choice choice--compact${draft.format === f.id ? ' is-selected' : ''}`}>
+                  <input type="radio" name="format" value={f.id} checked={draft.format === f.id} onChange={() => update({ format: f.id })} data-testid={`format-${f.id}`} />
+                  <span className="choice__body">
+                    <span className="choice__title">{f.label}</span>
+                    <span className="choice__desc">{f.hint}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <label className="check switch-row">
+            <input type="checkbox" checked={draft.gzip} onChange={(e) => update({ gzip: e.target.checked })} data-testid="gzip" />
+            <span>
+              Compress with gzip
+              <span className="muted small block">Smaller download (.gz); most tools open it directly.</span>
+            </span>
+          </label>
+          <label className="check switch-row">
+            <input type="checkbox" checked={draft.notify} onChange={(e) => update({ notify: e.target.checked })} data-testid="notify" />
+            <span>
+              Email me when it is ready
+              <span className="muted small block">A link is sent to {me.user.email}.</span>
+            </span>
+          </label>
+        </div>
+
+        <div className="review__summary">
+          <h3 className="subhead">Summary</h3>
+          <dl className="summary" data-testid="summary">
+            <dt>Export type</dt>
+            <dd>{dataset.title}</dd>
+            <dt>Scope</dt>
+            <dd>{draft.scope === 'organization' ? 'Whole organization' : 'Only my own data'}</dd>
+            <dt>Date range</dt>
+            <dd>{datesApply(dataset) ? `${toUs(draft.from)} – ${toUs(draft.to)} (${draft.timezone})` : 'Not applicable'}</dd>
+            <dt>Teams</dt>
+            <dd>{teamSummary()}</dd>
+            {body.category && (
+              <>
+                <dt>Category</dt>
+                <dd>{body.category}</dd>
+              </>
+            )}
+            {body.group_by && (
+              <>
+                <dt>Group by</dt>
+                <dd>{body.group_by}</dd>
+              </>
+            )}
+            <dt>Fields ({body.fields.length})</dt>
+            <dd className="summary__fields">{body.fields.join(', ')}</dd>
+            <dt>File</dt>
+            <dd>
+              {draft.format.toUpperCase()}
+              {draft.gzip ? ', gzip' : ''}
+            </dd>
+          </dl>
+          <div className="estimate" data-testid="estimate" aria-live="polite" aria-busy={estimate.isFetching}>
+            {estimate.isError ? (
+              <Notice tone="error">{messageOf(estimate.error)}</Notice>
+            ) : estimate.data ? (
+              <>
+                <span className="estimate__value" data-testid="estimate-value">
+                  {formatNumber(estimate.data.estimated_rows)}
+                </span>{' '}
+                <span className="muted">{estimate.data.estimated_rows === 1 ? 'row' : 'rows'} estimated</span>
+              </>
+            ) : (
+              <span className="muted">Estimating rows…</span>
+            )}
+          </div>
+        </div>
+      </div>
+
+      <div className="reserve-2">{start.isError && <Notice tone="error">{messageOf(start.error)}</Notice>}</div>
+      <div className="review__start">
+        <button type="button" className="btn btn--primary btn--lg" onClick={() => start.mutate()} disabled={start.isPending || start.isSuccess} data-testid="start-export">
+          {start.isPending ? 'Starting…' : 'Start export'}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { isAdmin, type Dataset, type Export, type ExportRequest, type Format, type Me, type Scope, type Workspace } from '../api/types';
+import { browserTimezone, presetRange, todayIn, type PresetId, type Ymd } from '../lib/dates';
+
+/** Everything the wizard collects; turned into a POST /v1/exports body by `toRequest`. */
+export interface Draft {
+  dataset: string | null;
+  scope: Scope;
+  preset: PresetId;
+  from: Ymd | null;
+  to: Ymd | null;
+  timezone: string;
+  /** null: every team (nothing unticked yet). */
+  workspaceIds: string[] | null;
+  includePersonal: boolean;
+  entityIds: string;
+  category: string;
+  groupBy: string;
+  fields: string[];
+  format: Format;
+  gzip: boolean;
+  notify: boolean;
+}
+
+export const STEPS = [
+  { id: 'type', title: 'Export type' },
+  { id: 'dates', title: 'Date range' },
+  { id: 'teams', title: 'Teams' },
+  { id: 'fields', title: 'Fields' },
+  { id: 'review', title: 'Format & review' },
+] as const;
+export type StepId = (typeof STEPS)[number]['id'];
+
+export function initialDraft(): Draft {
+  const timezone = browserTimezone();
+  const { from, to } = presetRange('last_30_days', timezone);
+  return {
+    dataset: null,
+    scope: 'personal',
+    preset: 'last_30_days',
+    from,
+    to,
+    timezone,
+    workspaceIds: null,
+    includePersonal: false,
+    entityIds: '',
+    category: '',
+    groupBy: '',
+    fields: [],
+    format: 'csv',
+    gzip: false,
+    notify: false,
+  };
+}
+
+/** Scopes this person may use for a dataset: members only ever export their own rows. */
+export const scopesFor = (d: Dataset, me: Me): Scope[] => d.scopes.filter((s) => s === 'personal' || isAdmin(me));
+
+/** The catalogue as this person may use it. */
+export const visibleDatasets = (all: Dataset[], me: Me) => all.filter((d) => scopesFor(d, me).length > 0);
+
+/** Team selection applies to organization-scope exports of datasets that filter by workspace. */
+export const teamsApply = (d: Dataset | undefined, scope: Scope) => !!d && scope === 'organization' && !d.org_wide && d.filters.includes('workspace_ids');
+export const datesApply = (d: Dataset | undefined) => !!d && d.kind !== 'document';
+
+export type FieldPreset = 'minimal' | 'default' | 'full';
+/** Minimal: the default fields without personal data or bulky JSON; Default: the catalogue's; Full: all. */
+export function presetFields(d: Dataset, preset: FieldPreset): string[] {
+  if (preset === 'full') return d.fields.map((f) => f.name);
+  const defaults = d.fields.filter((f) => f.default);
+  if (preset === 'default') return defaults.map((f) => f.name);
+  const minimal = defaults.filter((f) => !f.pii && f.type !== 'json');
+  return (minimal.length ? minimal : defaults.slice(0, 1)).map((f) => f.name);
+}
+
+/** Keeps the selection in the catalogue's column order (that is the file's column order). */
+export const orderFields = (d: Dataset, names: Iterable<string>) => {
+  const set = new Set(names);
+  return d.fields.filter((f) => set.has(f.name)).map((f) => f.name);
+};
+
+/** Picking another export type resets what depends on it. */
+export function withDataset(draft: Draft, d: Dataset, me: Me): Draft {
+  if (draft.dataset === d.name) return draft;
+  const scopes = scopesFor(d, me);
+  return {
+    ...draft,
+    dataset: d.name,
+    scope: scopes.includes('organization') ? 'organization' : 'personal',
+    fields: presetFields(d, 'default'),
+    workspaceIds: null,
+    includePersonal: false,
+    entityIds: '',
+    category: '',
+    groupBy: '',
+  };
+}
+
+export function selectedTeams(draft: Draft, teams: Workspace[] | undefined): string[] {
+  return draft.workspaceIds ?? (teams ?? []).map((t) => t.id);
+}
+
+/** Why the step cannot be left forward yet, or null. */
+export function stepIssue(step: StepId, draft: Draft, d: Dataset | undefined, teams: Workspace[] | undefined): string | null {
+  switch (step) {
+    case 'type':
+      return d ? null : 'Choose what to export.';
+    case 'dates':
+      if (!datesApply(d)) return null;
+      if (!draft.from || !draft.to) return 'Enter a start and an end date.';
+      if (draft.to < draft.from) return 'End date must be on or after the start date.';
+      return draft.from > todayIn(draft.timezone) ? 'The start date is in the future.' : null;
+    case 'teams':
+      if (!teamsApply(d, draft.scope) || !teams) return null;
+      return selectedTeams(draft, teams).length === 0 && !draft.includePersonal ? 'Select at least one team, or include personal spaces.' : null;
+    case 'fields':
+      return draft.fields.length ? null : 'Select at least one field.';
+    case 'review':
+      return null;
+  }
+}
+
+/** The POST /v1/exports body: only the filters the dataset accepts are sent. */
+export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] | undefined): ExportRequest {
+  const body: ExportRequest = {
+    dataset: d.name,
+    scope: draft.scope,
+    format: draft.format,
+    compression: draft.gzip ? 'gzip' : 'none',
+    fields: orderFields(d, draft.fields),
+    timezone: draft.timezone,
+    source: 'console',
+  };
+  if (datesApply(d) && draft.from && draft.to) {
+    body.from = draft.from;
+    body.to = draft.to;
+  }
+  if (teamsApply(d, draft.scope)) {
+    body.workspace_ids = selectedTeams(draft, teams);
+    if (d.filters.includes('include_personal_workspaces')) body.include_personal_workspaces = draft.includePersonal;
+  }
+  const ids = draft.entityIds.split(/[\s,]+/).filter(Boolean);
+  if (ids.length && d.filters.includes('entity_ids')) body.entity_ids = ids;
+  if (draft.category.trim() && d.filters.includes('category')) body.category = draft.category.trim();
+  if (draft.groupBy && d.filters.includes('group_by')) body.group_by = draft.groupBy;
+  if (draft.notify) body.notify_email = me.user.email;
+  return body;
+}
+
+/** "Run again": the same settings as a past export. */
+export function fromExport(e: Export, d: Dataset | undefined, me: Me): Draft {
+  const base = initialDraft();
+  const p = e.params;
+  const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
+  const scopes = d ? scopesFor(d, me) : [];
+  return {
+    ...base,
+    dataset: e.dataset,
+    scope: scopes.includes(e.scope) ? e.scope : (scopes[0] ?? 'personal'),
+    preset: 'custom',
+    from: day(p.from) ?? base.from,
+    to: day(p.to) ?? base.to,
+    timezone: p.timezone || base.timezone,
+    workspaceIds: p.workspace_ids ?? null,
+    includePersonal: !!p.include_personal_workspaces,
+    entityIds: (p.entity_ids ?? []).join(', '),
+    category: p.category ?? '',
+    groupBy: p.group_by ?? '',
+    fields: d ? orderFields(d, p.fields) : p.fields,
+    format: e.format,
+    gzip: e.compression === 'gzip',
+    notify: !!e.notify_email && e.notify_email === me.user.email,
+  };
+}
