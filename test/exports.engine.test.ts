@@ -13,8 +13,11 @@ import { downloadExport, seedRuns, waitForExport } from './helpers/platform.js';
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A blob store that drains the stream slowly and keeps nothing, or fails the first `failures` puts. */
-function testBlobs(opts: { delayMs?: number; failures?: number } = {}): BlobStore & { puts: number; deleted: string[] } {
+/**
+ * A blob store that keeps nothing: it waits `startDelayMs` before draining (so a run is still streaming
+ * when the test acts on it), or fails the first `failures` puts.
+ */
+function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): BlobStore & { puts: number; deleted: string[] } {
   let failures = opts.failures ?? 0;
   const store = {
     kind: 'file' as const,
@@ -27,13 +30,14 @@ function testBlobs(opts: { delayMs?: number; failures?: number } = {}): BlobStor
         body.destroy();
         throw new Error('disk on fire');
       }
+      if (opts.startDelayMs) await sleep(opts.startDelayMs);
       await pipeline(
         body,
         new Writable({
           highWaterMark: 1,
           write(chunk, _enc, cb) {
             bytes += chunk.length;
-            setTimeout(cb, opts.delayMs ?? 0);
+            cb();
           },
         }),
       );
@@ -125,7 +129,7 @@ for (const dialect of DIALECTS) {
 
     it('honours cancellation mid-stream and leaves no file', async () => {
       const id = await queue();
-      const blobs = testBlobs({ delayMs: 5 });
+      const blobs = testBlobs({ startDelayMs: 1500 });
       const running = runExport(deps(blobs), (await claim('w'))!, new AbortController().signal);
       await sleep(300);
       const res = await t.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(t.orgA.admin.key) });
@@ -149,7 +153,7 @@ for (const dialect of DIALECTS) {
     it('hands a job back untouched on shutdown', async () => {
       const id = await queue();
       const shutdown = new AbortController();
-      const running = runExport(deps(testBlobs({ delayMs: 5 })), (await claim('w'))!, shutdown.signal);
+      const running = runExport(deps(testBlobs({ startDelayMs: 1500 })), (await claim('w'))!, shutdown.signal);
       await sleep(200);
       shutdown.abort();
       await running;

@@ -48,8 +48,10 @@ export function recordDataset(spec: RecordSpec): Dataset {
       const select = { ...pick(columns, fields), ...custom?.extraColumns };
       let qb = from(store.db as Kysely<any>, query).select(Object.entries(select).map(([name, expr]) => sql.raw(expr).as(name)));
       for (const [expr, dir] of orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+      const fromColumns = fields.filter((f) => columns[f.name] !== undefined);
       const steps = [
-        ...fields.filter((f) => json.includes(f.name)).map((f) => parseJson(f.name, repeatedJson.includes(f.name))),
+        ...fromColumns.filter((f) => json.includes(f.name)).map((f) => parseJson(f.name, repeatedJson.includes(f.name))),
+        ...fromColumns.filter((f) => f.type === 'boolean').map((f) => toBoolean(f.name)),
         custom?.transform,
         privacyTransform(fields, query),
       ].filter((s): s is RowTransform => Boolean(s));
@@ -75,6 +77,14 @@ async function* transformed(rows: AsyncIterable<Row>, steps: readonly RowTransfo
     for (let i = 0; i < n; i++) steps[i](row);
     yield row;
   }
+}
+
+/** Stored 0/1 → boolean, in place (both databases store booleans as integers). */
+function toBoolean(name: string): RowTransform {
+  return (row) => {
+    const v = row[name];
+    if (v !== null && v !== undefined) row[name] = Number(v) !== 0;
+  };
 }
 
 /** Parses one JSON-text column in place; with `repeated`, equal texts share one parsed value. */

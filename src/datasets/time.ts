@@ -95,7 +95,9 @@ export function resolveRange(input: RangeInput): ResolvedRange {
   zoneFormat(timezone);
   const from = parsePoint(input.from, 'from', timezone);
   const to = parsePoint(input.to, 'to', timezone);
-  if (to < from) {
+  // A date-only end covers its whole day, so it is too early only when that day ends by the start.
+  const tooEarly = DATE_ONLY.test(String(input.to).trim()) ? to <= from : to < from;
+  if (tooEarly) {
     throw new Invalid(`to (${input.to}) is before from (${input.from}); the end date must be on or after the start date`, { field: 'to' });
   }
   return { from, to };

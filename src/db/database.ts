@@ -10,6 +10,11 @@ export type DB = Kysely<Database>;
 export interface Store {
   readonly db: DB;
   readonly dialect: SluiceDialect;
+  /**
+   * Lends a store for one long streaming read (an export) and closes what it opened afterwards.
+   * Other queries keep running meanwhile, on both dialects.
+   */
+  withReader<T>(fn: (reader: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -23,6 +28,16 @@ export async function openStore(config: DatabaseConfig, opts: { migrate?: boolea
   const store: Store = {
     db,
     dialect,
+    async withReader(fn) {
+      const readerDialect = dialect.readerDialect();
+      if (!readerDialect) return fn(store);
+      const reader = new Kysely<Database>({ dialect: readerDialect });
+      try {
+        return await fn({ ...store, db: reader });
+      } finally {
+        await reader.destroy();
+      }
+    },
     async close() {
       await db.destroy();
       await dialect.close?.();

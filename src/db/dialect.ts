@@ -13,6 +13,12 @@ export interface SluiceDialect {
   readonly supportsSkipLocked: boolean;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
+  /**
+   * A dialect for a separate connection used by one long streaming read, or null when the main one
+   * serves (a PostgreSQL pool already has many). SQLite needs it: Kysely's SQLite driver has a single
+   * connection, and a paused export stream would hold it and stall every other query.
+   */
+  readerDialect(): Dialect | null;
   /** Releases anything the driver holds outside Kysely (nothing for either today). */
   close?(): Promise<void>;
 }

@@ -17,5 +17,6 @@ export function createPostgresDialect(url: string): SluiceDialect {
     kysely: new PostgresDialect({ pool, cursor: Cursor }),
     supportsSkipLocked: true,
     maxParameters: 65_000,
+    readerDialect: () => null,
   };
 }

@@ -17,5 +17,11 @@ export function createSqliteDialect(path: string): SluiceDialect {
     kysely: new SqliteDialect({ database: sqlite }),
     supportsSkipLocked: false,
     maxParameters: 32_000,
+    readerDialect() {
+      if (path === ':memory:') return null;
+      const reader = new BetterSqlite3(path, { readonly: true });
+      reader.pragma('busy_timeout = 10000');
+      return new SqliteDialect({ database: reader });
+    },
   };
 }

@@ -75,5 +75,5 @@ export function toExportView(row: ExportsTable & { user_email?: string | null; u
 export function exportFilename(dataset: string, params: ExportParams, id: string, extension: string, localDate: (ms: number) => string): string {
   const from = localDate(params.range.from);
   const to = localDate(params.range.to - 1);
-  return `sluice-${dataset}-${from}-${to}-${id}.${extension}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `sluice-${dataset}-${from}-${to}-${id}.${extension.replace(/^\./, "")}`.replace(/[^A-Za-z0-9._-]/g, '_');
 }

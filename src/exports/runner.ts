@@ -81,20 +81,21 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
     const fields = resolveFields(dataset, params.fields);
     const org = await getOrg(store, job.org_id);
     const query = toDatasetQuery(job, params, org, config.secret);
-    const estimate = await dataset.count(store, query);
-    await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
-
-    const source = addAbortSignal(abort.signal, Readable.from(dataset.rows(store, query), { objectMode: true, highWaterMark: 256 }));
-    const encoder = encoders[job.format as Format]({
-      fields,
-      timezone: params.timezone,
-      bom: params.csv_bom,
-      neutralizeFormulas: params.neutralize_formulas,
+    const info = await store.withReader(async (reader) => {
+      const estimate = await dataset.count(reader, query);
+      await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
+      const source = addAbortSignal(abort.signal, Readable.from(dataset.rows(reader, query), { objectMode: true, highWaterMark: 256 }));
+      const encoder = encoders[job.format as Format]({
+        fields,
+        timezone: params.timezone,
+        bom: params.csv_bom,
+        neutralizeFormulas: params.neutralize_formulas,
+      });
+      const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
+      if (job.compression === 'gzip') stages.push(createGzipStream());
+      const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
+      return blobs.put(blobKey, body, { contentType: contentType(job.format as Format, job.compression as never) });
     });
-    const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
-    if (job.compression === 'gzip') stages.push(createGzipStream());
-    const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
-    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format as Format, job.compression as never) });
     if (abort.signal.aborted) throw abort.signal.reason;
 
     const retentionDays = org.retentionDays ?? config.retentionDays;

@@ -18,6 +18,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    // Signed download tokens travel as a path segment.
+    routerOptions: { maxParamLength: 4096 },
     disableRequestLogging: false,
     // Reject unknown query keys? No: vendors' clients send extras; each route's schema decides.
     ajv: { customOptions: { coerceTypes: 'array' } },

@@ -34,7 +34,4 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.code(500).send({ error: 'internal', message: 'An internal error occurred' });
   });
 
-  app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
-  });
 }

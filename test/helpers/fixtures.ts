@@ -1,3 +1,4 @@
+import type { Dataset, DatasetQuery, Row } from '../../src/datasets/types.js';
 import type { Store } from '../../src/db/database.js';
 import type { EntityName } from '../../src/ingest/entities.js';
 import { ingestBatch } from '../../src/ingest/ingest.js';
@@ -181,4 +182,28 @@ export async function ingestFixture(store: Store): Promise<void> {
 /** The rows of one entity of one org, with a typed accessor for tests' reference computations. */
 export function rowsOf(orgId: string, entity: EntityName): Record<string, any>[] {
   return (FIXTURES[orgId][entity] ?? []) as Record<string, any>[];
+}
+
+/** A query over everything org A has, as an admin (u_alice) in UTC with user-level data on; override any part. */
+export function query(overrides: Partial<DatasetQuery> = {}): DatasetQuery {
+  return {
+    orgId: ORG_A,
+    scope: 'organization',
+    userId: 'u_alice',
+    from: 0,
+    to: ms('2100-01-01T00:00:00Z'),
+    timezone: 'UTC',
+    userLevelData: true,
+    pseudonymKey: 'test-pseudonym-key',
+    ...overrides,
+  };
+}
+
+/** Every row a dataset yields for a query, after checking that count() agrees with it. */
+export async function collect(store: Store, dataset: Dataset, q: DatasetQuery): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of dataset.rows(store, q)) rows.push({ ...row });
+  const counted = await dataset.count(store, q);
+  if (counted !== rows.length) throw new Error(`${dataset.name}: count() said ${counted}, rows() yielded ${rows.length}`);
+  return rows;
 }

@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Forbidden } from '../../../errors.js';
+import { originOf, requirePrincipal } from '../../authenticate.js';
+import type { AppContext } from '../../context.js';
+import { limitExports } from '../../rate-limit.js';
+import { FileGone, sendExportFile } from './download.js';
+import { installGumloopErrors } from './errors.js';
+import { ExportDataBody, ExportDataResponse, ExportStatusQuery, ExportStatusResponse, GumloopError } from './schemas.js';
+import { assertSameUser, statusBody, toExportRequest } from './translate.js';
+
+const errors = { 400: GumloopError, 401: GumloopError, 403: GumloopError, 404: GumloopError, 429: GumloopError };
+const AUTH = 'Authorization: Bearer <API key>; optionally x-auth-key: <user_id>, which must be the key’s user.';
+
+/**
+ * Gumloop's Usage Data Export API at its own paths (`/api/v1/export_data`, `/api/v1/export_status`),
+ * a thin adapter over the export engine: exports are asynchronous and always CSV.
+ * @example await app.register(gumloopCompat(ctx));
+ */
+export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
+  return async (scope: FastifyInstance) => {
+    installGumloopErrors(scope);
+    const r = scope.withTypeProvider<ZodTypeProvider>();
+
+    r.post(
+      '/api/v1/export_data',
+      {
+        schema: {
+          tags: ['gumloop'],
+          summary: 'Gumloop: request a usage data export (asynchronous, CSV)',
+          description:
+            `${AUTH} Workflow, agent and agent-interaction exports need a team selection in organization scope (400 without one); ` +
+            'credit log exports are always org-wide and take category_filter instead. Poll GET /api/v1/export_status.',
+          body: ExportDataBody,
+          response: { 200: ExportDataResponse, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const p = await requirePrincipal(ctx.store, req);
+        limitExports(ctx, p, reply);
+        assertSameUser(p, req.body.user_id, req.headers['x-auth-key']);
+        const { row } = await ctx.exports.create(p, toExportRequest(p, req.body), { source: 'gumloop', origin: originOf(req) });
+        return { success: true as const, data_export_id: row.id, state: 'REQUESTED' as const, created_ts: new Date(Number(row.created_at)).toISOString() };
+      },
+    );
+
+    r.get(
+      '/api/v1/export_status',
+      {
+        schema: {
+          tags: ['gumloop'],
+          summary: 'Gumloop: the state of an export, or (download=true) its CSV file',
+          description:
+            `${AUTH} States: REQUESTED → IN_PROGRESS → COMPLETED | FAILED; finished_ts only once terminal. ` +
+            "With download=true a COMPLETED export answers with the CSV itself (text/csv). Another user's export: 403; a file that expired or was deleted: 404.",
+          querystring: ExportStatusQuery,
+          response: { 200: ExportStatusResponse, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const p = await requirePrincipal(ctx.store, req);
+        limitExports(ctx, p, reply);
+        assertSameUser(p, req.query.user_id, req.headers['x-auth-key']);
+        const row = await ctx.exports.get(p, req.query.data_export_id);
+        if (row.user_id !== p.userId) throw new Forbidden('This export was requested by another user');
+        if (req.query.download !== 'true' && req.query.download !== '1') return statusBody(row, ctx.exports.params(row));
+        if (row.status === 'expired') throw new FileGone();
+        if (row.status === 'completed' && row.blob_key && !(await ctx.blobs.exists(row.blob_key))) throw new FileGone();
+        const url = await ctx.exports.downloadUrl(p, row.id, originOf(req));
+        return sendExportFile(reply, ctx.blobs, row, url);
+      },
+    );
+  };
+}

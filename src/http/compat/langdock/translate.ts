@@ -1,0 +1,87 @@
+import type { Org } from '../../../auth/accounts.js';
+import { getDataset, resolveFields } from '../../../datasets/catalogue.js';
+import { localDate, resolveRange } from '../../../datasets/time.js';
+import { Invalid } from '../../../errors.js';
+import { ExportRequestSchema, type ExportRequest } from '../../../exports/request.js';
+import type { ExportRow } from '../../../exports/service.js';
+import { LANGDOCK_EXPORTS, type LangdockExport, type UsageExportBody } from './schemas.js';
+
+/*
+ * Langdock request ↔ Sluice export. Vocabulary only: the period's meaning in Langdock's words, its
+ * 12-month window, and its privacy rule of leaving user-identifying columns out of the file.
+ */
+
+/** Langdock keeps 12 months of usage history. */
+export const HISTORY_MONTHS = 12;
+/** Langdock refuses exports over this many rows ("narrow the date range"). */
+export const ROW_LIMIT = 1_000_000;
+
+/** A resolved Langdock period: UTC instants, `to` exclusive, and the zone for the report's dates. */
+export interface LangdockPeriod {
+  from: number;
+  to: number;
+  timezone: string;
+}
+
+/** One end of the period: local time in its own zone; a trailing `Z` is dropped so the zone applies once. */
+function resolvePoint(point: { date: string; timezone: string }, end: 'from' | 'to'): { start: number; end: number } {
+  const date = point.date.trim().replace(/z$/i, '');
+  try {
+    const r = resolveRange({ from: date, to: date, timezone: point.timezone });
+    return { start: r.from, end: r.to };
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    if (err.details?.field === 'timezone') throw new Invalid(`${end}.timezone: ${err.message}`);
+    throw new Invalid(`${end}.date is not a valid date: '${point.date}'; use an ISO 8601 date-time such as 2024-01-31T23:59:59.999 or a date such as 2024-01-31`);
+  }
+}
+
+/**
+ * Resolves `{from, to}`: each end is local time in its own time zone; `to` is inclusive (a date alone
+ * means that whole day). Refuses empty or reversed ranges and starts older than 12 months.
+ * @example resolvePeriod({ from: { date: '2024-01-01T00:00:00.000Z', timezone: 'Europe/Berlin' }, to: … })
+ */
+export function resolvePeriod(body: UsageExportBody, now = Date.now()): LangdockPeriod {
+  const from = resolvePoint(body.from, 'from').start;
+  const to = resolvePoint(body.to, 'to');
+  // A date-time end is one instant (inclusive), a date end is its whole day.
+  const end = to.end === to.start ? to.start + 1 : to.end;
+  if (end <= from) throw new Invalid(`Invalid date range: to (${body.to.date}) must be after from (${body.from.date})`);
+  const oldest = new Date(now);
+  oldest.setUTCMonth(oldest.getUTCMonth() - HISTORY_MONTHS);
+  if (from < oldest.getTime()) {
+    throw new Invalid(`Usage data is available for the last ${HISTORY_MONTHS} months only: from must be on or after ${oldest.toISOString()}`);
+  }
+  return { from, to: end, timezone: body.from.timezone };
+}
+
+/**
+ * The native request for a Langdock export. Columns are the dataset's defaults (Langdock's, in its order,
+ * plus the group column when grouping); an org with user-level data off gets no name, email or
+ * description columns at all, as Langdock leaves them out of the file.
+ */
+export function toExportRequest(kind: LangdockExport, format: 'csv' | 'json', body: UsageExportBody, period: LangdockPeriod, org: Org): ExportRequest {
+  const dataset = getDataset(LANGDOCK_EXPORTS[kind].dataset);
+  const groupBy = body.group_by ?? undefined;
+  const fields = resolveFields(dataset, undefined, groupBy)
+    .filter((f) => org.userLevelData || !(f.pii && !f.pseudonym))
+    .map((f) => f.name);
+  return ExportRequestSchema.parse({
+    dataset: dataset.name,
+    scope: 'organization',
+    format,
+    fields,
+    from: new Date(period.from).toISOString(),
+    to: new Date(period.to).toISOString(),
+    timezone: period.timezone,
+    group_by: groupBy,
+    source: 'langdock',
+  });
+}
+
+/** Langdock's `filePath`: `<dataType>-usage/<org>/<dataType>-usage-<from>-<to>-<8 chars of the id>.<ext>`. */
+export function filePath(kind: LangdockExport, row: ExportRow, period: LangdockPeriod): string {
+  const type = `${LANGDOCK_EXPORTS[kind].dataType}-usage`;
+  const day = (ms: number) => localDate(ms, period.timezone);
+  return `${type}/${row.org_id}/${type}-${day(period.from)}-${day(period.to - 1)}-${row.id.slice(-8)}.${row.format}`;
+}
