@@ -1,4 +1,4 @@
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './helpers/stores.js';
@@ -7,6 +7,15 @@ import { downloadExport, seedRuns } from './helpers/platform.js';
 import { spawnSluice, type CliProcess } from './helpers/processes.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ROWS = 150_000;
+
+/** Bytes of unpublished (temp) files under a directory: the stream is being written. */
+function tempBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.startsWith('.tmp-'))
+    .reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+}
 
 for (const dialect of DIALECTS) {
   describe(`a worker killed mid-export (${dialect})`, () => {
@@ -14,7 +23,7 @@ for (const dialect of DIALECTS) {
     const children: CliProcess[] = [];
     beforeAll(async () => {
       t = await createTestApp(dialect, { SLUICE_LEASE_SECONDS: '2' }, { worker: false });
-      await seedRuns(t, 60_000);
+      await seedRuns(t, ROWS);
     });
     afterAll(async () => {
       for (const c of children) c.child.kill('SIGKILL');
@@ -45,10 +54,12 @@ for (const dialect of DIALECTS) {
       const first = worker();
       let seen = await row(id);
       const until = Date.now() + 30_000;
-      while (!(seen.status === 'running' && Number(seen.rows_written) > 0) && Date.now() < until) {
+      const exportDir = join(t.store.dir, 'exports', 'org_a', id);
+      // Kill it mid-stream: once the unpublished file has bytes in it.
+      while (!(seen.status === 'running' && tempBytes(exportDir) > 0) && Date.now() < until) {
         // Until published, there is nothing to download.
         expect((await t.app.inject({ url: `/v1/exports/${id}/download`, headers: bearer(t.orgA.admin.key) })).statusCode).toBe(409);
-        await sleep(10);
+        await sleep(5);
         seen = await row(id);
       }
       expect(seen.status, first.output()).toBe('running');
@@ -67,19 +78,18 @@ for (const dialect of DIALECTS) {
       second.child.kill('SIGTERM');
       expect(done.status, second.output()).toBe('completed');
       expect(Number(done.attempt)).toBe(2);
-      expect(Number(done.record_count)).toBe(60_000);
+      expect(Number(done.record_count)).toBe(ROWS);
 
       const file = await downloadExport(t, id, t.orgA.admin.key);
       expect(file.statusCode).toBe(200);
       const { gunzipSync } = await import('node:zlib');
       const rows = JSON.parse(gunzipSync(file.rawPayload).toString('utf8'));
-      expect(rows).toHaveLength(60_000);
-      expect(new Set(rows.map((r: any) => r.run_id)).size).toBe(60_000);
+      expect(rows).toHaveLength(ROWS);
+      expect(new Set(rows.map((r: any) => r.run_id)).size).toBe(ROWS);
 
       // The killed attempt never published a file at a final key.
-      const dir = join(t.store.dir, 'exports', 'org_a', id);
-      expect(existsSync(join(dir, '2', done.filename))).toBe(true);
-      const firstAttempt = join(dir, '1');
+      expect(existsSync(join(exportDir, '2', done.filename))).toBe(true);
+      const firstAttempt = join(exportDir, '1');
       if (existsSync(firstAttempt)) expect(readdirSync(firstAttempt).filter((f) => !f.startsWith('.'))).toEqual([]);
       expect(await second.exited).toBe(0);
     });

@@ -58,6 +58,8 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     SLUICE_LOG_LEVEL: 'silent',
     SLUICE_SECRET: 'test-secret-test-secret-test-secret!!',
     SLUICE_LEASE_SECONDS: '3',
+    // Tests poll hard; the rate-limit tests set their own small limit.
+    SLUICE_RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
   const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });

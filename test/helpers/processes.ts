@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
 /** A `sluice` CLI child process with its output collected (for failure messages). */
 export interface CliProcess {
@@ -13,9 +11,12 @@ export interface CliProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs `sluice <args>` from the source tree as a real process. */
+/**
+ * Runs `sluice <args>` from the source tree as one real process (tsx as an import hook, not its CLI,
+ * which would put the program in a grandchild that a SIGKILL to the child does not reach).
+ */
 export function spawnSluice(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [tsxCli, join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
     cwd: root,
     env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,8 +15,13 @@ const AUTH = 'Authorization: Bearer <API key>; optionally x-auth-key: <user_id>,
 /**
  * Gumloop's Usage Data Export API at its own paths (`/api/v1/export_data`, `/api/v1/export_status`),
  * a thin adapter over the export engine: exports are asynchronous and always CSV.
- * @example await app.register(gumloopCompat(ctx));
+ * @example await gumloopRoutes(app, ctx);
  */
+export async function gumloopRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(gumloopCompat(ctx));
+}
+
+/** The encapsulated plugin behind `gumloopRoutes` (its own error handler gives Gumloop's error shape). */
 export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
   return async (scope: FastifyInstance) => {
     installGumloopErrors(scope);

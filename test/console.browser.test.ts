@@ -1,0 +1,380 @@
+import { parse } from 'csv-parse/sync';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { DIALECTS } from './helpers/stores.js';
+
+/*
+ * The console, end to end: the real server (Fastify + worker + SQLite/PostgreSQL) on a random port,
+ * the built console from web/dist, and Debian's Chromium clicking through it like a person would.
+ * Screenshots of every page land in test-results/<dialect>-*.png.
+ */
+
+interface DatasetInfo {
+  name: string;
+  scopes: string[];
+}
+
+/** A small platform for org A: two teams, a member's personal space, runs in March 2025 (and one in April). */
+async function seed(base: string, key: string): Promise<void> {
+  const send = async (entity: string, rows: unknown[]) => {
+    const res = await fetch(`${base}/v1/ingest/${entity}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(rows),
+    });
+    expect(res.status, `ingest ${entity}: ${await res.clone().text()}`).toBe(200);
+  };
+  await send('workspaces', [
+    { id: 'ws_alpha', name: 'Alpha team', kind: 'team', created_at: '2025-01-01T00:00:00Z' },
+    { id: 'ws_beta', name: 'Beta team', kind: 'team', created_at: '2025-01-01T00:00:00Z' },
+    { id: 'ws_p_member', name: 'Member space', kind: 'personal', owner_user_id: 'u_member', created_at: '2025-01-01T00:00:00Z' },
+  ]);
+  await send('users', [{ id: 'u_carol', email: 'carol@org-a.example', name: 'Carol Cole', role: 'member', created_at: '2025-01-01T00:00:00Z' }]);
+  await send('workflows', [
+    { id: 'wf_a', workspace_id: 'ws_alpha', name: 'Lead enrichment', enabled: true, created_by: 'u_admin', created_at: '2025-01-02T00:00:00Z' },
+    { id: 'wf_b', workspace_id: 'ws_beta', name: 'Invoice triage', enabled: true, created_by: 'u_admin', created_at: '2025-01-02T00:00:00Z' },
+    { id: 'wf_p', workspace_id: 'ws_p_member', name: 'My digest', enabled: true, created_by: 'u_member', created_at: '2025-01-02T00:00:00Z' },
+  ]);
+  const run = (id: string, workflow_id: string, user_id: string, created_at: string, credit_cost: number) => ({
+    id,
+    workflow_id,
+    user_id,
+    status: 'completed',
+    credit_cost,
+    created_at,
+    finished_at: created_at,
+  });
+  await send('workflow_runs', [
+    run('run_1', 'wf_a', 'u_admin', '2025-03-03T10:00:00Z', 2.5),
+    run('run_2', 'wf_a', 'u_carol', '2025-03-05T10:00:00Z', 1),
+    run('run_3', 'wf_a', 'u_member', '2025-03-10T10:00:00Z', 4),
+    run('run_4', 'wf_b', 'u_admin', '2025-03-12T10:00:00Z', 0.5),
+    run('run_5', 'wf_p', 'u_member', '2025-03-15T10:00:00Z', 3),
+    run('run_6', 'wf_a', 'u_admin', '2025-04-02T10:00:00Z', 1),
+  ]);
+  await send('credit_logs', [
+    { id: 'cl_1', user_id: 'u_admin', category: 'PIPELINE_RUN', amount: -2.5, balance: 97.5, created_at: '2025-03-03T10:00:00Z' },
+    { id: 'cl_2', user_id: 'u_member', category: 'PIPELINE_RUN', amount: -4, balance: 93.5, created_at: '2025-03-10T10:00:00Z' },
+  ]);
+}
+
+/** From anywhere: open the wizard and choose a dataset (and scope when offered). */
+async function chooseDataset(page: Page, dataset: string): Promise<void> {
+  await page.goto('/#/new');
+  await page.getByTestId('wizard').waitFor();
+  await page.getByTestId(`dataset-${dataset}`).click();
+}
+
+async function next(page: Page, expectedStep: string): Promise<void> {
+  await page.getByTestId('wizard-next').click();
+  await expect.poll(() => page.getByTestId('step-title').textContent()).toContain(expectedStep);
+  // Focus management: the new step's heading has focus.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('step-title');
+}
+
+/** Types an inclusive day range as MM/DD/YYYY and picks the timezone. */
+async function typeRange(page: Page, from: string, to: string, timezone = 'UTC'): Promise<void> {
+  await page.getByLabel('Start date').fill(from);
+  await page.getByLabel('End date').fill(to);
+  await page.getByLabel('Timezone').selectOption(timezone);
+}
+
+/** Start on the review step; returns the new export's id (the history URL carries it). */
+async function start(page: Page): Promise<string> {
+  await page.getByTestId('start-export').click();
+  await page.waitForURL(/#\/exports\?started=/);
+  const id = new URL(page.url()).hash.split('started=')[1];
+  expect(id).toBeTruthy();
+  return decodeURIComponent(id);
+}
+
+/** Waits for the history row's badge to say completed, then downloads the file through the page. */
+async function downloadWhenCompleted(page: Page, id: string): Promise<string> {
+  const row = page.locator(`[data-testid="export-row"][data-export-id="${id}"]`);
+  await row.locator('[data-testid="status-badge"][data-status="completed"]').waitFor({ timeout: 30_000 });
+  const link = row.getByTestId('download');
+  const href = await link.getAttribute('href');
+  expect(href).toBe(`/v1/exports/${id}/download`);
+  expect(await link.getAttribute('download')).not.toBeNull();
+  const res = await fetchInPage(page, href!);
+  expect(res.status).toBe(200);
+  expect(res.contentType ?? '').toContain('text/csv');
+  return res.text;
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+for (const dialect of DIALECTS) {
+  describe(`console in Chromium (${dialect})`, () => {
+    let t: TestApp;
+    let base: string;
+    let firstExport = '';
+    const shot = (page: Page, name: string) => screenshot(page, `${dialect}-${name}`);
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect);
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = t.app.server.address();
+      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      await seed(base, t.orgA.admin.key);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    test('admin: log in, wizard (workflow runs, range, one team, 3 fields, CSV), badge turns completed, CSV has exactly those columns', async () => {
+      const context = await newContext(browser, base);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      try {
+        await page.goto('/#/new');
+        await page.getByRole('button', { name: 'Sign in' }).waitFor();
+        await shot(page, '01-login');
+        // A wrong password is refused with the server's message.
+        await page.getByLabel('Email').fill(t.orgA.admin.email);
+        await page.getByLabel('Password').fill('wrong-password');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('alert').waitFor();
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        const who = await page.getByTestId('whoami').textContent();
+        expect(who).toContain('admin of org_a');
+        expect(who).toContain('Org org_a');
+        expect(await page.getByTestId('nav-settings').count()).toBe(1);
+
+        // Step 1: every dataset of the catalogue, each with its description; admins choose the scope.
+        await page.getByTestId('wizard').waitFor();
+        const catalogue = (await (await fetch(`${base}/v1/datasets`)).json()) as { data: DatasetInfo[] };
+        const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        expect(offered).toEqual(catalogue.data.map((d) => d.name));
+        await page.getByTestId('dataset-workflow_runs').click();
+        expect(await page.getByLabel('Whole organization', { exact: true }).isChecked()).toBe(true);
+        await shot(page, '02-wizard-type');
+
+        // Step 2: the browser's timezone is the default; type a range and switch to UTC.
+        await next(page, 'Date range');
+        expect(await page.getByLabel('Timezone').inputValue()).toBe('America/New_York');
+        await page.getByLabel('Last 30 days', { exact: true }).check();
+        await typeRange(page, '03/01/2025', '03/31/2025');
+        expect(await page.getByTestId('range-summary').textContent()).toContain('03/01/2025 – 03/31/2025');
+        expect(await page.getByLabel('Custom', { exact: true }).isChecked()).toBe(true);
+        await shot(page, '03-wizard-dates');
+
+        // Step 3: teams, searchable; untick all, find Alpha, tick it.
+        await next(page, 'Teams');
+        await page.getByTestId('team-ws_alpha').waitFor();
+        expect(await page.getByTestId('team-count').textContent()).toBe('2 of 2 selected');
+        await page.getByTestId('select-all-teams').click();
+        await page.getByLabel('Search teams').fill('alp');
+        expect(await page.getByTestId('team-ws_beta').count()).toBe(0);
+        await page.getByTestId('team-ws_alpha').check();
+        expect(await page.getByTestId('team-count').textContent()).toBe('1 of 2 selected');
+        await shot(page, '04-wizard-teams');
+
+        // Step 4: exactly three fields.
+        await next(page, 'Fields');
+        await page.getByTestId('fields-clear').click();
+        expect(await page.getByTestId('wizard-next').isDisabled()).toBe(true);
+        for (const f of ['run_id', 'user_email', 'credit_cost']) await page.getByTestId(`field-${f}`).check();
+        expect(await page.getByTestId('field-count').textContent()).toMatch(/^3 of \d+ fields selected$/);
+        expect(await page.locator('.tag--pii').count()).toBeGreaterThan(0);
+        await shot(page, '05-wizard-fields');
+
+        // Step 5: CSV, a summary and the estimate (3 runs of Alpha in March), then start.
+        await next(page, 'Format & review');
+        expect(await page.getByTestId('format-csv').isChecked()).toBe(true);
+        await page.getByTestId('estimate-value').waitFor();
+        expect(await page.getByTestId('estimate-value').textContent()).toBe('3');
+        const summary = await page.getByTestId('summary').textContent();
+        expect(summary).toContain('03/01/2025 – 03/31/2025 (UTC)');
+        expect(summary).toContain('Alpha team');
+        await shot(page, '06-wizard-review');
+        firstExport = await start(page);
+
+        // History: the badge turns completed; the file has exactly the chosen columns.
+        const csv = await downloadWhenCompleted(page, firstExport);
+        const rows = parse(csv, { columns: false }) as string[][];
+        expect([...rows[0]].sort()).toEqual(['credit_cost', 'run_id', 'user_email']);
+        const records = parse(csv, { columns: true }) as Record<string, string>[];
+        expect(records.map((r) => r.run_id).sort()).toEqual(['run_1', 'run_2', 'run_3']);
+        expect(records.every((r) => r.user_email.includes('@'))).toBe(true);
+        const row = page.locator(`[data-export-id="${firstExport}"]`);
+        expect(await row.getByTestId('row-count').textContent()).toBe('3');
+        expect(await row.textContent()).toContain('03/01/2025 – 03/31/2025');
+        await shot(page, '07-history');
+
+        // The detail page (what emails link to).
+        await page.goto(`/#/exports/${firstExport}`);
+        await page.getByTestId('export-detail').waitFor();
+        expect(await page.getByTestId('export-detail').getAttribute('data-status')).toBe('completed');
+        await shot(page, '08-export-detail');
+
+        // My data: one link to the person's own account export.
+        await page.getByTestId('nav-my-data').click();
+        const myData = page.getByTestId('download-my-data');
+        expect(await myData.getAttribute('href')).toBe('/api/export');
+        const doc = await fetchInPage(page, '/api/export');
+        expect(doc.status).toBe(200);
+        expect(JSON.parse(doc.text).user).toBeTruthy();
+        await shot(page, '09-my-data');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('an end date before the start date is refused inline and Next stays disabled', async () => {
+      const context = await newContext(browser, base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await chooseDataset(page, 'workflow_runs');
+        await next(page, 'Date range');
+        await typeRange(page, '03/31/2025', '03/01/2025');
+        const alert = page.getByTestId('date-error');
+        expect(await alert.getAttribute('role')).toBe('alert');
+        expect(await alert.textContent()).toBe('End date must be on or after the start date.');
+        expect(await page.getByLabel('End date').getAttribute('aria-invalid')).toBe('true');
+        expect(await page.getByTestId('wizard-next').isDisabled()).toBe(true);
+        await shot(page, '10-dates-refused');
+        await page.getByLabel('End date').fill('04/01/2025');
+        expect(await page.getByTestId('date-error').count()).toBe(0);
+        expect(await page.getByTestId('wizard-next').isEnabled()).toBe(true);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('member: personal scope only, no Settings; a personal export holds only their runs', async () => {
+      const context = await newContext(browser, base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.member.email, t.orgA.member.password);
+        expect(await page.getByTestId('whoami').textContent()).toContain('member');
+        expect(await page.getByTestId('nav-settings').count()).toBe(0);
+        await page.getByTestId('wizard').waitFor();
+        const catalogue = (await (await fetch(`${base}/v1/datasets`)).json()) as { data: DatasetInfo[] };
+        const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        expect(offered).toEqual(catalogue.data.filter((d) => d.scopes.includes('personal')).map((d) => d.name));
+        expect(offered).not.toContain('llm_logs');
+        // Credit logs: personal scope only, no organization choice.
+        await page.getByTestId('dataset-credit_logs').click();
+        expect(await page.locator('input[name="scope"]').count()).toBe(0);
+        expect(await page.getByTestId('scope-note').textContent()).toContain('only your own data');
+        await shot(page, '11-member-wizard');
+
+        await page.getByTestId('dataset-workflow_runs').click();
+        await next(page, 'Date range');
+        await typeRange(page, '03/01/2025', '03/31/2025');
+        await next(page, 'Teams');
+        expect(await page.getByTestId('teams-note').textContent()).toContain('only your own data');
+        await next(page, 'Fields');
+        await page.getByTestId('preset-minimal').click();
+        await next(page, 'Format & review');
+        expect(await page.getByTestId('estimate-value').textContent()).toBe('2');
+        const id = await start(page);
+        const csv = await downloadWhenCompleted(page, id);
+        const records = parse(csv, { columns: true }) as Record<string, string>[];
+        expect(records).toHaveLength(2);
+        if ('run_id' in records[0]) expect(records.map((r) => r.run_id).sort()).toEqual(['run_3', 'run_5']);
+
+        // Settings is not offered, and the route says so.
+        await page.goto('/#/settings');
+        await page.getByRole('heading', { name: 'Settings are for admins' }).waitFor();
+        await shot(page, '12-member-history-settings');
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('API key: created with a scope the user holds, shown once with a copy button, then revoked', async () => {
+      const context = await newContext(browser, base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.member.email, t.orgA.member.password);
+        await page.getByTestId('nav-keys').click();
+        await page.getByLabel('Name', { exact: true }).fill('Nightly sync');
+        // A member may only grant `export`.
+        expect(await page.locator('[data-testid^="key-scope-"]').count()).toBe(1);
+        expect(await page.getByTestId('key-scope-export').isChecked()).toBe(true);
+        await page.getByTestId('create-key').click();
+        const secret = await page.getByTestId('created-key').inputValue();
+        expect(secret).toMatch(/^sk_/);
+        await page.getByTestId('copy-button').click();
+        await expect.poll(() => page.getByTestId('copy-button').textContent()).toBe('Copied');
+        expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+        await shot(page, '13-keys-created');
+        expect((await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+
+        // Shown once: after "I have saved it" the secret is gone from the page; the list shows its prefix.
+        await page.getByTestId('key-done').click();
+        expect(await page.content()).not.toContain(secret);
+        const row = page.locator('[data-testid="key-row"]', { hasText: 'Nightly sync' });
+        await row.waitFor();
+        expect(secret.startsWith((await row.locator('code').textContent())!.replace('…', ''))).toBe(true);
+        expect(await row.getByTestId('key-status').textContent()).toBe('Active');
+
+        await row.getByRole('button', { name: 'Revoke key Nightly sync' }).click();
+        await page.getByRole('dialog').waitFor();
+        await shot(page, '14-keys-revoke-confirm');
+        await page.getByRole('dialog').getByTestId('confirm-action').click();
+        await expect.poll(() => row.getByTestId('key-status').textContent()).toBe('Revoked');
+        expect((await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+        await shot(page, '15-keys-revoked');
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('settings: switching user-level data off hides emails in the next export (run again)', async () => {
+      expect(firstExport, 'the first scenario exported workflow runs with user_email').not.toBe('');
+      const context = await newContext(browser, base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await page.getByTestId('nav-settings').click();
+        const toggle = page.getByRole('switch', { name: 'User-level data' });
+        expect(await toggle.isChecked()).toBe(true);
+        await toggle.uncheck();
+        await page.getByTestId('save-settings').click();
+        await page.getByTestId('settings-saved').waitFor();
+        await shot(page, '16-settings-saved');
+        const org = (await (await fetch(`${base}/v1/org`, { headers: { authorization: `Bearer ${t.orgA.admin.key}` } })).json()) as { user_level_data: boolean };
+        expect(org.user_level_data).toBe(false);
+
+        // Run the first export again: the wizard opens prefilled at review.
+        await page.getByTestId('nav-exports').click();
+        await page.locator(`[data-export-id="${firstExport}"]`).getByTestId('run-again').click();
+        await page.getByTestId('copied-note').waitFor();
+        const summary = await page.getByTestId('summary').textContent();
+        expect(summary).toContain('03/01/2025 – 03/31/2025 (UTC)');
+        expect(summary).toContain('Alpha team');
+        expect(summary).toContain('user_email');
+        const id = await start(page);
+        expect(id).not.toBe(firstExport);
+        const csv = await downloadWhenCompleted(page, id);
+        const rows = parse(csv, { columns: false }) as string[][];
+        expect([...rows[0]].sort()).toEqual(['credit_cost', 'run_id', 'user_email']);
+        expect(rows).toHaveLength(4);
+        expect(csv).not.toContain('@');
+
+        // Delete asks first, then the row is gone.
+        const row = page.locator(`[data-export-id="${id}"]`);
+        await row.getByRole('button', { name: /^Delete / }).click();
+        await page.getByRole('dialog').waitFor();
+        await page.getByRole('dialog').getByTestId('confirm-action').click();
+        await row.waitFor({ state: 'detached' });
+      } finally {
+        await context.close();
+      }
+    });
+  });
+}
