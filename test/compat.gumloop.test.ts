@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/auth/api-keys.js';
 import { claimById } from '../src/exports/queue.js';
 import { runExport } from '../src/exports/runner.js';
 import { sweep } from '../src/exports/sweeper.js';
@@ -66,6 +67,13 @@ for (const dialect of DIALECTS) {
       }
       throw new Error(`export ${id} did not finish`);
     }
+    /** Waits for an export and returns its downloaded CSV, parsed. */
+    async function fileOf(key: string, userId: string, id: string): Promise<string[][]> {
+      await untilDone(key, userId, id);
+      const res = await status(key, userId, id, '&download=true');
+      expect(res.statusCode).toBe(200);
+      return parse(res.body);
+    }
 
     it('accepts the documented request, completes it, and streams the CSV with the requested columns', async () => {
       const res = await exportData(admin, docRequest(t.orgA.admin.id), { 'x-auth-key': t.orgA.admin.id });
@@ -128,23 +136,22 @@ for (const dialect of DIALECTS) {
     });
 
     it('filters by entity_ids, takes all or personal workspaces, and exports agents and agent interactions', async () => {
-      const one = (await exportData(admin, { ...docRequest(t.orgA.admin.id), entity_ids: ['wf_2'] })).json();
-      const rows: string[][] = parse((await (async () => (await untilDone(admin, t.orgA.admin.id, one.data_export_id), status(admin, t.orgA.admin.id, one.data_export_id, '&download=true')))()).body);
+      const user = t.orgA.admin.id;
+      const one = (await exportData(admin, { ...docRequest(user), entity_ids: ['wf_2'] })).json();
+      const rows = await fileOf(admin, user, one.data_export_id);
       expect(new Set(rows.slice(1).map((r) => r[0]))).toEqual(new Set(['wf_2']));
 
-      const personal = (await exportData(admin, { user_id: t.orgA.admin.id, export_fields: ['workbook_id'], include_personal_workspaces: true })).json();
-      await untilDone(admin, t.orgA.admin.id, personal.data_export_id);
-      const personalRows: string[][] = parse((await status(admin, t.orgA.admin.id, personal.data_export_id, '&download=true')).body);
+      const personal = (await exportData(admin, { user_id: user, export_fields: ['workbook_id'], include_personal_workspaces: true })).json();
+      const personalRows = await fileOf(admin, user, personal.data_export_id);
       expect(new Set(personalRows.slice(1).map((r) => r[0]))).toEqual(new Set(['wf_3']));
 
-      const agents = (await exportData(admin, { user_id: t.orgA.admin.id, data_type: 'agents', include_all_workspaces: true, export_fields: ['agent_id', 'agent_name'] })).json();
-      expect((await untilDone(admin, t.orgA.admin.id, agents.data_export_id)).data_type).toBe('agents');
-      const agentRows: string[][] = parse((await status(admin, t.orgA.admin.id, agents.data_export_id, '&download=true')).body);
-      expect(agentRows).toEqual([['agent_id', 'agent_name'], ['ag_1', 'Research helper'], ['ag_2', 'Mine']]);
+      const agents = (await exportData(admin, { user_id: user, data_type: 'agents', include_all_workspaces: true, export_fields: ['agent_id', 'agent_name'] })).json();
+      expect(await fileOf(admin, user, agents.data_export_id)).toEqual([['agent_id', 'agent_name'], ['ag_1', 'Research helper'], ['ag_2', 'Mine']]);
+      expect((await status(admin, user, agents.data_export_id)).json().data_type).toBe('agents');
 
-      const interactions = await exportData(admin, { user_id: t.orgA.admin.id, data_type: 'agent_interactions', include_all_workspaces: true });
+      const interactions = await exportData(admin, { user_id: user, data_type: 'agent_interactions', include_all_workspaces: true });
       expect(interactions.statusCode).toBe(200);
-      expect((await untilDone(admin, t.orgA.admin.id, interactions.json().data_export_id)).state).toBe('COMPLETED');
+      expect((await untilDone(admin, user, interactions.json().data_export_id)).state).toBe('COMPLETED');
     });
 
     it('exports credit logs org-wide without team selection, filtered by category_filter', async () => {
@@ -157,14 +164,12 @@ for (const dialect of DIALECTS) {
         category_filter: 'PIPELINE_RUN',
       });
       expect(res.statusCode).toBe(200);
-      await untilDone(admin, t.orgA.admin.id, res.json().data_export_id);
-      const rows: string[][] = parse((await status(admin, t.orgA.admin.id, res.json().data_export_id, '&download=true')).body);
+      const rows = await fileOf(admin, t.orgA.admin.id, res.json().data_export_id);
       expect(rows).toEqual([['log_id', 'category', 'amount', 'timestamp'], ['cl_1', 'PIPELINE_RUN', '-2', '2025-03-05T10:00:00.000Z']]);
 
       const all = await exportData(admin, { user_id: t.orgA.admin.id, data_type: 'credit_logs', workspace_ids: ['ws_team1'], export_fields: ['log_id'] });
       expect(all.statusCode).toBe(200);
-      await untilDone(admin, t.orgA.admin.id, all.json().data_export_id);
-      const allRows: string[][] = parse((await status(admin, t.orgA.admin.id, all.json().data_export_id, '&download=true')).body);
+      const allRows = await fileOf(admin, t.orgA.admin.id, all.json().data_export_id);
       expect(allRows.slice(1).map((r) => r[0])).toEqual(['cl_1', 'cl_2', 'cl_3']);
     });
 
@@ -257,6 +262,8 @@ for (const dialect of DIALECTS) {
 
   describe(`Gumloop compat states and limits (${dialect})`, () => {
     let t: TestApp;
+    /** A fresh key of org A's admin: each key has its own budget of 3 requests a minute here. */
+    const newKey = async () => (await createApiKey(t.store, { orgId: 'org_a', userId: 'u_admin', name: 'extra', scopes: ['export', 'admin'] })).key;
     beforeAll(async () => {
       // No worker: the test moves the job through its states itself.
       t = await createTestApp(dialect, { SLUICE_RATE_LIMIT_PER_MINUTE: '3' }, { worker: false });
@@ -264,49 +271,52 @@ for (const dialect of DIALECTS) {
     });
     afterAll(async () => t?.close());
 
-    const body = (userId: string) => ({ user_id: userId, include_all_workspaces: true, export_fields: ['run_id'] });
+    const statusOf = async (key: string, userId: string, id: string) =>
+      (await t.app.inject({ url: `/api/v1/export_status?user_id=${userId}&data_export_id=${id}`, headers: bearer(key) })).json();
 
     it('goes REQUESTED → IN_PROGRESS → COMPLETED, with finished_ts only when terminal', async () => {
-      const key = t.orgA.admin.key;
+      const [k1, k2] = [await newKey(), await newKey()];
       const user = t.orgA.admin.id;
-      const get = async (id: string) => (await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${id}`, headers: bearer(key) })).json();
-      const id = (await t.app.inject({ method: 'POST', url: '/api/v1/export_data', headers: bearer(key), payload: body(user) })).json().data_export_id;
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/export_data', headers: bearer(k1), payload: { user_id: user, include_all_workspaces: true, export_fields: ['run_id'] } });
+      const id = res.json().data_export_id;
 
-      const requested = await get(id);
+      const requested = await statusOf(k1, user, id);
       expect(requested.state).toBe('REQUESTED');
       expect(requested).not.toHaveProperty('finished_ts');
       const job = await claimById(t.store, id, 'test-worker', 30_000);
-      const inProgress = await get(id);
+      const inProgress = await statusOf(k1, user, id);
       expect(inProgress.state).toBe('IN_PROGRESS');
       expect(inProgress).not.toHaveProperty('finished_ts');
       await runExport({ store: t.store, config: t.config, blobs: t.ctx.blobs, logger: pino({ level: 'silent' }) }, job!, new AbortController().signal);
+      const completed = await statusOf(k2, user, id);
+      expect(completed).toMatchObject({ state: 'COMPLETED', record_count: 20, finished_ts: expect.stringMatching(ISO) });
+      expect(Date.parse(completed.finished_ts)).toBeGreaterThanOrEqual(Date.parse(completed.created_ts));
+      const file = await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${id}&download=true`, headers: bearer(k2) });
+      expect(file.headers['content-type']).toMatch(/^text\/csv/);
+      expect(parse(file.body)).toHaveLength(21);
 
-      // A fresh minute window for the rest of the test is not needed: three calls per key per minute.
-      const key2 = t.orgB.admin.key;
-      void key2;
-      const completedRow = await t.store.db.selectFrom('exports').select(['status', 'finished_at']).where('id', '=', id).executeTakeFirstOrThrow();
-      expect(completedRow.status).toBe('completed');
-      expect(completedRow.finished_at).not.toBeNull();
+      // Cancelled before it ran: FAILED, which is terminal, so with finished_ts.
+      const k3 = await newKey();
+      const other = (await t.app.inject({ method: 'POST', url: '/api/v1/export_data', headers: bearer(k3), payload: { user_id: user, include_all_workspaces: true } })).json();
+      await t.app.inject({ method: 'POST', url: `/v1/exports/${other.data_export_id}/cancel`, headers: bearer(k3) });
+      expect(await statusOf(k3, user, other.data_export_id)).toMatchObject({ state: 'FAILED', finished_ts: expect.stringMatching(ISO), error: expect.any(String) });
     });
 
-    it('reports COMPLETED / FAILED with finished_ts, and answers 429 with Retry-After past the limit', async () => {
+    it('answers 429 with Retry-After and RateLimit headers past the limit, in Gumloop’s shape', async () => {
       const key = t.orgA.member.key;
       const user = t.orgA.member.id;
       const post = () => t.app.inject({ method: 'POST', url: '/api/v1/export_data', headers: bearer(key), payload: { user_id: user, export_fields: ['run_id'] } });
-      const a = await post();
-      expect(a.statusCode).toBe(200);
-      expect(a.headers['ratelimit-limit']).toBe('3');
-      // Cancelled before it ran: FAILED, terminal, so finished_ts.
-      await t.app.inject({ method: 'POST', url: `/v1/exports/${a.json().data_export_id}/cancel`, headers: bearer(t.orgA.admin.key) });
-      const failed = await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${a.json().data_export_id}`, headers: bearer(key) });
-      expect(failed.json()).toMatchObject({ state: 'FAILED', finished_ts: expect.stringMatching(ISO) });
+      const first = await post();
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['ratelimit-limit']).toBe('3');
       expect((await post()).statusCode).toBe(200);
+      expect((await statusOf(key, user, first.json().data_export_id)).state).toBe('REQUESTED');
       const limited = await post();
       expect(limited.statusCode).toBe(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       expect(limited.headers['ratelimit-remaining']).toBe('0');
       expect(limited.json()).toEqual({ success: false, error: 'rate_limited', message: expect.any(String) });
-      const statusLimited = await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${a.json().data_export_id}`, headers: bearer(key) });
+      const statusLimited = await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${first.json().data_export_id}`, headers: bearer(key) });
       expect(statusLimited.statusCode).toBe(429);
     });
   });

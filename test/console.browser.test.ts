@@ -93,7 +93,9 @@ async function start(page: Page): Promise<string> {
 /** Waits for the history row's badge to say completed, then downloads the file through the page. */
 async function downloadWhenCompleted(page: Page, id: string): Promise<string> {
   const row = page.locator(`[data-testid="export-row"][data-export-id="${id}"]`);
-  await row.locator('[data-testid="status-badge"][data-status="completed"]').waitFor({ timeout: 30_000 });
+  const settled = row.locator('[data-testid="status-badge"]:not([data-status="queued"]):not([data-status="running"])');
+  await settled.waitFor({ timeout: 30_000 });
+  expect(await settled.getAttribute('data-status'), (await row.textContent()) ?? '').toBe('completed');
   const link = row.getByTestId('download');
   const href = await link.getAttribute('href');
   expect(href).toBe(`/v1/exports/${id}/download`);

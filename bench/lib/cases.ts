@@ -5,11 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 
 export interface CaseResult {
   case: string;
   rows: number;
   seconds: number;
+  /** CPU seconds this process spent in the measured part (user + system); the database server's are not included. */
+  cpuSeconds?: number;
   /** Extra columns for the table, e.g. split timings. */
   notes?: string;
 }
@@ -29,7 +32,7 @@ export async function runCases(script: string, title: string, cases: Record<stri
     return;
   }
   const only = process.env.SLUICE_BENCH_CASES?.split(',');
-  const lines = [`${title}`, '', '| case | rows | seconds | rows/s | peak RSS MB | notes |', '|---|---:|---:|---:|---:|---|'];
+  const lines = [`${title}`, '', '| case | rows | seconds | rows/s | rows per CPU-s (this process) | peak RSS MB | notes |', '|---|---:|---:|---:|---:|---:|---|'];
   let failed = 0;
   for (const name of Object.keys(cases).filter((n) => !only || only.includes(n))) {
     process.stderr.write(`running ${name}…\n`);
@@ -37,12 +40,14 @@ export async function runCases(script: string, title: string, cases: Record<stri
     const last = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !last.startsWith('{')) {
       failed++;
-      lines.push(`| ${name} | – | – | – | – | failed (exit ${r.status}) |`);
+      lines.push(`| ${name} | – | – | – | – | – | failed (exit ${r.status}) |`);
       continue;
     }
     const x = JSON.parse(last) as CaseResult & { peakRssMb: number };
-    lines.push(`| ${name} | ${x.rows.toLocaleString('en')} | ${x.seconds.toFixed(2)} | ${Math.round(x.rows / x.seconds).toLocaleString('en')} | ${x.peakRssMb} | ${x.notes ?? ''} |`);
+    const perSecond = (s?: number) => (s ? Math.round(x.rows / s).toLocaleString('en') : '–');
+    lines.push(`| ${name} | ${x.rows.toLocaleString('en')} | ${x.seconds.toFixed(2)} | ${perSecond(x.seconds)} | ${perSecond(x.cpuSeconds)} | ${x.peakRssMb} | ${x.notes ?? ''} |`);
   }
+  lines.push('', `Machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (other work on the machine lowers rows/s, less so rows per CPU-s).`);
   process.stdout.write(lines.join('\n') + '\n');
   if (failed) process.exitCode = 1;
 }

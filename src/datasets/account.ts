@@ -1,4 +1,5 @@
 import type { Store } from '../db/database.js';
+import { toBatches } from './batching.js';
 import { NotFound } from '../errors.js';
 import { defineFields } from './fields.js';
 import type { Dataset, DatasetQuery, Row } from './types.js';
@@ -88,6 +89,9 @@ export const account: Dataset = {
   groupBy: [],
   scopes: ['personal'],
   orgWide: false,
+  batches(store: Store, q: DatasetQuery): AsyncIterable<Row[]> {
+    return toBatches(this.rows(store, q));
+  },
   async *rows(store: Store, q: DatasetQuery): AsyncIterable<Row> {
     if (!(await exists(store, q))) return;
     const now = Date.now();

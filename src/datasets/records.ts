@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
+import { BATCH_SIZE, flatten } from './batching.js';
 import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { privacyTransform, type RowTransform } from './privacy.js';
@@ -11,13 +12,10 @@ import type { Dataset, DatasetQuery, FieldDef, Row } from './types.js';
  * of a requested json field, privacy masking); otherwise the driver's stream is returned untouched.
  */
 
-/** Rows fetched per round trip on PostgreSQL (SQLite iterates one statement and ignores it). */
-export const STREAM_CHUNK = 1000;
-
 /** Caps the parsed-JSON cache of repeated texts (a workflow's pipeline repeats on every run of it). */
 const JSON_CACHE_LIMIT = 1000;
 
-export interface RecordSpec extends Omit<Dataset, 'rows' | 'count' | 'kind' | 'groupBy'> {
+export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' | 'kind' | 'groupBy'> {
   /** Field name → SQL expression text over the aliases of `from` (e.g. `r.created_at`). Constants only. */
   readonly columns: Readonly<Record<string, string>>;
   /** json fields stored as text, parsed only when requested. */
@@ -43,6 +41,9 @@ export function recordDataset(spec: RecordSpec): Dataset {
     kind: 'records',
     groupBy: [],
     rows(store: Store, query: DatasetQuery): AsyncIterable<Row> {
+      return flatten(this.batches(store, query));
+    },
+    batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]> {
       const fields = selectedFields(meta.fields, query);
       const custom = prepare?.(fields) ?? null;
       const select = { ...pick(columns, fields), ...custom?.extraColumns };
@@ -55,7 +56,7 @@ export function recordDataset(spec: RecordSpec): Dataset {
         custom?.transform,
         privacyTransform(fields, query),
       ].filter((s): s is RowTransform => Boolean(s));
-      const stream = qb.stream(STREAM_CHUNK) as AsyncIterable<Row>;
+      const stream = store.streamBatches(qb.compile(), BATCH_SIZE) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
     async count(store: Store, query: DatasetQuery): Promise<number> {
@@ -71,11 +72,11 @@ function pick(columns: Readonly<Record<string, string>>, fields: readonly FieldD
   return out;
 }
 
-async function* transformed(rows: AsyncIterable<Row>, steps: readonly RowTransform[]): AsyncIterable<Row> {
+async function* transformed(batches: AsyncIterable<Row[]>, steps: readonly RowTransform[]): AsyncIterable<Row[]> {
   const n = steps.length;
-  for await (const row of rows) {
-    for (let i = 0; i < n; i++) steps[i](row);
-    yield row;
+  for await (const batch of batches) {
+    for (const row of batch) for (let i = 0; i < n; i++) steps[i](row);
+    yield batch;
   }
 }
 

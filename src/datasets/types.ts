@@ -72,6 +72,8 @@ export interface Dataset {
   readonly orgWide: boolean;
   /** Streams rows in a stable order, never loading them all; `fields` limits what is computed when it helps. */
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
+  /** The same rows in batches (what exports read: no per-row promise). */
+  batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]>;
   /** The number of rows `rows` would yield (for estimates, limits and 404-when-empty). */
   count(store: Store, query: DatasetQuery): Promise<number>;
 }

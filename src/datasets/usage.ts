@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import { BATCH_SIZE, flatten, toBatches } from './batching.js';
 import type { Store } from '../db/database.js';
 import { selectedFields, type FieldSpec } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { privacyTransform } from './privacy.js';
-import { STREAM_CHUNK } from './records.js';
 import { localDate } from './time.js';
 import type { Dataset, DatasetQuery, FieldDef, Row } from './types.js';
 
@@ -28,7 +28,7 @@ export const countSource = (source: 'chat' | 'agent' | 'project' | 'api'): strin
 /** Rounds a derived average to 2 decimals (both databases then agree to the digit). */
 export const round2 = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 
-export interface UsageSpec extends Omit<Dataset, 'rows' | 'count' | 'kind' | 'orgWide'> {
+export interface UsageSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' | 'kind' | 'orgWide'> {
   /** Output name → SQL over `m` (messages) for the columns that identify one subject. */
   readonly keys: Readonly<Record<string, string>>;
   /** group_by value → SQL over `m`; the output column is named after the value. */
@@ -109,6 +109,9 @@ export function usageDataset(spec: UsageSpec): Dataset {
     ...meta,
     kind: 'usage',
     orgWide: false,
+    batches(store: Store, q: DatasetQuery): AsyncIterable<Row[]> {
+      return toBatches(this.rows(store, q));
+    },
     async *rows(store: Store, q: DatasetQuery): AsyncIterable<Row> {
       const db = store.db as Kysely<any>;
       const fields = selectedFields(meta.fields, q);
@@ -125,7 +128,7 @@ export function usageDataset(spec: UsageSpec): Dataset {
       const booleans = fields.filter((f) => f.type === 'boolean').map((f) => f.name);
       const groupFields = fields.filter((f) => f.groupBy && f.groupBy !== q.groupBy).map((f) => f.name);
       const privacy = privacyTransform(fields, q);
-      for await (const row of qb.stream(STREAM_CHUNK) as AsyncIterable<Row>) {
+      for await (const row of flatten(store.streamBatches(qb.compile(), BATCH_SIZE) as AsyncIterable<Row[]>)) {
         row.period_start = periodStart;
         row.period_end = periodEnd;
         row.org_id = q.orgId;

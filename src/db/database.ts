@@ -1,4 +1,4 @@
-import { Kysely, Migrator, sql } from 'kysely';
+import { Kysely, Migrator, sql, type CompiledQuery } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { createDialect, type SluiceDialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
@@ -10,11 +10,8 @@ export type DB = Kysely<Database>;
 export interface Store {
   readonly db: DB;
   readonly dialect: SluiceDialect;
-  /**
-   * Lends a store for one long streaming read (an export) and closes what it opened afterwards.
-   * Other queries keep running meanwhile, on both dialects.
-   */
-  withReader<T>(fn: (reader: Store) => Promise<T>): Promise<T>;
+  /** Streams a compiled SELECT in batches on a connection of its own (see SluiceDialect.streamBatches). */
+  streamBatches(query: CompiledQuery, batchSize: number): AsyncIterable<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -28,16 +25,7 @@ export async function openStore(config: DatabaseConfig, opts: { migrate?: boolea
   const store: Store = {
     db,
     dialect,
-    async withReader(fn) {
-      const readerDialect = dialect.readerDialect();
-      if (!readerDialect) return fn(store);
-      const reader = new Kysely<Database>({ dialect: readerDialect });
-      try {
-        return await fn({ ...store, db: reader });
-      } finally {
-        await reader.destroy();
-      }
-    },
+    streamBatches: (query, batchSize) => dialect.streamBatches(query, batchSize),
     async close() {
       await db.destroy();
       await dialect.close?.();

@@ -1,4 +1,4 @@
-import type { Dialect } from 'kysely';
+import type { CompiledQuery, Dialect } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 
 /**
@@ -14,11 +14,12 @@ export interface SluiceDialect {
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
   /**
-   * A dialect for a separate connection used by one long streaming read, or null when the main one
-   * serves (a PostgreSQL pool already has many). SQLite needs it: Kysely's SQLite driver has a single
-   * connection, and a paused export stream would hold it and stall every other query.
+   * Streams a query's rows in batches of up to `batchSize`, on a connection of its own (held only
+   * while the stream is read, released in `finally`): a paused export never stalls other queries, and
+   * rows cost no per-row promise. SQLite: a read-only connection iterating one statement; PostgreSQL:
+   * a pooled client with a server-side cursor.
    */
-  readerDialect(): Dialect | null;
+  streamBatches(query: CompiledQuery, batchSize: number): AsyncIterable<Record<string, unknown>[]>;
   /** Releases anything the driver holds outside Kysely (nothing for either today). */
   close?(): Promise<void>;
 }

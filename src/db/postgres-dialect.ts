@@ -17,6 +17,25 @@ export function createPostgresDialect(url: string): SluiceDialect {
     kysely: new PostgresDialect({ pool, cursor: Cursor }),
     supportsSkipLocked: true,
     maxParameters: 65_000,
-    readerDialect: () => null,
+    async *streamBatches(query, batchSize) {
+      const client = await pool.connect();
+      const cursor = client.query(new Cursor(query.sql, query.parameters as unknown[]));
+      let broken = false;
+      try {
+        for (;;) {
+          const rows = await cursor.read(batchSize);
+          if (rows.length === 0) return;
+          yield rows;
+        }
+      } catch (err) {
+        broken = true;
+        throw err;
+      } finally {
+        await cursor.close().catch(() => {
+          broken = true;
+        });
+        client.release(broken);
+      }
+    },
   };
 }

@@ -17,11 +17,30 @@ export function createSqliteDialect(path: string): SluiceDialect {
     kysely: new SqliteDialect({ database: sqlite }),
     supportsSkipLocked: false,
     maxParameters: 32_000,
-    readerDialect() {
-      if (path === ':memory:') return null;
-      const reader = new BetterSqlite3(path, { readonly: true });
-      reader.pragma('busy_timeout = 10000');
-      return new SqliteDialect({ database: reader });
+    async *streamBatches(query, batchSize) {
+      // In WAL mode a second connection reads a consistent snapshot while the main one keeps writing.
+      const reader = path === ':memory:' ? sqlite : new BetterSqlite3(path, { readonly: true });
+      try {
+        reader.pragma('busy_timeout = 10000');
+        const rows = reader.prepare(query.sql).iterate(...(query.parameters as unknown[])) as IterableIterator<Record<string, unknown>>;
+        try {
+          for (;;) {
+            const batch: Record<string, unknown>[] = [];
+            let next = rows.next();
+            while (!next.done) {
+              batch.push(next.value);
+              if (batch.length >= batchSize) break;
+              next = rows.next();
+            }
+            if (batch.length > 0) yield batch;
+            if (next.done) return;
+          }
+        } finally {
+          rows.return?.();
+        }
+      } finally {
+        if (reader !== sqlite) reader.close();
+      }
     },
   };
 }

@@ -32,15 +32,16 @@ class Stop extends Error {
   }
 }
 
-/** Counts rows as they pass and fails the stream past the row limit. */
+/** Counts rows as batches pass and fails the stream past the row limit. */
 class RowCounter extends Transform {
   count = 0;
   constructor(private readonly limit: number) {
-    super({ objectMode: true, highWaterMark: 256 });
+    super({ objectMode: true, highWaterMark: 2 });
   }
-  override _transform(row: Row, _enc: BufferEncoding, cb: TransformCallback): void {
-    if (++this.count > this.limit) return cb(new AppError(422, 'row_limit', `The export passed the limit of ${this.limit} rows; narrow the date range or filters`));
-    cb(null, row);
+  override _transform(batch: Row[], _enc: BufferEncoding, cb: TransformCallback): void {
+    this.count += batch.length;
+    if (this.count > this.limit) return cb(new AppError(422, 'row_limit', `The export passed the limit of ${this.limit} rows; narrow the date range or filters`));
+    cb(null, batch);
   }
 }
 
@@ -81,21 +82,20 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
     const fields = resolveFields(dataset, params.fields);
     const org = await getOrg(store, job.org_id);
     const query = toDatasetQuery(job, params, org, config.secret);
-    const info = await store.withReader(async (reader) => {
-      const estimate = await dataset.count(reader, query);
-      await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
-      const source = addAbortSignal(abort.signal, Readable.from(dataset.rows(reader, query), { objectMode: true, highWaterMark: 256 }));
-      const encoder = encoders[job.format as Format]({
-        fields,
-        timezone: params.timezone,
-        bom: params.csv_bom,
-        neutralizeFormulas: params.neutralize_formulas,
-      });
-      const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
-      if (job.compression === 'gzip') stages.push(createGzipStream());
-      const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
-      return blobs.put(blobKey, body, { contentType: contentType(job.format as Format, job.compression as never) });
+    const estimate = await dataset.count(store, query);
+    await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
+    // Batches of rows, a few in flight: backpressure reaches the database cursor.
+    const source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 2 }));
+    const encoder = encoders[job.format as Format]({
+      fields,
+      timezone: params.timezone,
+      bom: params.csv_bom,
+      neutralizeFormulas: params.neutralize_formulas,
     });
+    const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
+    if (job.compression === 'gzip') stages.push(createGzipStream());
+    const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
+    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format as Format, job.compression as never) });
     if (abort.signal.aborted) throw abort.signal.reason;
 
     const retentionDays = org.retentionDays ?? config.retentionDays;

@@ -15,7 +15,7 @@ export interface RowEncoding {
 const FLUSH_CHARS = 64 * 1024;
 
 /**
- * Object-mode-in, bytes-out Transform. Rows are appended to a string and pushed in ~64 KiB chunks;
+ * Object-mode-in (rows or arrays of rows), bytes-out Transform. Rows are appended to a string and pushed in ~64 KiB chunks;
  * Transform's callback protocol gives backpressure (no new row is taken while the reader is full).
  * @example pipeline(Readable.from(rows), createRowEncoder({ encodeRow: (r) => JSON.stringify(r) + '\n' }), sink)
  */
@@ -27,9 +27,20 @@ export function createRowEncoder(encoding: RowEncoding): Transform {
     readableObjectMode: false,
     // A small object buffer: each row is already in memory at the source, keep only a few here.
     writableHighWaterMark: 256,
-    transform(row: Row, _enc: BufferEncoding, callback: TransformCallback) {
+    // A chunk is one row or a batch of rows (sources read batches to keep per-row overhead low).
+    transform(chunk: Row | Row[], _enc: BufferEncoding, callback: TransformCallback) {
       try {
-        pending += encoding.encodeRow(row, count++);
+        if (Array.isArray(chunk)) {
+          for (let i = 0; i < chunk.length; i++) {
+            pending += encoding.encodeRow(chunk[i], count++);
+            if (pending.length >= FLUSH_CHARS) {
+              this.push(pending, 'utf8');
+              pending = '';
+            }
+          }
+        } else {
+          pending += encoding.encodeRow(chunk, count++);
+        }
       } catch (err) {
         callback(err as Error);
         return;

@@ -1,12 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, messageOf } from '../api/client';
-import { keys } from '../api/queries';
-import type { Dataset, Export, Format, Me, Workspace } from '../api/types';
-import { announce } from '../components/Live';
+import type { Dataset, Format, Me, Workspace } from '../api/types';
 import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { formatNumber } from '../lib/format';
-import { navigate } from '../lib/router';
 import { datesApply, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
 
 interface Props {
@@ -24,9 +21,8 @@ const FORMATS: { id: Format; label: string; hint: string }[] = [
   { id: 'jsonl', label: 'JSONL', hint: 'One object per line, for pipelines' },
 ];
 
-/** Step 5: format, compression, notification; a summary and a row estimate; Start. */
+/** Step 5: format, compression, notification; a summary and a row estimate (Start is in the wizard's footer). */
 export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Props) {
-  const client = useQueryClient();
   const body = toRequest(draft, dataset, me, teams);
   const { notify_email: _n, ...estimateBody } = body;
   const waitingForTeams = teamsApply(dataset, draft.scope) && !teams;
@@ -37,15 +33,6 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
     retry: false,
     staleTime: 30_000,
   });
-  const start = useMutation({
-    mutationFn: () => api<Export>('/v1/exports', { body }),
-    onSuccess: async (e) => {
-      announce(`Export of ${dataset.title} started.`);
-      await client.invalidateQueries({ queryKey: keys.exports });
-      navigate(`/exports?started=${encodeURIComponent(e.id)}`);
-    },
-  });
-
   const teamSummary = () => {
     if (!teamsApply(dataset, draft.scope)) return dataset.org_wide ? 'Entire organization' : draft.scope === 'personal' ? 'Your own data' : 'Not applicable';
     const ids = new Set(selectedTeams(draft, teams));
@@ -142,12 +129,6 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
         </div>
       </div>
 
-      <div className="reserve-2">{start.isError && <Notice tone="error">{messageOf(start.error)}</Notice>}</div>
-      <div className="review__start">
-        <button type="button" className="btn btn--primary btn--lg" onClick={() => start.mutate()} disabled={start.isPending || start.isSuccess} data-testid="start-export">
-          {start.isPending ? 'Starting…' : 'Start export'}
-        </button>
-      </div>
     </div>
   );
 }

@@ -106,10 +106,13 @@ function TeamPicker({ draft, update, teams }: Omit<Props, 'dataset'>) {
   );
 }
 
+const ENTITY_NOUN: Record<string, string> = { workflow_runs: 'workflow', agents: 'agent', agent_interactions: 'agent', llm_logs: 'project' };
+
 function ExtraFilters({ dataset, draft, update }: Omit<Props, 'teams'>) {
   const hasCategory = dataset.filters.includes('category');
   const hasIds = dataset.filters.includes('entity_ids');
   if (!hasCategory && !hasIds) return null;
+  const noun = ENTITY_NOUN[dataset.name] ?? 'record';
   return (
     <fieldset className="fieldset filters">
       <legend className="label">More filters (optional)</legend>
@@ -124,10 +127,10 @@ function ExtraFilters({ dataset, draft, update }: Omit<Props, 'teams'>) {
       )}
       {hasIds && (
         <div className="field">
-          <label htmlFor="filter-ids">Only these IDs</label>
+          <label htmlFor="filter-ids">Only these {noun}s</label>
           <input id="filter-ids" placeholder="id_1, id_2" value={draft.entityIds} onChange={(e) => update({ entityIds: e.target.value })} aria-describedby="filter-ids-hint" />
           <p id="filter-ids-hint" className="muted small">
-            Workflow, agent or project IDs, separated by commas. Leave empty for all.
+            {noun[0].toUpperCase() + noun.slice(1)} IDs, separated by commas. Leave empty for all.
           </p>
         </div>
       )}

@@ -1,10 +1,13 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { messageOf } from '../api/client';
-import { useDatasets, useExport, useTeams } from '../api/queries';
-import type { Dataset, Me } from '../api/types';
+import { api, messageOf } from '../api/client';
+import { keys, useDatasets, useExport, useTeams } from '../api/queries';
+import type { Dataset, Export, ExportRequest, Me } from '../api/types';
+import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
-import { STEPS, datesApply, fromExport, initialDraft, stepIssue, teamsApply, visibleDatasets, type Draft } from './draft';
+import { navigate } from '../lib/router';
+import { STEPS, datesApply, fromExport, initialDraft, stepIssue, teamsApply, toRequest, visibleDatasets, type Draft } from './draft';
 import { StepDates } from './StepDates';
 import { StepFields } from './StepFields';
 import { StepReview } from './StepReview';
@@ -46,6 +49,15 @@ function WizardForm({ me, datasets, initial, copiedFrom }: { me: Me; datasets: D
   const mounted = useRef(false);
   const dataset = datasets.find((d) => d.name === draft.dataset);
   const teams = useTeams(teamsApply(dataset, draft.scope));
+  const client = useQueryClient();
+  const start = useMutation({
+    mutationFn: (body: ExportRequest) => api<Export>('/v1/exports', { body }),
+    onSuccess: async (e) => {
+      announce(`Export of ${dataset?.title ?? e.dataset} started.`);
+      await client.invalidateQueries({ queryKey: keys.exports });
+      navigate(`/exports?started=${encodeURIComponent(e.id)}`);
+    },
+  });
 
   // Move focus to the new step's heading so keyboard and screen-reader users start there.
   useEffect(() => {
@@ -101,10 +113,20 @@ function WizardForm({ me, datasets, initial, copiedFrom }: { me: Me; datasets: D
           </button>
         </div>
       )}
-      {current.id === 'review' && (
+      {current.id === 'review' && dataset && (
         <div className="wizard__nav">
           <button type="button" className="btn btn--ghost" onClick={() => setStep(step - 1)}>
             Back
+          </button>
+          <div className="wizard__hint">{start.isError && <span className="field-error" role="alert">{messageOf(start.error)}</span>}</div>
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={() => start.mutate(toRequest(draft, dataset, me, teams.data))}
+            disabled={start.isPending || start.isSuccess || (teamsApply(dataset, draft.scope) && !teams.data)}
+            data-testid="start-export"
+          >
+            {start.isPending || start.isSuccess ? 'Starting…' : 'Start export'}
           </button>
         </div>
       )}

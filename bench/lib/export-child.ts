@@ -1,0 +1,33 @@
+/*
+ * One export through the real engine, in its own process (for a clean peak RSS): plan, queue row,
+ * inline run (count, cursor → CSV → local blob store), fenced publish. Prints one JSON line.
+ */
+import { rmSync } from 'node:fs';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import type { DatabaseConfig } from '../../src/config/config.js';
+import { openStore } from '../../src/db/database.js';
+import { createExportsService } from '../../src/exports/service.js';
+import { ExportRequestSchema } from '../../src/exports/request.js';
+import { createBlobStore } from '../../src/storage/index.js';
+
+const db = JSON.parse(process.env.BENCH_DB!) as DatabaseConfig;
+const dir = process.env.BENCH_DIR!;
+rmSync(dir, { recursive: true, force: true });
+const config = loadConfig({
+  SLUICE_DATA_DIR: dir,
+  SLUICE_SECRET: 'bench-secret-bench-secret-bench-secret',
+  SLUICE_EXPORT_ROW_LIMIT: '100000000',
+  SLUICE_LOG_LEVEL: 'silent',
+});
+const store = await openStore(db);
+const blobs = createBlobStore(config);
+const svc = createExportsService({ store, config, blobs, logger: pino({ level: 'silent' }) });
+const principal = { orgId: process.env.BENCH_ORG!, userId: 'u_0', role: 'admin' as const, scopes: ['export', 'admin'] as const, via: 'api_key' as const };
+const t = process.hrtime.bigint();
+const done = await svc.createAndRun(principal as never, ExportRequestSchema.parse({ dataset: 'workflow_runs', format: 'csv' }), { timeoutMs: 600_000 });
+const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+if (done.status !== 'completed') throw new Error(`export ${done.status}: ${done.error}`);
+process.stdout.write(JSON.stringify({ rows: Number(done.record_count), bytes: Number(done.bytes), seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+await store.close();
+rmSync(dir, { recursive: true, force: true });
