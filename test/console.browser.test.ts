@@ -94,7 +94,9 @@ async function start(page: Page): Promise<string> {
 async function downloadWhenCompleted(page: Page, id: string): Promise<string> {
   const row = page.locator(`[data-testid="export-row"][data-export-id="${id}"]`);
   const settled = row.locator('[data-testid="status-badge"]:not([data-status="queued"]):not([data-status="running"])');
-  await settled.waitFor({ timeout: 30_000 });
+  await settled.waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+    throw new Error(`Export ${id} did not finish within 30 s; its history row says: ${await row.textContent()}`, { cause: err });
+  });
   expect(await settled.getAttribute('data-status'), (await row.textContent()) ?? '').toBe('completed');
   const link = row.getByTestId('download');
   const href = await link.getAttribute('href');
@@ -233,7 +235,7 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    test('an end date before the start date is refused inline and Next stays disabled', async () => {
+    test('date step: an end before the start is refused inline (Next disabled); presets and calendar clicks fill the typed fields', async () => {
       const context = await newContext(browser, base);
       const page = await context.newPage();
       try {
@@ -250,6 +252,26 @@ for (const dialect of DIALECTS) {
         await page.getByLabel('End date').fill('04/01/2025');
         expect(await page.getByTestId('date-error').count()).toBe(0);
         expect(await page.getByTestId('wizard-next').isEnabled()).toBe(true);
+
+        // A preset fills both fields (in the chosen timezone).
+        await page.getByLabel('Last month', { exact: true }).check();
+        const now = new Date();
+        const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit' }).format(now).split('-').map(Number);
+        const last = new Date(Date.UTC(y, m - 2, 1));
+        const lastEnd = new Date(Date.UTC(y, m - 1, 0));
+        const us = (d: Date) => `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()}`;
+        expect(await page.getByLabel('Start date').inputValue()).toBe(us(last));
+        expect(await page.getByLabel('End date').inputValue()).toBe(us(lastEnd));
+
+        // Two clicks in the calendar: the first starts a range, the second ends it.
+        await page.getByLabel('Start date').fill('03/01/2025');
+        await page.getByRole('button', { name: /March 3rd, 2025/ }).click();
+        expect(await page.getByLabel('End date').inputValue()).toBe('');
+        expect(await page.getByTestId('wizard-next').isDisabled()).toBe(true);
+        await page.getByRole('button', { name: /March 10th, 2025/ }).click();
+        expect(await page.getByLabel('Start date').inputValue()).toBe('03/03/2025');
+        expect(await page.getByLabel('End date').inputValue()).toBe('03/10/2025');
+        expect(await page.getByTestId('range-summary').textContent()).toContain('8 days in UTC');
       } finally {
         await context.close();
       }
@@ -292,6 +314,75 @@ for (const dialect of DIALECTS) {
         await page.goto('/#/settings');
         await page.getByRole('heading', { name: 'Settings are for admins' }).waitFor();
         await shot(page, '12-member-history-settings');
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('history: coloured badges, live progress and failure reasons; polls ~1 s while active, stops when settled', async () => {
+      const context = await newContext(browser, base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        // The history list is served by the test so that every status can be shown on demand.
+        const exp = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
+          id,
+          dataset: 'workflow_runs',
+          scope: 'organization',
+          format: 'csv',
+          compression: 'none',
+          status,
+          params: { fields: ['run_id'], from: '2025-03-01', to: '2025-03-31', timezone: 'UTC', workspace_ids: null, include_personal_workspaces: null, entity_ids: null, category: null, group_by: null },
+          created_by: { id: 'u_admin', email: t.orgA.admin.email, name: 'admin of org_a' },
+          rows_written: 0,
+          estimated_total: 100,
+          record_count: null,
+          bytes: null,
+          sha256: null,
+          error: null,
+          attempts: 1,
+          created_at: '2025-04-01T10:00:00Z',
+          started_at: null,
+          finished_at: null,
+          expires_at: null,
+          filename: `${id}.csv`,
+          download_url: null,
+          ...extra,
+        });
+        let calls = 0;
+        await page.route(
+          (url) => url.pathname === '/v1/exports',
+          (route) => {
+            calls++;
+            const running = calls < 3;
+            const data = [
+              running ? exp('exp_live', 'running', { rows_written: 40 }) : exp('exp_live', 'completed', { rows_written: 100, record_count: 100, bytes: 2048, download_url: '/v1/exports/exp_live/download' }),
+              exp('exp_queued', running ? 'queued' : 'cancelled'),
+              exp('exp_failed', 'failed', { error: 'The source database was unreachable' }),
+              exp('exp_old', 'expired', { record_count: 5, bytes: 1_572_864 }),
+            ];
+            return route.fulfill({ json: { data, next_cursor: null } });
+          },
+        );
+        await page.getByTestId('nav-exports').click();
+        const live = page.locator('[data-export-id="exp_live"]');
+        await live.locator('[data-status="running"]').waitFor();
+        expect(await live.getByTestId('progress-text').textContent()).toBe('40 / 100 rows');
+        expect(await live.locator('progress').getAttribute('value')).toBe('40');
+        expect(await page.locator('[data-export-id="exp_failed"]').getByTestId('failure-reason').textContent()).toBe('The source database was unreachable');
+        expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('cancel').count()).toBe(1);
+        expect(await page.locator('[data-export-id="exp_old"]').textContent()).toContain('1.5 MB');
+        await shot(page, '17-history-statuses');
+
+        // Polling turns it completed (and announces it), then stops.
+        await live.locator('[data-status="completed"]').waitFor({ timeout: 5000 });
+        await expect.poll(() => page.getByTestId('live-region').textContent()).toContain('Completed');
+        expect(await live.getByTestId('download').getAttribute('href')).toBe('/v1/exports/exp_live/download');
+        expect(await live.textContent()).toContain('2.0 KB');
+        const settledAt = calls;
+        await page.waitForTimeout(2500);
+        expect(calls).toBe(settledAt);
+        await shot(page, '18-history-settled');
       } finally {
         await context.close();
       }

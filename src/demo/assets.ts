@@ -60,10 +60,12 @@ export function generateAssets(tag: string, seed: number, users: DemoUser[], wor
   return { projects, platformKeys, scheduledTasks };
 }
 
+/** The wire-format record of a project. */
 export function projectRecord(p: DemoProject) {
   return { id: p.id, workspace_id: p.workspaceId, name: p.name, owner_id: p.ownerId, created_at: iso(p.createdAt) };
 }
 
+/** The wire-format record of a platform API key (a usage subject, not a Sluice key). */
 export function platformKeyRecord(k: DemoPlatformKey) {
   return { id: k.id, name: k.name, created_by: k.createdBy, created_at: iso(k.createdAt) };
 }

@@ -15,6 +15,7 @@ export interface DemoFile {
   }[];
 }
 
+/** Path of the demo file in a data dir. */
 export const demoFilePath = (dataDir: string): string => join(dataDir, 'demo.json');
 
 /** The demo file of a data dir, or null when there is none (or it is not one we wrote). */

@@ -19,6 +19,7 @@ export function historyStart(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - HISTORY_MONTHS, d.getUTCDate());
 }
 
+/** Epoch ms → ISO 8601 UTC, the wire format of every timestamp. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Relative activity per hour of the UTC day: busy working hours, a quiet night, some automation at all hours. */

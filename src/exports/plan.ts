@@ -48,7 +48,7 @@ export function planExport(principal: Principal, req: ExportRequest, now = Date.
   if (scope === 'personal' && (req.workspace_ids !== undefined || req.include_personal_workspaces !== undefined)) {
     throw new Unprocessable('Team selection (workspace_ids, include_personal_workspaces) applies to organization scope only');
   }
-  const fields = resolveFields(dataset, req.fields).map((f) => f.name);
+  const fields = resolveFields(dataset, req.fields, req.group_by).map((f) => f.name);
   // No `from` means from the beginning of the data; no `to` means up to now.
   const range = resolveRange({ from: req.from ?? '1970-01-01T00:00:00Z', to: req.to ?? new Date(now).toISOString(), timezone: req.timezone });
   if (range.from >= now && dataset.kind !== 'document') throw new Invalid('from is in the future: there is nothing to export yet');

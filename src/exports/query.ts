@@ -22,6 +22,7 @@ export function toDatasetQuery(job: { org_id: string; user_id: string; scope: st
     entityIds: params.entity_ids ?? undefined,
     category: params.category ?? undefined,
     groupBy: params.group_by ?? undefined,
+    fields: params.fields,
     userLevelData: org.userLevelData,
     pseudonymKey: pseudonymKey(secret, job.org_id),
   };

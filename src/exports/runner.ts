@@ -79,7 +79,7 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
   try {
     const params = parseParams(job.params);
     const dataset = getDataset(job.dataset);
-    const fields = resolveFields(dataset, params.fields);
+    const fields = resolveFields(dataset, params.fields, params.group_by ?? undefined);
     const org = await getOrg(store, job.org_id);
     const query = toDatasetQuery(job, params, org, config.secret);
     const estimate = await dataset.count(store, query);

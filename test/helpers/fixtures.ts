@@ -199,11 +199,16 @@ export function query(overrides: Partial<DatasetQuery> = {}): DatasetQuery {
   };
 }
 
-/** Every row a dataset yields for a query, after checking that count() agrees with it. */
+/** Every row a dataset yields for a query, after checking that count() and batches() agree with rows(). */
 export async function collect(store: Store, dataset: Dataset, q: DatasetQuery): Promise<Row[]> {
   const rows: Row[] = [];
   for await (const row of dataset.rows(store, q)) rows.push({ ...row });
   const counted = await dataset.count(store, q);
   if (counted !== rows.length) throw new Error(`${dataset.name}: count() said ${counted}, rows() yielded ${rows.length}`);
+  const batched: Row[] = [];
+  for await (const batch of dataset.batches(store, q)) batched.push(...batch);
+  // exportedAt (account) is the time of reading; everything else must match exactly.
+  const same = (r: Row[]) => JSON.stringify(r.map((x) => ({ ...x, exportedAt: undefined })));
+  if (same(batched) !== same(rows)) throw new Error(`${dataset.name}: batches() and rows() disagree`);
   return rows;
 }

@@ -74,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     }),
     ['org_id', 'id'],
   );
-  await index(db, 'workflow_runs', ['org_id', 'created_at']);
+  await index(db, 'workflow_runs', ['org_id', 'created_at', 'id']);
   await index(db, 'workflow_runs', ['org_id', 'user_id', 'created_at']);
   await table(
     db,
@@ -95,7 +95,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     }),
     ['org_id', 'id'],
   );
-  await index(db, 'agent_interactions', ['org_id', 'created_at']);
+  await index(db, 'agent_interactions', ['org_id', 'created_at', 'id']);
   await table(db, 'projects', scoped({ workspace_id: 'text', name: 'text!', owner_id: 'text!', created_at: 'bigint!' }), ['org_id', 'id']);
   await table(db, 'platform_api_keys', scoped({ name: 'text!', created_by: 'text', created_at: 'bigint!' }), ['org_id', 'id']);
   await table(
@@ -118,7 +118,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     }),
     ['org_id', 'id'],
   );
-  await index(db, 'credit_logs', ['org_id', 'created_at']);
+  await index(db, 'credit_logs', ['org_id', 'created_at', 'id']);
   await table(
     db,
     'scheduled_tasks',

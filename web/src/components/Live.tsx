@@ -5,14 +5,19 @@ import { useSyncExternalStore } from 'react';
  * are announced to screen readers wherever focus is.
  */
 let message = '';
+let pending: string[] = [];
 const listeners = new Set<() => void>();
 
+/** Queues a sentence; sentences announced in the same moment are read together, none is lost. */
 export function announce(text: string): void {
+  pending.push(text);
+  if (pending.length > 1) return;
   // Clear first so repeating the same sentence is announced again.
   message = '';
   listeners.forEach((l) => l());
   window.setTimeout(() => {
-    message = text;
+    message = pending.join(' ');
+    pending = [];
     listeners.forEach((l) => l());
   }, 50);
 }

@@ -9,6 +9,9 @@ export function PageHeading({ children, description, actions }: { children: Reac
   useEffect(() => {
     ref.current?.focus({ preventScroll: false });
   }, []);
+  useEffect(() => {
+    document.title = typeof children === 'string' ? `${children} · Sluice` : 'Sluice';
+  }, [children]);
   return (
     <div className="page-head">
       <div>

@@ -8,10 +8,12 @@ export function useStatusAnnouncer(exports: Export[] | undefined, title: (e: Exp
   const seen = useRef(new Map<string, string>());
   useEffect(() => {
     if (!exports) return;
+    const changes: string[] = [];
     for (const e of exports) {
       const before = seen.current.get(e.id);
-      if (before && before !== e.status) announce(`${title(e)} export: ${STATUS_LABELS[e.status]}${e.status === 'failed' && e.error ? `. ${e.error}` : ''}`);
+      if (before && before !== e.status) changes.push(`${title(e)} export: ${STATUS_LABELS[e.status]}${e.status === 'failed' && e.error ? ` (${e.error})` : ''}.`);
       seen.current.set(e.id, e.status);
     }
+    if (changes.length) announce(changes.join(' '));
   }, [exports, title]);
 }

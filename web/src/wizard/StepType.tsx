@@ -20,7 +20,9 @@ export function StepType({ me, datasets, draft, update }: Props) {
       <fieldset className="fieldset">
         <legend className="sr-only">Export type</legend>
         <div className="choice-grid">
-          {datasets.map((d) => (
+          {datasets.map((d) => {
+            const allowed = scopesFor(d, me);
+            return (
             <label key={d.name} className={`choice${draft.dataset === d.name ? ' is-selected' : ''}`} data-testid={`dataset-${d.name}`}>
               <input type="radio" name="dataset" value={d.name} checked={draft.dataset === d.name} onChange={() => update((x) => withDataset(x, d, me))} />
               <span className="choice__body">
@@ -28,12 +30,13 @@ export function StepType({ me, datasets, draft, update }: Props) {
                 <span className="choice__desc">{d.description}</span>
                 <span className="choice__tags" aria-hidden="true">
                   <span className="tag">{KIND_LABEL[d.kind]}</span>
-                  {d.org_wide && <span className="tag">Whole organization</span>}
-                  {!d.scopes.includes('organization') && <span className="tag">Personal</span>}
+                  {d.org_wide && allowed.includes('organization') && <span className="tag">Whole organization</span>}
+                  {!allowed.includes('organization') && isAdmin(me) && <span className="tag">Personal</span>}
                 </span>
               </span>
             </label>
-          ))}
+            );
+          })}
         </div>
       </fieldset>
       {datasets.length === 0 && <p className="muted">There is nothing you can export yet.</p>}
