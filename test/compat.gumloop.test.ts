@@ -7,6 +7,7 @@ import { runExport } from '../src/exports/runner.js';
 import { sweep } from '../src/exports/sweeper.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { downloadExport, ingest, seedRuns, waitForExport } from './helpers/platform.js';
+import { startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -318,6 +319,48 @@ for (const dialect of DIALECTS) {
       expect(limited.json()).toEqual({ success: false, error: 'rate_limited', message: expect.any(String) });
       const statusLimited = await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${first.json().data_export_id}`, headers: bearer(key) });
       expect(statusLimited.statusCode).toBe(429);
+    });
+  });
+
+  describe(`Gumloop compat on S3 storage (${dialect})`, () => {
+    let t: TestApp;
+    let s3: S3Peer;
+    beforeAll(async () => {
+      s3 = await startS3Peer('sluice-gumloop');
+      // The AWS SDK reads credentials from the standard environment, as in production.
+      process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
+      process.env.AWS_REGION = 'us-east-1';
+      t = await createTestApp(dialect, { SLUICE_STORAGE_URL: `s3://${s3.bucket}/exports`, SLUICE_S3_ENDPOINT: s3.endpoint });
+      await seedRuns(t, 30);
+    });
+    afterAll(async () => {
+      await t?.close();
+      await s3?.close();
+    });
+
+    it('streams the CSV from the object store with download=true, and answers 404 once the object is gone', async () => {
+      const key = t.orgA.admin.key;
+      const user = t.orgA.admin.id;
+      const id = (await t.app.inject({ method: 'POST', url: '/api/v1/export_data', headers: bearer(key), payload: { user_id: user, include_all_workspaces: true, export_fields: ['run_id', 'pl_run_created_ts'] } })).json().data_export_id;
+      for (let i = 0; i < 400; i++) {
+        const state = (await t.app.inject({ url: `/api/v1/export_status?user_id=${user}&data_export_id=${id}`, headers: bearer(key) })).json().state;
+        if (state === 'COMPLETED') break;
+        await sleep(50);
+      }
+      const url = `/api/v1/export_status?user_id=${user}&data_export_id=${id}&download=true`;
+      const file = await t.app.inject({ url, headers: bearer(key) });
+      expect(file.statusCode).toBe(200);
+      expect(file.headers['content-type']).toMatch(/^text\/csv/);
+      const rows: string[][] = parse(file.body);
+      expect(rows[0]).toEqual(['run_id', 'pl_run_created_ts']);
+      expect(rows).toHaveLength(31);
+
+      const row = await t.store.db.selectFrom('exports').select('blob_key').where('id', '=', id).executeTakeFirstOrThrow();
+      await t.ctx.blobs.delete(row.blob_key!);
+      const gone = await t.app.inject({ url, headers: bearer(key) });
+      expect(gone.statusCode).toBe(404);
+      expect(gone.json().success).toBe(false);
     });
   });
 }
