@@ -117,6 +117,10 @@ for (const dialect of DIALECTS) {
         [day(-30), day(0), 'org_a', 'pr_1', 'Launch', 'alice@org-a.example', '1'],
         [day(-30), day(0), 'org_a', 'pr_2', 'Audit', 'bob@org-a.example', '1'],
       ]);
+      // Dedicated deployments' path prefix works the same.
+      const dedicated = await post('/api/public/export/projects', period());
+      expect(dedicated.statusCode).toBe(200);
+      expect(dedicated.json().data.recordCount).toBe(2);
       // The URL is signed: tampering with it is refused.
       expect((await fetchFile(body.data.downloadUrl.slice(0, -2) + 'xx')).statusCode).toBe(403);
     });
