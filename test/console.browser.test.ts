@@ -71,7 +71,7 @@ async function next(page: Page, expectedStep: string): Promise<void> {
   await page.getByTestId('wizard-next').click();
   await expect.poll(() => page.getByTestId('step-title').textContent()).toContain(expectedStep);
   // Focus management: the new step's heading has focus.
-  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('step-title');
+  await expect.poll(() => page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe('step-title');
 }
 
 /** Types an inclusive day range as MM/DD/YYYY and picks the timezone. */
@@ -108,12 +108,11 @@ async function downloadWhenCompleted(page: Page, id: string): Promise<string> {
   return res.text;
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
+// Launched on first use, so a missing Chromium fails every test with its message (nothing is skipped).
+let launching: Promise<Browser> | undefined;
+const browser = () => (launching ??= launchChromium());
 afterAll(async () => {
-  await browser?.close();
+  await (await launching?.catch(() => undefined))?.close();
 });
 
 for (const dialect of DIALECTS) {
@@ -135,7 +134,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('admin: log in, wizard (workflow runs, range, one team, 3 fields, CSV), badge turns completed, CSV has exactly those columns', async () => {
-      const context = await newContext(browser, base);
+      const context = await newContext(await browser(), base);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -157,7 +156,7 @@ for (const dialect of DIALECTS) {
         // Step 1: every dataset of the catalogue, each with its description; admins choose the scope.
         await page.getByTestId('wizard').waitFor();
         const catalogue = (await (await fetch(`${base}/v1/datasets`)).json()) as { data: DatasetInfo[] };
-        const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => e.getAttribute('value')));
         expect(offered).toEqual(catalogue.data.map((d) => d.name));
         await page.getByTestId('dataset-workflow_runs').click();
         expect(await page.getByLabel('Whole organization', { exact: true }).isChecked()).toBe(true);
@@ -236,7 +235,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('date step: an end before the start is refused inline (Next disabled); presets and calendar clicks fill the typed fields', async () => {
-      const context = await newContext(browser, base);
+      const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);
@@ -278,7 +277,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('member: personal scope only, no Settings; a personal export holds only their runs', async () => {
-      const context = await newContext(browser, base);
+      const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.member.email, t.orgA.member.password);
@@ -286,7 +285,7 @@ for (const dialect of DIALECTS) {
         expect(await page.getByTestId('nav-settings').count()).toBe(0);
         await page.getByTestId('wizard').waitFor();
         const catalogue = (await (await fetch(`${base}/v1/datasets`)).json()) as { data: DatasetInfo[] };
-        const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => e.getAttribute('value')));
         expect(offered).toEqual(catalogue.data.filter((d) => d.scopes.includes('personal')).map((d) => d.name));
         expect(offered).not.toContain('llm_logs');
         // Credit logs: personal scope only, no organization choice.
@@ -320,7 +319,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('history: coloured badges, live progress and failure reasons; polls ~1 s while active, stops when settled', async () => {
-      const context = await newContext(browser, base);
+      const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);
@@ -389,7 +388,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('API key: created with a scope the user holds, shown once with a copy button, then revoked', async () => {
-      const context = await newContext(browser, base);
+      const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.member.email, t.orgA.member.password);
@@ -403,7 +402,7 @@ for (const dialect of DIALECTS) {
         expect(secret).toMatch(/^sk_/);
         await page.getByTestId('copy-button').click();
         await expect.poll(() => page.getByTestId('copy-button').textContent()).toBe('Copied');
-        expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+        expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(secret);
         await shot(page, '13-keys-created');
         expect((await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
 
@@ -422,6 +421,11 @@ for (const dialect of DIALECTS) {
         await expect.poll(() => row.getByTestId('key-status').textContent()).toBe('Revoked');
         expect((await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
         await shot(page, '15-keys-revoked');
+
+        // Log out: back to the login form, and the session is gone.
+        await page.getByRole('button', { name: 'Log out' }).click();
+        await page.getByRole('button', { name: 'Sign in' }).waitFor();
+        expect((await fetchInPage(page, '/v1/me')).status).toBe(401);
       } finally {
         await context.close();
       }
@@ -429,7 +433,7 @@ for (const dialect of DIALECTS) {
 
     test('settings: switching user-level data off hides emails in the next export (run again)', async () => {
       expect(firstExport, 'the first scenario exported workflow runs with user_email').not.toBe('');
-      const context = await newContext(browser, base);
+      const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);

@@ -23,18 +23,18 @@ export function StepType({ me, datasets, draft, update }: Props) {
           {datasets.map((d) => {
             const allowed = scopesFor(d, me);
             return (
-            <label key={d.name} className={`choice${draft.dataset === d.name ? ' is-selected' : ''}`} data-testid={`dataset-${d.name}`}>
-              <input type="radio" name="dataset" value={d.name} checked={draft.dataset === d.name} onChange={() => update((x) => withDataset(x, d, me))} />
-              <span className="choice__body">
-                <span className="choice__title">{d.title}</span>
-                <span className="choice__desc">{d.description}</span>
-                <span className="choice__tags" aria-hidden="true">
-                  <span className="tag">{KIND_LABEL[d.kind]}</span>
-                  {d.org_wide && allowed.includes('organization') && <span className="tag">Whole organization</span>}
-                  {!allowed.includes('organization') && isAdmin(me) && <span className="tag">Personal</span>}
+              <label key={d.name} className={`choice${draft.dataset === d.name ? ' is-selected' : ''}`} data-testid={`dataset-${d.name}`}>
+                <input type="radio" name="dataset" value={d.name} checked={draft.dataset === d.name} onChange={() => update((x) => withDataset(x, d, me))} />
+                <span className="choice__body">
+                  <span className="choice__title">{d.title}</span>
+                  <span className="choice__desc">{d.description}</span>
+                  <span className="choice__tags" aria-hidden="true">
+                    <span className="tag">{KIND_LABEL[d.kind]}</span>
+                    {d.org_wide && allowed.includes('organization') && <span className="tag">Whole organization</span>}
+                    {!allowed.includes('organization') && isAdmin(me) && <span className="tag">Personal</span>}
+                  </span>
                 </span>
-              </span>
-            </label>
+              </label>
             );
           })}
         </div>
