@@ -6,7 +6,6 @@
  * SLUICE_BENCH_ROWS (default 500,000) rows per case; SLUICE_BENCH_PG_URL for PostgreSQL.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import pino from 'pino';
 import { createOrg, createUser } from '../src/auth/accounts.js';
 import { createApiKey } from '../src/auth/api-keys.js';
@@ -18,6 +17,7 @@ import { runCases, type Case } from './lib/cases.js';
 import { pgUnnestUpsert, sqlitePreparedUpsert } from './lib/fast-upsert.js';
 import { runBatch } from './lib/rows.js';
 import { benchTarget } from './lib/targets.js';
+import type { Store } from '../src/db/database.js';
 
 const ROWS = Number(process.env.SLUICE_BENCH_ROWS ?? 500_000);
 const BATCH = 10_000;
@@ -39,10 +39,22 @@ async function timed(write: (batch: ReturnType<typeof runBatch>) => Promise<void
   return { seconds: ms / 1000, cpuSeconds: cpuUs / 1e6 };
 }
 
+/** Fails the case unless the table holds exactly what ingestBatch would have written (count and a sample row). */
+async function verify(store: Store): Promise<void> {
+  const { n } = await store.db.selectFrom('workflow_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(n) !== ROWS) throw new Error(`expected ${ROWS} rows, found ${n}`);
+  const [expected] = validateBatch('workflow_runs', runBatch(ROWS - 1, 1));
+  const row = await store.db.selectFrom('workflow_runs').selectAll().where('id', '=', expected.id).executeTakeFirstOrThrow();
+  if (JSON.stringify({ ...expected, org_id: 'org_bench' }, Object.keys(row).sort()) !== JSON.stringify(row, Object.keys(row).sort())) {
+    throw new Error(`row differs: ${JSON.stringify(row)} vs ${JSON.stringify(expected)}`);
+  }
+}
+
 const direct = (dialect: 'sqlite' | 'postgres'): Case => async () => {
   const target = await benchTarget(dialect);
   try {
     const t = await timed((batch) => ingestBatch(target.store, 'org_bench', 'workflow_runs', batch).then(() => {}));
+    await verify(target.store);
     // Validation alone, on the same rows, to show which half of ingestBatch the time goes to.
     const v = await timed((batch) => void validateBatch('workflow_runs', batch));
     return { rows: ROWS, ...t, notes: `validation alone: ${Math.round(ROWS / v.seconds).toLocaleString('en')} rows/s` };
@@ -91,6 +103,7 @@ const sqlitePrepared: Case = async () => {
   db.pragma('synchronous = NORMAL');
   try {
     const t = await timed((batch) => sqlitePreparedUpsert(db, 'workflow_runs', 'org_bench', validateBatch('workflow_runs', batch)));
+    await verify(target.store);
     return { rows: ROWS, ...t, notes: 'prototype: validate + prepared INSERT … ON CONFLICT per row, 1 tx/batch' };
   } finally {
     db.close();
@@ -100,13 +113,11 @@ const sqlitePrepared: Case = async () => {
 
 const pgUnnest: Case = async () => {
   const target = await benchTarget('postgres');
-  const client = new pg.Client({ connectionString: target.config.dialect === 'postgres' ? target.config.url : '' });
-  await client.connect();
   try {
-    const t = await timed((batch) => pgUnnestUpsert(client, 'workflow_runs', 'org_bench', validateBatch('workflow_runs', batch), RUN_TYPES));
+    const t = await timed((batch) => pgUnnestUpsert(target.store.db, 'workflow_runs', 'org_bench', validateBatch('workflow_runs', batch), RUN_TYPES));
+    await verify(target.store);
     return { rows: ROWS, ...t, notes: 'prototype: validate + INSERT … SELECT FROM unnest(arrays) ON CONFLICT, 1 statement/batch' };
   } finally {
-    await client.end();
     await target.dispose();
   }
 };

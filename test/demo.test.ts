@@ -148,6 +148,7 @@ describe('sluice demo (CLI, SQLite)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_LOG_LEVEL: 'warn' };
     for (const k of ['SLUICE_DATABASE_URL', 'SLUICE_PUBLIC_URL', 'SLUICE_STORAGE_URL', 'PORT']) delete env[k];
     const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/main.ts', 'demo', '--scale', '0.01', '--port', '0', '--data-dir', dir], {
+      cwd: join(import.meta.dirname, '..'),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -156,6 +157,9 @@ describe('sluice demo (CLI, SQLite)', () => {
     child.stderr!.on('data', (d) => (err += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {
+      // Never leave a server behind: give up (and kill it) well before the test's own timeout.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      exited.then(() => clearTimeout(timer));
       child.stdout!.on('data', (d) => {
         out += d;
         if (out.includes('Press Ctrl+C to stop')) resolve({ child, stdout: () => out, exited });
@@ -168,25 +172,28 @@ describe('sluice demo (CLI, SQLite)', () => {
 
   it('seeds, serves, logs in, stops on SIGTERM with 0, and reuses the data on the next start', async () => {
     const first = await startCli();
-    const file = readFile();
-    expect(file.orgs.map((o) => o.id)).toEqual(['org_acme', 'org_globex']);
-    expect(first.stdout()).toContain(file.orgs[0].admin.password);
-    expect(first.stdout()).toContain(file.url);
+    let file: DemoFile;
+    try {
+      file = readFile();
+      expect(file.orgs.map((o) => o.id)).toEqual(['org_acme', 'org_globex']);
+      expect(first.stdout()).toContain(file.orgs[0].admin.password);
+      expect(first.stdout()).toContain(file.url);
 
-    expect((await fetch(`${file.url}/healthz`)).status).toBe(200);
-    const me = await fetch(`${file.url}/v1/me`, { headers: { authorization: `Bearer ${file.orgs[0].admin.apiKey}` } });
-    expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ user: { id: file.orgs[0].admin.id, role: 'admin' }, org: { id: 'org_acme' } });
-    const member = file.orgs[1].member;
-    const loggedIn = await fetch(`${file.url}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: member.email, password: member.password }),
-    });
-    expect(loggedIn.status).toBe(200);
-    expect(await loggedIn.json()).toMatchObject({ user_id: member.id, org_id: 'org_globex', role: 'member' });
-
-    first.child.kill('SIGTERM');
+      expect((await fetch(`${file.url}/healthz`)).status).toBe(200);
+      const me = await fetch(`${file.url}/v1/me`, { headers: { authorization: `Bearer ${file.orgs[0].admin.apiKey}` } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ user: { id: file.orgs[0].admin.id, role: 'admin' }, org: { id: 'org_acme' } });
+      const member = file.orgs[1].member;
+      const loggedIn = await fetch(`${file.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: member.email, password: member.password }),
+      });
+      expect(loggedIn.status).toBe(200);
+      expect(await loggedIn.json()).toMatchObject({ user_id: member.id, org_id: 'org_globex', role: 'member' });
+    } finally {
+      first.child.kill('SIGTERM');
+    }
     expect(await first.exited).toBe(0);
 
     const second = await startCli();
@@ -198,7 +205,7 @@ describe('sluice demo (CLI, SQLite)', () => {
       expect(me2.status).toBe(200);
     } finally {
       second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
     }
+    expect(await second.exited).toBe(0);
   }, 120_000);
 });

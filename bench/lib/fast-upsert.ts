@@ -4,7 +4,7 @@
  * on (org_id, id), one transaction per batch.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type pg from 'pg';
+import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
  * SQLite: one prepared single-row INSERT … ON CONFLICT, run per row inside one transaction.
@@ -32,30 +32,23 @@ const cache = new Map<string, BetterSqlite3.Statement>();
 
 /**
  * PostgreSQL: one statement per batch whatever its size, one array parameter per column:
- * `INSERT … SELECT * FROM unnest($1::text[], $2::bigint[], …) ON CONFLICT … DO UPDATE`.
- * Nine parameters instead of 18,000 means nothing to build or parse per value, and no chunking.
- * `types` maps column → PostgreSQL type (from the migration; or read once from information_schema).
+ * `INSERT … SELECT $1, * FROM unnest($2::text[], $3::int8[], …) ON CONFLICT … DO UPDATE`.
+ * Nine parameters instead of 18,000: no Kysely AST to build and compile per value, nothing for the
+ * server to parse per value, and no chunking. Runs through Kysely (`trx.executeQuery`), so it joins
+ * the caller's transaction like any other query.
+ * `types` maps column → PostgreSQL type (the migration's types; or read once from information_schema).
  */
-export async function pgUnnestUpsert(
-  client: pg.PoolClient | pg.Client,
-  table: string,
-  orgId: string,
-  rows: readonly Record<string, unknown>[],
-  types: Record<string, string>,
-): Promise<void> {
-  if (rows.length === 0) return;
+export function unnestUpsertQuery(table: string, orgId: string, rows: readonly Record<string, unknown>[], types: Record<string, string>): CompiledQuery {
   const cols = Object.keys(rows[0]);
-  const arrays = cols.map((c) => rows.map((r) => r[c] ?? null));
   const sql =
     `INSERT INTO "${table}" ("org_id", ${cols.map((c) => `"${c}"`).join(', ')}) ` +
     `SELECT $1, * FROM unnest(${cols.map((c, i) => `$${i + 2}::${types[c]}[]`).join(', ')}) ` +
     `ON CONFLICT ("org_id", "id") DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `"${c}" = excluded."${c}"`).join(', ')}`;
-  await client.query('BEGIN');
-  try {
-    await client.query(sql, [orgId, ...arrays]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  }
+  return CompiledQuery.raw(sql, [orgId, ...cols.map((c) => rows.map((r) => r[c] ?? null))]);
+}
+
+/** `upsertRows` as it would be with the unnest statement (PostgreSQL only). */
+export async function pgUnnestUpsert(db: Kysely<any>, table: string, orgId: string, rows: readonly Record<string, unknown>[], types: Record<string, string>): Promise<void> {
+  if (rows.length === 0) return;
+  await db.transaction().execute((trx) => trx.executeQuery(unnestUpsertQuery(table, orgId, rows, types)));
 }

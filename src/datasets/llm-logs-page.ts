@@ -47,10 +47,20 @@ const TIMESTAMP_KEYS = new Set(['created_at', 'updated_at']);
  * @example const { records, total } = await pageLlmLogs(store, { orgId, projectId: 'pr_1', page: 0, size: 10, userLevelData: true, pseudonymKey });
  */
 export async function pageLlmLogs(store: Store, q: LlmLogsPageQuery): Promise<{ records: LlmLogRecord[]; total: number }> {
+  // Two statements, not one snapshot: a concurrent ingest may make total and page disagree by its rows.
+  const [total, records] = await Promise.all([countLlmLogs(store.db, q.orgId, q.projectId), readLlmLogsPage(store, q)]);
+  return { records, total };
+}
+
+/**
+ * The records of one page only (no total), through the deferred join described at the top.
+ * @example const records = await readLlmLogsPage(store, { orgId, projectId: 'pr_1', page: 3, size: 100, userLevelData: true, pseudonymKey });
+ */
+export async function readLlmLogsPage(store: Store, q: LlmLogsPageQuery): Promise<LlmLogRecord[]> {
   const db = store.db;
   const offset = q.page * q.size;
-  // Past any possible row: only the total is worth reading.
-  if (!Number.isSafeInteger(offset)) return { records: [], total: await countLlmLogs(db, q.orgId, q.projectId) };
+  // Past any possible row.
+  if (!Number.isSafeInteger(offset)) return [];
 
   const keys = db
     .selectFrom('llm_logs')
@@ -61,7 +71,7 @@ export async function pageLlmLogs(store: Store, q: LlmLogsPageQuery): Promise<{ 
     .orderBy('id', 'desc')
     .limit(q.size)
     .offset(offset);
-  const page = db
+  const rows = await db
     .selectFrom(keys.as('k'))
     .innerJoin('llm_logs as l', (j) => j.on('l.org_id', '=', q.orgId).onRef('l.id', '=', 'k.id'))
     .leftJoin('projects as p', (j) => j.onRef('p.org_id', '=', 'l.org_id').onRef('p.id', '=', 'l.project_id'))
@@ -72,16 +82,13 @@ export async function pageLlmLogs(store: Store, q: LlmLogsPageQuery): Promise<{ 
     .orderBy('l.created_at', 'desc')
     .orderBy('l.id', 'desc')
     .execute();
-  // Two statements, not one snapshot: a concurrent ingest may make total and page disagree by its rows.
-  const [total, rows] = await Promise.all([countLlmLogs(db, q.orgId, q.projectId), page]);
 
   const mask = privacyTransform(llmLogs.fields, q);
-  const records = rows.map((row) => {
+  return rows.map((row) => {
     const record = toRecord(row as unknown as Record<string, unknown>);
     mask?.(record);
     return record;
   });
-  return { records, total };
 }
 
 /** How many logs the project has. */

@@ -20,7 +20,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Signed download tokens travel as a path segment.
     routerOptions: { maxParamLength: 4096 },
-    disableRequestLogging: false,
     // Reject unknown query keys? No: vendors' clients send extras; each route's schema decides.
     ajv: { customOptions: { coerceTypes: 'array' } },
   });
