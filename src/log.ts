@@ -1,7 +1,7 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Paths pino must never print: keys, passwords, cookies. */
-const REDACT = [
+/** Paths pino must never print: keys, passwords, cookies (request and response headers, bodies). */
+export const REDACT = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers["x-auth-key"]',
@@ -12,7 +12,8 @@ const REDACT = [
   'password',
 ];
 
-/** The process logger: JSON lines on stdout (stderr for CLI commands whose stdout is data). */
-export function createLogger(level: string, destination: 1 | 2 = 1): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, pino.destination({ fd: destination, sync: false }));
+/** The process logger: JSON lines on stdout (or a file descriptor / stream of the caller's choice). */
+export function createLogger(level: string, destination: 1 | 2 | DestinationStream = 1): Logger {
+  const dest = typeof destination === 'number' ? pino.destination({ fd: destination, sync: false }) : destination;
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, dest);
 }
