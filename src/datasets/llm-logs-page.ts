@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { llmLogs } from './llm-logs.js';
+import { LLM_LOG_COLUMNS, llmLogs } from './llm-logs.js';
 import { privacyTransform } from './privacy.js';
 
 /*
@@ -38,7 +38,7 @@ export interface LlmLogsPageQuery {
 }
 
 /** Record keys read from table columns (the `llm_logs` dataset's columns); every other key is in `data`. */
-const COLUMN_KEYS = new Set(['id', 'project', 'project_id', 'session_id', 'parent_id', 'environment', 'created_at', 'updated_at', 'source', 'user']);
+const COLUMN_KEYS = new Set(Object.keys(LLM_LOG_COLUMNS));
 const TIMESTAMP_KEYS = new Set(['created_at', 'updated_at']);
 
 /**

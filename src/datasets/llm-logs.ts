@@ -57,7 +57,8 @@ const fields = defineFields({
   provider_response: d('json', 'Raw response from the provider (large)', { default: false }),
 });
 
-const COLUMNS = {
+/** Fields stored as table columns (field → SQL over `l` logs and `p` projects); the rest live in `data`. */
+export const LLM_LOG_COLUMNS = {
   id: 'l.id',
   project: 'p.name',
   project_id: 'l.project_id',
@@ -71,7 +72,7 @@ const COLUMNS = {
 };
 
 /** Fields kept inside the `data` JSON column. */
-const DATA_FIELDS = new Set(fields.map((f) => f.name).filter((n) => !(n in COLUMNS)));
+const DATA_FIELDS = new Set(fields.map((f) => f.name).filter((n) => !(n in LLM_LOG_COLUMNS)));
 
 /** LLM call logs (Humanloop v4 project export). */
 export const llmLogs = recordDataset({
@@ -82,7 +83,7 @@ export const llmLogs = recordDataset({
   filters: ['entity_ids'],
   scopes: ['organization'],
   orgWide: false,
-  columns: COLUMNS,
+  columns: LLM_LOG_COLUMNS,
   from(db, q) {
     let qb = db
       .selectFrom('llm_logs as l')
