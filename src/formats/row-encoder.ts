@@ -25,8 +25,8 @@ export function createRowEncoder(encoding: RowEncoding): Transform {
   return new Transform({
     writableObjectMode: true,
     readableObjectMode: false,
-    // A small object buffer: each row is already in memory at the source, keep only a few here.
-    writableHighWaterMark: 256,
+    // A chunk may be a whole batch of rows: buffer only a few, so a slow sink holds back the database.
+    writableHighWaterMark: 4,
     // A chunk is one row or a batch of rows (sources read batches to keep per-row overhead low).
     transform(chunk: Row | Row[], _enc: BufferEncoding, callback: TransformCallback) {
       try {

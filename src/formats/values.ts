@@ -47,8 +47,23 @@ export function stringText(value: unknown): string {
   return String(value);
 }
 
+// Datasets hand out one parsed object for a JSON text that repeats across rows (a workflow's pipeline
+// on every run of it); remembering its text by identity saves a stringify per row.
+const texts = new WeakMap<object, string>();
+
 /** JSON text of any value; bigints become numbers, undefined becomes null. */
 export function jsonText(value: unknown): string {
+  if (value !== null && typeof value === 'object') {
+    const known = texts.get(value);
+    if (known !== undefined) return known;
+    const text = stringify(value);
+    texts.set(value, text);
+    return text;
+  }
+  return stringify(value);
+}
+
+function stringify(value: unknown): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
