@@ -2,7 +2,8 @@
  * Ingest throughput of workflow_runs (target ≥ 50,000 rows/s on both databases):
  *  - `ingestBatch` called directly, batches of 10,000 (validation + upsert);
  *  - real HTTP: POST /v1/ingest/workflow_runs with NDJSON bodies of 10,000 rows to a listening server;
- *  - prototypes of faster upserts (bench/lib/fast-upsert.ts) for comparison.
+ *  - a prototype of a faster SQLite upsert (bench/lib/fast-upsert.ts) for comparison (PostgreSQL
+ *    already uses one unnest statement per batch, in src/db/postgres-dialect.ts).
  * SLUICE_BENCH_ROWS (default 500,000) rows per case; SLUICE_BENCH_PG_URL for PostgreSQL.
  */
 import BetterSqlite3 from 'better-sqlite3';
@@ -14,14 +15,13 @@ import { buildApp } from '../src/http/app.js';
 import { ingestBatch, validateBatch } from '../src/ingest/ingest.js';
 import { createServices } from '../src/services.js';
 import { runCases, type Case } from './lib/cases.js';
-import { pgUnnestUpsert, sqlitePreparedUpsert } from './lib/fast-upsert.js';
+import { sqlitePreparedUpsert } from './lib/fast-upsert.js';
 import { runBatch } from './lib/rows.js';
 import { benchTarget } from './lib/targets.js';
 import type { Store } from '../src/db/database.js';
 
 const ROWS = Number(process.env.SLUICE_BENCH_ROWS ?? 500_000);
 const BATCH = 10_000;
-const RUN_TYPES = { id: 'text', workflow_id: 'text', user_id: 'text', status: 'text', trigger: 'text', credit_cost: 'float8', created_at: 'int8', finished_at: 'int8' };
 
 /** Times only `write` for each batch (wall and CPU): building the input is the client's cost, not ingest's. */
 async function timed(write: (batch: ReturnType<typeof runBatch>) => Promise<void> | void): Promise<{ seconds: number; cpuSeconds: number }> {
@@ -111,22 +111,10 @@ const sqlitePrepared: Case = async () => {
   }
 };
 
-const pgUnnest: Case = async () => {
-  const target = await benchTarget('postgres');
-  try {
-    const t = await timed((batch) => pgUnnestUpsert(target.store.db, 'workflow_runs', 'org_bench', validateBatch('workflow_runs', batch), RUN_TYPES));
-    await verify(target.store);
-    return { rows: ROWS, ...t, notes: 'prototype: validate + INSERT … SELECT FROM unnest(arrays) ON CONFLICT, 1 statement/batch' };
-  } finally {
-    await target.dispose();
-  }
-};
-
 await runCases(import.meta.filename, `Ingest of workflow_runs, ${ROWS.toLocaleString('en')} rows in batches of ${BATCH.toLocaleString('en')} (target ≥ 50,000 rows/s)`, {
   'sqlite ingestBatch': direct('sqlite'),
   'sqlite HTTP NDJSON': http('sqlite'),
   'postgres ingestBatch': direct('postgres'),
   'postgres HTTP NDJSON': http('postgres'),
   'sqlite prepared (prototype)': sqlitePrepared,
-  'postgres unnest (prototype)': pgUnnest,
 });

@@ -43,6 +43,23 @@ for (const dialect of DIALECTS) {
       expect(Number(count.n)).toBe(2);
     });
 
+    it('keeps the last row when a batch repeats an id', async () => {
+      await ingestBatch(store, 'org_c', 'workflow_runs', [run('dup', { credit_cost: 1 }), run('dup', { credit_cost: 2 })]);
+      const rows = await store.db.selectFrom('workflow_runs').selectAll().where('org_id', '=', 'org_c').execute();
+      expect(rows.map((r) => [r.id, r.credit_cost])).toEqual([['dup', 2]]);
+    });
+
+    it('stores text, JSON and nulls exactly, whatever characters they hold', async () => {
+      const tricky = 'quote " backslash \\ comma , brace {x} newline \n tab \t unicode ✓ 😀 NULL';
+      await ingestBatch(store, 'org_c', 'workflows', [
+        { id: 'wf_t', workspace_id: 'ws', name: tricky, enabled: true, created_by: 'u', pipeline: { s: tricky, n: [1, null] }, created_at: '2025-01-01T00:00:00Z' },
+        { id: 'wf_n', workspace_id: 'ws', name: 'NULL', enabled: false, created_by: 'u', created_at: '2025-01-01T00:00:00Z' },
+      ]);
+      const rows = await store.db.selectFrom('workflows').selectAll().where('org_id', '=', 'org_c').orderBy('id', 'desc').execute();
+      expect(rows[0]).toMatchObject({ id: 'wf_t', name: tricky, enabled: 1, pipeline: JSON.stringify({ s: tricky, n: [1, null] }), updated_at: null });
+      expect(rows[1]).toMatchObject({ id: 'wf_n', name: 'NULL', enabled: 0, pipeline: null });
+    });
+
     it('keeps the same id in two orgs apart', async () => {
       await ingestBatch(store, 'org_b', 'workflow_runs', [run('r1', { credit_cost: 99 })]);
       const a = await store.db.selectFrom('workflow_runs').selectAll().where('org_id', '=', 'org_a').where('id', '=', 'r1').executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Dialect } from 'kysely';
+import type { CompiledQuery, Dialect, Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 
 /**
@@ -20,6 +20,12 @@ export interface SluiceDialect {
    * a pooled client with a server-side cursor.
    */
   streamBatches(query: CompiledQuery, batchSize: number): AsyncIterable<Record<string, unknown>[]>;
+  /**
+   * A faster bulk upsert of `(org_id, id)`-keyed rows than a multi-row VALUES, where the database has
+   * one (PostgreSQL: one `INSERT … SELECT FROM unnest(…)` per batch); absent means the portable path.
+   * Runs inside the caller's transaction; rows carry every column except org_id and have distinct ids.
+   */
+  bulkUpsert?(trx: Kysely<any>, table: string, orgId: string, rows: readonly Record<string, unknown>[]): Promise<void>;
   /** Releases anything the driver holds outside Kysely (nothing for either today). */
   close?(): Promise<void>;
 }

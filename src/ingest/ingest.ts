@@ -54,8 +54,17 @@ export function validateBatch<E extends EntityName>(entity: E, input: readonly u
  * Upserts validated rows of one entity for an org, in one transaction, by `(org_id, id)`.
  * Sending the same rows twice leaves the table as it was after the first time.
  */
-export async function upsertRows<E extends EntityName>(store: Store, orgId: string, entity: E, rows: readonly EntityRow<E>[]): Promise<number> {
-  if (rows.length === 0) return 0;
+export async function upsertRows<E extends EntityName>(store: Store, orgId: string, entity: E, input: readonly EntityRow<E>[]): Promise<number> {
+  if (input.length === 0) return 0;
+  // An id sent twice in one batch: the later row wins, as it would in two batches.
+  const rows = hasDuplicateIds(input) ? [...new Map(input.map((r) => [(r as { id: string }).id, r])).values()] : input;
+  const bulk = store.dialect.bulkUpsert;
+  if (bulk) {
+    await store.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK) as Record<string, unknown>[]);
+    });
+    return input.length;
+  }
   const columns = Object.keys(rows[0]);
   const updateColumns = columns.filter((c) => c !== 'id');
   const chunkSize = Math.max(1, Math.min(2000, Math.floor(store.dialect.maxParameters / (columns.length + 1))));
@@ -71,7 +80,20 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
         .execute();
     }
   });
-  return rows.length;
+  return input.length;
+}
+
+/** Rows per bulk statement: bounds one statement's memory on both ends of the connection. */
+const BULK_CHUNK = 50_000;
+
+function hasDuplicateIds(rows: readonly unknown[]): boolean {
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const id = (r as { id: string }).id;
+    if (seen.has(id)) return true;
+    seen.add(id);
+  }
+  return false;
 }
 
 /** Validates then upserts a whole batch: all-or-nothing. */
