@@ -67,3 +67,19 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) describe(`accounts (${dialect})`, () => {
+  it('gives an already-ingested user a login without wiping their profile', async () => {
+    const { createOrg, createUser } = await import('../src/auth/accounts.js');
+    const store = await createTestStore(dialect);
+    try {
+      await createOrg(store, { id: 'org_p', name: 'P' });
+      await ingestBatch(store, 'org_p', 'users', [{ id: 'u_1', email: 'ann@p.example', name: 'Ann', role: 'member', plan: 'pro', department: 'Ops', created_at: '2025-01-01T00:00:00Z' }]);
+      await createUser(store, { orgId: 'org_p', id: 'u_1', email: 'ann@p.example', role: 'admin', password: 'long-enough-password' });
+      const u = await store.db.selectFrom('users').selectAll().where('id', '=', 'u_1').executeTakeFirstOrThrow();
+      expect(u).toMatchObject({ role: 'admin', name: 'Ann', plan: 'pro', department: 'Ops' });
+    } finally {
+      await store.close();
+    }
+  });
+});

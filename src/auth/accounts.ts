@@ -75,8 +75,9 @@ export interface NewUser {
 }
 
 /**
- * Creates (or updates) a platform user through the ingest path and, with a password, a console login.
- * Login emails are unique across all orgs.
+ * Creates a platform user through the ingest path (or, for one already ingested, sets only the given
+ * email, role, name and department) and, with a password, a console login. Login emails are unique
+ * across all orgs.
  */
 export async function createUser(store: Store, input: NewUser): Promise<{ id: string; email: string; role: Role }> {
   const id = input.id ?? newId('usr');
@@ -89,7 +90,16 @@ export async function createUser(store: Store, input: NewUser): Promise<{ id: st
     const taken = await store.db.selectFrom('credentials').select(['org_id', 'user_id']).where('email', '=', email).executeTakeFirst();
     if (taken && (taken.org_id !== input.orgId || taken.user_id !== id)) throw new Conflict(`A login for ${email} already exists`);
   }
-  await upsertRows(store, input.orgId, 'users', [row]);
+  const existing = await store.db.selectFrom('users').select('id').where('org_id', '=', input.orgId).where('id', '=', id).executeTakeFirst();
+  if (existing) {
+    // A platform user already ingested: set only what was given, keep the rest of their profile.
+    const set: { email: string; role: string; name?: string | null; department?: string | null } = { email: row.email, role: row.role };
+    if (input.name !== undefined) set.name = row.name;
+    if (input.department !== undefined) set.department = row.department;
+    await store.db.updateTable('users').set(set).where('org_id', '=', input.orgId).where('id', '=', id).execute();
+  } else {
+    await upsertRows(store, input.orgId, 'users', [row]);
+  }
   if (input.password !== undefined) {
     const password_hash = await hashPassword(input.password);
     await store.db
