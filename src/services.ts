@@ -25,7 +25,7 @@ export async function createServices(
   opts: { worker?: boolean; store?: Store; pollMs?: number; retryBaseMs?: number } = {},
 ): Promise<Services> {
   const store = opts.store ?? (await openStore(config.database));
-  const blobs = createBlobStore(config);
+  const blobs = await createBlobStore(config);
   const notifier = createNotifier({ config, mailer: createMailer(config), logger });
   let worker: Worker | undefined;
   const exports = createExportsService({ store, config, blobs, logger, notifier, wake: () => worker?.wake() });

@@ -9,12 +9,12 @@ import { Forbidden, Gone, Invalid } from '../src/errors.js';
 import {
   contentDisposition,
   createLocalStore,
-  createS3Store,
   signDownloadToken,
   verifyDownloadToken,
   type BlobStore,
   type LocalBlobStore,
 } from '../src/storage/index.js';
+import { createS3Store } from '../src/storage/s3-store.js';
 import { startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 
 const SECRET = 'test-secret-test-secret-test-secret!';

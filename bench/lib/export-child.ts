@@ -21,13 +21,14 @@ const config = loadConfig({
   SLUICE_LOG_LEVEL: 'silent',
 });
 const store = await openStore(db);
-const blobs = createBlobStore(config);
+const blobs = await createBlobStore(config);
 const svc = createExportsService({ store, config, blobs, logger: pino({ level: 'silent' }) });
 const principal = { orgId: process.env.BENCH_ORG!, userId: 'u_0', role: 'admin' as const, scopes: ['export', 'admin'] as const, via: 'api_key' as const };
+const baselineRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 const t = process.hrtime.bigint();
 const done = await svc.createAndRun(principal as never, ExportRequestSchema.parse({ dataset: 'workflow_runs', format: 'csv' }), { timeoutMs: 600_000 });
 const seconds = Number(process.hrtime.bigint() - t) / 1e9;
 if (done.status !== 'completed') throw new Error(`export ${done.status}: ${done.error}`);
-process.stdout.write(JSON.stringify({ rows: Number(done.record_count), bytes: Number(done.bytes), seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+process.stdout.write(JSON.stringify({ rows: Number(done.record_count), bytes: Number(done.bytes), seconds, baselineRssMb, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
 await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { Row } from './types.js';
 
 /** Rows read per batch from the database (and handed down the export pipeline at once). */
-export const BATCH_SIZE = 2000;
+export const BATCH_SIZE = 500;
 
 /** Groups a row stream into arrays of up to `size` (for datasets whose rows are few, e.g. usage). */
 export async function* toBatches(rows: AsyncIterable<Row>, size = BATCH_SIZE): AsyncIterable<Row[]> {

@@ -22,13 +22,15 @@ export function createSqliteDialect(path: string): SluiceDialect {
       const reader = path === ':memory:' ? sqlite : new BetterSqlite3(path, { readonly: true });
       try {
         reader.pragma('busy_timeout = 10000');
-        const rows = reader.prepare(query.sql).iterate(...(query.parameters as unknown[])) as IterableIterator<Record<string, unknown>>;
+        const stmt = reader.prepare(query.sql).raw(true);
+        const toRow = rowMaker(stmt.columns().map((c) => c.name));
+        const rows = stmt.iterate(...(query.parameters as unknown[])) as IterableIterator<unknown[]>;
         try {
           for (;;) {
             const batch: Record<string, unknown>[] = [];
             let next = rows.next();
             while (!next.done) {
-              batch.push(next.value);
+              batch.push(toRow(next.value));
               if (batch.length >= batchSize) break;
               next = rows.next();
             }
@@ -43,4 +45,13 @@ export function createSqliteDialect(path: string): SluiceDialect {
       }
     },
   };
+}
+
+/**
+ * Builds rows as objects in JS from raw arrays: better-sqlite3 creating each row object natively costs
+ * about half again the whole read. Column names are the query's own aliases, embedded as JSON strings.
+ */
+function rowMaker(columns: string[]): (values: unknown[]) => Record<string, unknown> {
+  const body = `return {${columns.map((c, i) => `${JSON.stringify(c)}: v[${i}]`).join(', ')}};`;
+  return new Function('v', body) as (values: unknown[]) => Record<string, unknown>;
 }

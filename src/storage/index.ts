@@ -1,22 +1,25 @@
 import type { Config } from '../config/config.js';
 import { createLocalStore, type LocalBlobStore } from './local-store.js';
-import { createS3Store } from './s3-store.js';
 import type { BlobStore } from './types.js';
 
 export type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
 export { createLocalStore, type LocalBlobStore, type LocalStoreOptions } from './local-store.js';
-export { createS3Store, type S3StoreOptions } from './s3-store.js';
+export type { S3StoreOptions } from './s3-store.js';
 export { contentDisposition } from './content-disposition.js';
 export { signDownloadToken, verifyDownloadToken, type DownloadTokenPayload } from './signed-url.js';
 export { assertSafeKey } from './keys.js';
 
 /**
  * The blob store the config names: a local directory (`file://`) or S3 (`s3://bucket/prefix`).
- * @example const store = createBlobStore(config); await store.put(key, stream, { contentType });
+ * The AWS SDK is loaded only when S3 is configured (it is a good part of the process's memory).
+ * @example const store = await createBlobStore(config); await store.put(key, stream, { contentType });
  */
-export function createBlobStore(config: Config): BlobStore {
+export async function createBlobStore(config: Config): Promise<BlobStore> {
   const s = config.storage;
-  if (s.kind === 's3') return createS3Store({ bucket: s.bucket, prefix: s.prefix, endpoint: s.endpoint });
+  if (s.kind === 's3') {
+    const { createS3Store } = await import('./s3-store.js');
+    return createS3Store({ bucket: s.bucket, prefix: s.prefix, endpoint: s.endpoint });
+  }
   return createLocalStore({ dir: s.dir, secret: config.secret, publicUrl: config.publicUrl });
 }
 
