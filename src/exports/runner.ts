@@ -25,6 +25,8 @@ export interface RunnerDeps {
   readonly retryBaseMs?: number;
 }
 
+const FRESH_ESTIMATE_MS = 60_000;
+
 /** Why a run stopped early; each ends the job differently. */
 class Stop extends Error {
   constructor(readonly reason: 'cancelled' | 'lost' | 'shutdown') {
@@ -82,7 +84,10 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
     const fields = resolveFields(dataset, params.fields, params.group_by ?? undefined);
     const org = await getOrg(store, job.org_id);
     const query = toDatasetQuery(job, params, org, config.secret);
-    const estimate = await dataset.count(store, query);
+    // The estimate made at creation is recent enough for a job that starts at once; an older one
+    // (queued a while, or a retry) is counted again so progress and ETA stay honest.
+    const fresh = job.estimated_total !== null && lease.attempt === 1 && Date.now() - Number(job.created_at) < FRESH_ESTIMATE_MS;
+    const estimate = fresh ? Number(job.estimated_total) : await dataset.count(store, query);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     // Batches of rows, a few in flight: backpressure reaches the database cursor.
     const source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 2 }));
