@@ -1,4 +1,7 @@
 import { Invalid } from '../errors.js';
+import { zoneOffset } from '../time/zone.js';
+
+export { zoneOffset };
 
 /*
  * Date ranges in an IANA zone, DST-correct, with nothing but Intl: a zone's offset at an instant is read
@@ -9,43 +12,6 @@ import { Invalid } from '../errors.js';
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** A cached formatter for the zone; throws `Invalid` naming the zone when Intl does not know it. */
-function zoneFormat(timezone: string): Intl.DateTimeFormat {
-  let dtf = formats.get(timezone);
-  if (!dtf) {
-    try {
-      dtf = new Intl.DateTimeFormat('en-US', {
-        timeZone: timezone,
-        hourCycle: 'h23',
-        era: 'short',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new Invalid(`timezone '${timezone}' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)`, { field: 'timezone' });
-    }
-    formats.set(timezone, dtf);
-  }
-  return dtf;
-}
-
-/** The zone's UTC offset at instant `ms`, in milliseconds (local = utc + offset). */
-export function zoneOffset(ms: number, timezone: string): number {
-  const parts: Record<string, string> = {};
-  for (const p of zoneFormat(timezone).formatToParts(ms)) parts[p.type] = p.value;
-  const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
-  const local = new Date(0);
-  local.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
-  local.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
-  return local.getTime() - Math.floor(ms / 1000) * 1000;
-}
 
 /**
  * The instant of a local wall time (given as if it were UTC ms). A time skipped by a DST gap resolves
@@ -92,7 +58,7 @@ export interface ResolvedRange {
  */
 export function resolveRange(input: RangeInput): ResolvedRange {
   const timezone = input.timezone ?? 'UTC';
-  zoneFormat(timezone);
+  zoneOffset(0, timezone); // throws Invalid naming an unknown zone
   const from = parsePoint(input.from, 'from', timezone);
   const to = parsePoint(input.to, 'to', timezone);
   // A date-only end covers its whole day, so it is too early only when that day ends by the start.

@@ -1,4 +1,4 @@
-import { Invalid } from '../errors.js';
+import { zoneOffset } from '../time/zone.js';
 
 /** Formats epoch milliseconds as ISO 8601 in one IANA zone. */
 export type TimestampFormatter = (ms: number) => string;
@@ -53,67 +53,25 @@ function isoWithoutZone(ms: number): string {
 }
 
 function zoneFormatter(timezone: string): TimestampFormatter {
-  let dtf: Intl.DateTimeFormat;
-  try {
-    dtf = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    throw new Invalid(`Unknown time zone: ${timezone}`);
-  }
+  zoneOffset(0, timezone); // throws Invalid for an unknown zone, before any row is written
   // Offset in ms per UTC hour bucket; NaN marks an hour that contains a transition (computed per value).
   const offsets = new Map<number, number>();
   const offsetAt = (ms: number): number => {
     const bucket = Math.floor(ms / HOUR_MS);
     let offset = offsets.get(bucket);
     if (offset === undefined) {
-      const start = zoneOffset(dtf, bucket * HOUR_MS);
-      const end = zoneOffset(dtf, bucket * HOUR_MS + HOUR_MS - 1000);
+      const start = zoneOffset(bucket * HOUR_MS, timezone);
+      const end = zoneOffset(bucket * HOUR_MS + HOUR_MS - 1000, timezone);
       offset = start === end ? start : Number.NaN;
       if (offsets.size >= MAX_CACHED_HOURS) offsets.clear();
       offsets.set(bucket, offset);
     }
-    return Number.isNaN(offset) ? zoneOffset(dtf, ms) : offset;
+    return Number.isNaN(offset) ? zoneOffset(ms, timezone) : offset;
   };
   return (ms) => {
     const offset = offsetAt(ms);
     return isoWithoutZone(ms + offset) + offsetSuffix(offset);
   };
-}
-
-/** The zone's UTC offset at `ms`, in whole-second milliseconds. */
-function zoneOffset(dtf: Intl.DateTimeFormat, ms: number): number {
-  let year = 0;
-  let month = 1;
-  let day = 1;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let bc = false;
-  for (const part of dtf.formatToParts(ms)) {
-    switch (part.type) {
-      case 'year': year = Number(part.value); break;
-      case 'month': month = Number(part.value); break;
-      case 'day': day = Number(part.value); break;
-      case 'hour': hour = Number(part.value); break;
-      case 'minute': minute = Number(part.value); break;
-      case 'second': second = Number(part.value); break;
-      case 'era': bc = part.value === 'BC' || part.value === 'B'; break;
-    }
-  }
-  const local = new Date(0);
-  local.setUTCFullYear(bc ? 1 - year : year, month - 1, day);
-  local.setUTCHours(hour, minute, second, 0);
-  const wholeSeconds = Math.floor(ms / 1000) * 1000;
-  return local.getTime() - wholeSeconds;
 }
 
 const suffixes = new Map<number, string>();
