@@ -265,7 +265,7 @@ for (const dialect of DIALECTS) {
         // Two clicks in the calendar: the first starts a range, the second ends it.
         await page.getByLabel('Start date').fill('03/01/2025');
         // Let the typed start reach the calendar before clicking in it.
-        await page.waitForFunction(() => document.querySelector('[data-testid=range-summary]')?.textContent?.includes('03/01/2025'));
+        await page.waitForFunction(`document.querySelector('[data-testid=range-summary]')?.textContent?.includes('03/01/2025')`);
         await page.getByRole('button', { name: /March 3rd, 2025/ }).click();
         expect(await page.getByLabel('End date').inputValue()).toBe('');
         expect(await page.getByTestId('wizard-next').isDisabled()).toBe(true);

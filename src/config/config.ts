@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   SLUICE_MAX_ATTEMPTS: int(3, 1),
   SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
   SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
+  SLUICE_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SLUICE_API_URL: z.string().url().optional(),
   SLUICE_API_KEY: z.string().optional(),
 });
@@ -72,6 +73,8 @@ export interface Config {
   readonly maxAttempts: number;
   readonly rateLimitPerMinute: number;
   readonly downloadUrlTtlSeconds: number;
+  /** Believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy that sets them). */
+  readonly trustProxy: boolean;
   /** CLI client: the Sluice server to talk to (default: the public URL). */
   readonly apiUrl: string;
   /** CLI client: the API key it sends. */
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     maxAttempts: e.SLUICE_MAX_ATTEMPTS,
     rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
     downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
+    trustProxy: e.SLUICE_TRUST_PROXY === 'true' || e.SLUICE_TRUST_PROXY === '1',
     apiUrl: (e.SLUICE_API_URL ?? publicUrl).replace(/\/+$/, ''),
     apiKey: e.SLUICE_API_KEY,
   });

@@ -16,7 +16,8 @@ import { registerRoutes } from './routes/index.js';
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
-    trustProxy: true,
+    // Forwarded headers are client-controlled unless a proxy sets them: off by default (audit IPs, URLs).
+    trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Signed download tokens travel as a path segment.
     routerOptions: { maxParamLength: 4096 },

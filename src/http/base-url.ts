@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from './context.js';
 
-/** The origin the caller reached us at (honours X-Forwarded-* since trustProxy is on). */
+/** The origin the caller reached us at (X-Forwarded-* honoured only with SLUICE_TRUST_PROXY). */
 export function baseUrlOf(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
 }
