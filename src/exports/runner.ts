@@ -38,7 +38,7 @@ class Stop extends Error {
 class RowCounter extends Transform {
   count = 0;
   constructor(private readonly limit: number) {
-    super({ objectMode: true, highWaterMark: 2 });
+    super({ objectMode: true, highWaterMark: 1 });
   }
   override _transform(batch: Row[], _enc: BufferEncoding, cb: TransformCallback): void {
     this.count += batch.length;
@@ -90,7 +90,7 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
     const estimate = fresh ? Number(job.estimated_total) : await dataset.count(store, query);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     // Batches of rows, a few in flight: backpressure reaches the database cursor.
-    const source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 2 }));
+    const source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
     const encoder = encoders[job.format as Format]({
       fields,
       timezone: params.timezone,

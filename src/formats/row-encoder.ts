@@ -26,7 +26,7 @@ export function createRowEncoder(encoding: RowEncoding): Transform {
     writableObjectMode: true,
     readableObjectMode: false,
     // A chunk may be a whole batch of rows: buffer only a few, so a slow sink holds back the database.
-    writableHighWaterMark: 4,
+    writableHighWaterMark: 2,
     // A chunk is one row or a batch of rows (sources read batches to keep per-row overhead low).
     transform(chunk: Row | Row[], _enc: BufferEncoding, callback: TransformCallback) {
       try {
