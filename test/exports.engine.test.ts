@@ -163,6 +163,17 @@ for (const dialect of DIALECTS) {
       await t.store.db.deleteFrom('exports').where('id', '=', id).execute();
     });
 
+    it('never hands one job to two concurrent claimers', async () => {
+      const ids = [];
+      for (let i = 0; i < 12; i++) ids.push(await queue());
+      // On PostgreSQL these run on separate pooled connections at once (FOR UPDATE SKIP LOCKED).
+      const claims = await Promise.all(Array.from({ length: 30 }, (_, i) => claimNext(t.store, `w${i}`, { leaseMs: 5000, orgConcurrency: 100 })));
+      const claimed = claims.filter((c) => c !== undefined).map((c) => c!.id);
+      expect(claimed.sort()).toEqual([...ids].sort());
+      expect(new Set(claimed).size).toBe(claimed.length);
+      await t.store.db.deleteFrom('exports').where('id', 'in', ids).execute();
+    });
+
     it('respects the per-org concurrency limit', async () => {
       const a = await queue();
       const b = await queue();
