@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { account, buildAccountDocument } from '../src/datasets/account.js';
 import { AppError } from '../src/errors.js';
-import { ORG_B, collect, ingestFixture, query } from './helpers/fixtures.js';
-import { DIALECTS, createTestStore, type TestStore } from './helpers/stores.js';
+import { ORG_B, collect, query, useFixtureStore } from './helpers/fixtures.js';
+import { DIALECTS, type TestStore } from './helpers/stores.js';
 
 /* The Agentbot `GET /api/export` document: a person's profile, agents, scheduled tasks and workflows. */
 
 for (const dialect of DIALECTS) {
   describe(`account (${dialect})`, () => {
     let store: TestStore;
-    beforeAll(async () => {
-      store = await createTestStore(dialect);
-      await ingestFixture(store);
-    });
-    afterAll(async () => {
-      await store?.close();
-    });
+    useFixtureStore(dialect, (s) => (store = s));
 
     it('builds the Agentbot export document for a user', async () => {
       const doc = await buildAccountDocument(store, 'org_a', 'u_alice', new Date('2026-04-02T12:00:00Z'));

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { datasets, describeCatalogue, getDataset, resolveFields } from '../src/datasets/catalogue.js';
-import { AppError } from '../src/errors.js';
+import { thrown } from './helpers/errors.js';
 
 const NAMES = [
   'workflow_runs', 'agents', 'agent_interactions', 'credit_logs', 'llm_logs',
   'users_usage', 'agents_usage', 'projects_usage', 'models_usage', 'api_keys_usage', 'account',
 ];
 
-function error(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
+const error = thrown;
 
 describe('dataset catalogue', () => {
   it('lists every dataset in order', () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { datasets } from '../src/datasets/catalogue.js';
 import { privacyTransform, pseudonym } from '../src/datasets/privacy.js';
 import type { Dataset, DatasetQuery } from '../src/datasets/types.js';
-import { ORG_A, ORG_B, collect, ingestFixture, query } from './helpers/fixtures.js';
-import { DIALECTS, createTestStore, type TestStore } from './helpers/stores.js';
+import { ORG_A, ORG_B, collect, query, useFixtureStore } from './helpers/fixtures.js';
+import { DIALECTS, type TestStore } from './helpers/stores.js';
 
 /*
  * User-level data off (Langdock's rule): no names, emails or free text about people in any export an
@@ -36,13 +36,7 @@ describe('pseudonym', () => {
 for (const dialect of DIALECTS) {
   describe(`privacy (${dialect})`, () => {
     let store: TestStore;
-    beforeAll(async () => {
-      store = await createTestStore(dialect);
-      await ingestFixture(store);
-    });
-    afterAll(async () => {
-      await store?.close();
-    });
+    useFixtureStore(dialect, (s) => (store = s));
 
     it('with user-level data on, emails are there (the check below is not vacuous)', async () => {
       const rows = await collect(store, datasets.workflow_runs, query());

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentInteractions } from '../src/datasets/agent-interactions.js';
 import { agents } from '../src/datasets/agents.js';
 import { creditLogs } from '../src/datasets/credit-logs.js';
@@ -6,8 +6,8 @@ import { llmLogs } from '../src/datasets/llm-logs.js';
 import { resolveRange } from '../src/datasets/time.js';
 import type { Row } from '../src/datasets/types.js';
 import { workflowRuns } from '../src/datasets/workflow-runs.js';
-import { ORG_A, ORG_B, collect, ingestFixture, ms, query, rowsOf } from './helpers/fixtures.js';
-import { DIALECTS, createTestStore, type TestStore } from './helpers/stores.js';
+import { ORG_A, ORG_B, collect, ms, query, rowsOf, useFixtureStore } from './helpers/fixtures.js';
+import { DIALECTS, type TestStore } from './helpers/stores.js';
 
 /*
  * Record datasets against the shared fixture: each expected row is computed here from what was ingested
@@ -89,13 +89,7 @@ function expectedLogs(org: string, keep: (l: Record<string, any>) => boolean = (
 for (const dialect of DIALECTS) {
   describe(`record datasets (${dialect})`, () => {
     let store: TestStore;
-    beforeAll(async () => {
-      store = await createTestStore(dialect);
-      await ingestFixture(store);
-    });
-    afterAll(async () => {
-      await store?.close();
-    });
+    useFixtureStore(dialect, (s) => (store = s));
 
     describe('workflow_runs', () => {
       it('exports every run of the org, with what is known of its workflow, user and team, in created order', async () => {

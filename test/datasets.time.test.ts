@@ -1,20 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { localDate, localToInstant, resolveRange } from '../src/datasets/time.js';
-import { AppError } from '../src/errors.js';
+import { thrown } from './helpers/errors.js';
 
 const HOUR = 3_600_000;
 const ms = (iso: string) => Date.parse(iso);
 
-function error(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
+const error = thrown;
 
 describe('resolveRange', () => {
   it('treats date-only values as whole days, both ends inclusive', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentsUsage } from '../src/datasets/agents-usage.js';
 import { apiKeysUsage } from '../src/datasets/api-keys-usage.js';
 import { resolveFields } from '../src/datasets/catalogue.js';
@@ -7,8 +7,8 @@ import { projectsUsage } from '../src/datasets/projects-usage.js';
 import { resolveRange } from '../src/datasets/time.js';
 import type { Row } from '../src/datasets/types.js';
 import { usersUsage } from '../src/datasets/users-usage.js';
-import { ORG_A, ORG_B, collect, ingestFixture, ms, query, rowsOf } from './helpers/fixtures.js';
-import { DIALECTS, createTestStore, type TestStore } from './helpers/stores.js';
+import { ORG_A, ORG_B, collect, ms, query, rowsOf, useFixtureStore } from './helpers/fixtures.js';
+import { DIALECTS, type TestStore } from './helpers/stores.js';
 
 /*
  * Usage datasets over February 2025 of the fixture (m12 is in January and must not count). The users
@@ -81,13 +81,7 @@ const pick = (rows: Row[], keys: string[]) => rows.map((r) => Object.fromEntries
 for (const dialect of DIALECTS) {
   describe(`usage datasets (${dialect})`, () => {
     let store: TestStore;
-    beforeAll(async () => {
-      store = await createTestStore(dialect);
-      await ingestFixture(store);
-    });
-    afterAll(async () => {
-      await store?.close();
-    });
+    useFixtureStore(dialect, (s) => (store = s));
 
     describe('users_usage', () => {
       it('has one row per user with messages in the period, every column as computed from the messages', async () => {

@@ -1,4 +1,6 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Dataset, DatasetQuery, Row } from '../../src/datasets/types.js';
+import { createTestStore, type DialectName, type TestStore } from './stores.js';
 import type { Store } from '../../src/db/database.js';
 import type { EntityName } from '../../src/ingest/entities.js';
 import { ingestBatch } from '../../src/ingest/ingest.js';
@@ -211,4 +213,20 @@ export async function collect(store: Store, dataset: Dataset, q: DatasetQuery): 
   const same = (r: Row[]) => JSON.stringify(r.map((x) => ({ ...x, exportedAt: undefined })));
   if (same(batched) !== same(rows)) throw new Error(`${dataset.name}: batches() and rows() disagree`);
   return rows;
+}
+
+/**
+ * Gives the surrounding describe block a fresh store of `dialect` with the fixture ingested (closed after).
+ * @example let store: TestStore; useFixtureStore(dialect, (s) => (store = s));
+ */
+export function useFixtureStore(dialect: DialectName, set: (store: TestStore) => void): void {
+  let store: TestStore | undefined;
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    await ingestFixture(store);
+    set(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
 }
