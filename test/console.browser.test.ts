@@ -267,9 +267,12 @@ for (const dialect of DIALECTS) {
         // Let the typed start reach the calendar before clicking in it.
         await page.waitForFunction(`document.querySelector('[data-testid=range-summary]')?.textContent?.includes('03/01/2025')`);
         await page.getByRole('button', { name: /March 3rd, 2025/ }).click();
+        // The typed fields follow the calendar one render later.
+        await page.waitForFunction(`document.querySelector('#date-end')?.value === ''`, undefined, { timeout: 5000 }).catch(() => {});
         expect(await page.getByLabel('End date').inputValue()).toBe('');
         expect(await page.getByTestId('wizard-next').isDisabled()).toBe(true);
         await page.getByRole('button', { name: /March 10th, 2025/ }).click();
+        await page.waitForFunction(`document.querySelector('#date-end')?.value === '03/10/2025'`, undefined, { timeout: 5000 }).catch(() => {});
         expect(await page.getByLabel('Start date').inputValue()).toBe('03/03/2025');
         expect(await page.getByLabel('End date').inputValue()).toBe('03/10/2025');
         expect(await page.getByTestId('range-summary').textContent()).toContain('8 days in UTC');
