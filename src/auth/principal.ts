@@ -21,6 +21,9 @@ export function requireScope(p: Principal, scope: ApiKeyScope): void {
   if (!p.scopes.includes(scope)) throw new Forbidden(`This credential lacks the '${scope}' scope`);
 }
 
+/** True when the principal may act as an org admin: an owner/admin role and the admin scope. */
+export const actsAsAdmin = (p: Principal): boolean => isAdminRole(p.role) && p.scopes.includes('admin');
+
 /** Throws Forbidden unless the principal is an org owner/admin (and, for keys, holds the admin scope). */
 export function requireAdmin(p: Principal): void {
   if (!isAdminRole(p.role)) throw new Forbidden('Only organization admins may do this');

@@ -1,5 +1,4 @@
-import type { Principal } from '../auth/principal.js';
-import { isAdminRole } from '../auth/principal.js';
+import { actsAsAdmin, requireScope, type Principal } from '../auth/principal.js';
 import { getDataset, resolveFields } from '../datasets/catalogue.js';
 import { resolveRange } from '../datasets/time.js';
 import type { Dataset, FilterName, Scope } from '../datasets/types.js';
@@ -27,13 +26,13 @@ const FILTER_KEYS: Record<FilterName, keyof ExportRequest> = {
  */
 export function planExport(principal: Principal, req: ExportRequest, now = Date.now()): ExportPlan {
   const dataset = getDataset(req.dataset);
-  const admin = isAdminRole(principal.role) && principal.scopes.includes('admin');
+  const admin = actsAsAdmin(principal);
   const scope: Scope = req.scope ?? (admin && dataset.scopes.includes('organization') ? 'organization' : 'personal');
   if (!dataset.scopes.includes(scope)) {
     throw new Unprocessable(`Dataset ${dataset.name} cannot be exported with ${scope} scope; allowed: ${dataset.scopes.join(', ')}`);
   }
   if (scope === 'organization' && !admin) throw new Forbidden('Organization scope is for admins; members can export with personal scope');
-  requireScope(principal);
+  requireScope(principal, 'export');
 
   const unsupported = (Object.keys(FILTER_KEYS) as FilterName[]).filter((f) => req[FILTER_KEYS[f]] !== undefined && !dataset.filters.includes(f));
   if (unsupported.length) {
@@ -71,8 +70,4 @@ export function planExport(principal: Principal, req: ExportRequest, now = Date.
       neutralize_formulas: req.neutralize_formulas,
     },
   };
-}
-
-function requireScope(principal: Principal): void {
-  if (!principal.scopes.includes('export')) throw new Forbidden("This credential lacks the 'export' scope");
 }

@@ -3,7 +3,6 @@ import { audit, type RequestOrigin } from '../auth/audit.js';
 import { getOrg } from '../auth/accounts.js';
 import { isAdminRole, type Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
-import { getDataset } from '../datasets/catalogue.js';
 import { localDate } from '../datasets/time.js';
 import type { Store } from '../db/database.js';
 import type { ExportStatus, ExportsTable } from '../db/schema.js';
@@ -240,7 +239,6 @@ export function createExportsService(deps: ExportsDeps) {
 
     /** The stored params of an export, for surfaces that re-describe it (compat adapters). */
     params: (row: ExportsTable) => parseParams(row.params),
-    dataset: (row: ExportsTable) => getDataset(row.dataset),
   };
 }
 

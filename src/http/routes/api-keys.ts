@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js';
 import { audit } from '../../auth/audit.js';
-import { API_KEY_SCOPES, isAdminRole } from '../../auth/principal.js';
+import { API_KEY_SCOPES, actsAsAdmin } from '../../auth/principal.js';
 import { Forbidden } from '../../errors.js';
 import { originOf, requirePrincipal } from '../authenticate.js';
 import type { AppContext } from '../context.js';
@@ -59,7 +59,7 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     { schema: { tags: ['api-keys'], summary: "List keys (admins: the whole org's; members: their own)", response: { 200: z.object({ data: z.array(KeySchema) }) } } },
     async (req) => {
       const p = await requirePrincipal(ctx.store, req);
-      const all = isAdminRole(p.role) && p.scopes.includes('admin');
+      const all = actsAsAdmin(p);
       return { data: await listApiKeys(ctx.store, p.orgId, all ? undefined : p.userId) };
     },
   );
@@ -69,7 +69,7 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     { schema: { tags: ['api-keys'], summary: 'Revoke a key', params: z.object({ id: z.string() }), response: { 200: KeySchema } } },
     async (req) => {
       const p = await requirePrincipal(ctx.store, req);
-      const all = isAdminRole(p.role) && p.scopes.includes('admin');
+      const all = actsAsAdmin(p);
       const key = await revokeApiKey(ctx.store, p.orgId, req.params.id, all ? undefined : p.userId);
       await audit(ctx.store, p, 'api_key.revoked', { type: 'api_key', id: key.id }, originOf(req));
       return key;

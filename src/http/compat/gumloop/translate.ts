@@ -1,4 +1,4 @@
-import { isAdminRole, type Principal } from '../../../auth/principal.js';
+import { actsAsAdmin, type Principal } from '../../../auth/principal.js';
 import { Forbidden, Invalid } from '../../../errors.js';
 import type { ExportParams } from '../../../exports/request.js';
 import { ExportRequestSchema, type ExportRequest } from '../../../exports/request.js';
@@ -38,7 +38,7 @@ export function toExportRequest(p: Principal, body: ExportDataBody): ExportReque
   const dataType: GumloopDataType = body.data_type ?? 'workflows';
   const creditLogs = dataType === 'credit_logs';
   const scope = body.export_scope ?? undefined;
-  const personal = scope === 'personal' || (scope === undefined && !(isAdminRole(p.role) && p.scopes.includes('admin')));
+  const personal = scope === 'personal' || (scope === undefined && !actsAsAdmin(p));
   const workspaceIds = body.workspace_ids && body.workspace_ids.length > 0 ? body.workspace_ids : undefined;
   const all = body.include_all_workspaces === true;
   const personalSpaces = body.include_personal_workspaces === true;
