@@ -19,6 +19,11 @@ export interface FieldDef {
   readonly pseudonym?: boolean;
   /** Usage datasets: the column a `group_by` value adds; default-on only when the request groups by it. */
   readonly groupBy?: string;
+  /**
+   * Text that names a person only when its row belongs to a personal workspace (user-level data off):
+   * 'label' → "Personal workspace of anon_…" (the workspace's name), 'hide' → null (names of things in it).
+   */
+  readonly personalSpace?: 'label' | 'hide';
 }
 
 /** Filters a dataset may accept; anything else in a request for it is a 422. */

@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
+import { installContentTypes } from './content-types.js';
 import { installErrorHandler } from './error-handler.js';
 import { consoleRoutes } from './console.js';
 import { registerRoutes } from './routes/index.js';
@@ -27,6 +28,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installContentTypes(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
