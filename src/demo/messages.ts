@@ -4,7 +4,6 @@ import { iso, timeInDay } from './time.js';
 import type { OrgWorld } from './world.js';
 
 const MODEL_PICKS = MODELS.map((m) => [m, m.weight] as const);
-const MODEL_BY_NAME = new Map(MODELS.map((m) => [m.model, m]));
 
 /** USD for a call at list price, to the micro-dollar. */
 export function costUsd(model: ModelInfo, promptTokens: number, completionTokens: number): number {
@@ -12,7 +11,18 @@ export function costUsd(model: ModelInfo, promptTokens: number, completionTokens
 }
 
 /**
- * LLM messages across sources and models (Langdock's usage unit). Messages of one person continue
+ * Prompt-cache token counts of a BYOK message (the provider reports them; Langdock's BYOK statistics):
+ * a share of the prompt read from cache and a smaller share written to it. None for platform-keyed ones.
+ */
+export function byokCacheTokens(byok: boolean, promptTokens: number): { cached_prompt_tokens: number | null; cache_creation_tokens: number | null } {
+  return byok
+    ? { cached_prompt_tokens: Math.floor(promptTokens * 0.4), cache_creation_tokens: Math.floor(promptTokens * 0.1) }
+    : { cached_prompt_tokens: null, cache_creation_tokens: null };
+}
+
+/**
+ * LLM messages across sources and models (Langdock's usage unit). Agent messages are not made here:
+ * they belong to agent interactions (see agent-messages.ts), so the two always reconcile. Messages of one person continue
  * their last conversation most of the time, so conversations have several messages.
  */
 export class MessageStream {
@@ -36,16 +46,12 @@ export class MessageStream {
   private message(t: number): void {
     const { rng, world } = this;
     const source = rng.weighted(MESSAGE_SOURCES);
-    const { user, index } = world.pickUser(rng);
+    const { user } = world.pickUser(rng);
     let model = rng.weighted(MODEL_PICKS);
-    let agentId: string | null = null;
+    const agentId: string | null = null;
     let projectId: string | null = null;
     let apiKeyId: string | null = null;
-    if (source === 'agent') {
-      const agent = world.pickAgent(rng, index);
-      agentId = agent.id;
-      model = MODEL_BY_NAME.get(agent.model) ?? model;
-    } else if (source === 'project') {
+    if (source === 'project') {
       const project = world.pickProject(rng);
       projectId = project.id;
       model = project.model;
@@ -76,6 +82,7 @@ export class MessageStream {
       deployment: byok && model.provider === 'openai' ? 'azure-westeurope' : null,
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
+      ...byokCacheTokens(byok, promptTokens),
       // A customer paying their own provider (BYOK) costs the platform nothing.
       cost_usd: byok ? 0 : costUsd(model, promptTokens, completionTokens),
       conversation_id: conversationId,
