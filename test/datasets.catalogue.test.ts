@@ -51,7 +51,7 @@ describe('dataset catalogue', () => {
     expect(by.workflow_runs.filters).toEqual(['workspace_ids', 'include_personal_workspaces', 'entity_ids']);
     expect(by.llm_logs.filters).toEqual(['entity_ids']);
     expect([by.users_usage.group_by, by.agents_usage.group_by, by.api_keys_usage.group_by, by.models_usage.group_by, by.projects_usage.group_by]).toEqual([
-      ['model'], ['model'], ['model'], ['source'], [],
+      ['model'], ['model'], ['model'], ['source', 'deployment'], [],
     ]);
   });
 
