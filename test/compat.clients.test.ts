@@ -61,7 +61,7 @@ for (const dialect of DIALECTS) {
       let total = -1;
       for (let page = 0; page < 20; page++) {
         const res = await hl.projects.export({ id: 'pr_clients', page, size: 5 });
-        const data = res.data as { records: Record<string, unknown>[]; page: number; size: number; total: number };
+        const data = res.data as unknown as { records: Record<string, unknown>[]; page: number; size: number; total: number };
         expect(data.page).toBe(page);
         expect(data.size).toBe(5);
         total = data.total;

@@ -1,5 +1,5 @@
 import { defineFields } from './fields.js';
-import { wherePersonal, whereRange } from './filters.js';
+import { whereIn, wherePersonal, whereRange } from './filters.js';
 import { recordDataset } from './records.js';
 
 /*
@@ -34,7 +34,7 @@ export const creditLogs = recordDataset({
     'Complete credit transaction history: charges, purchases, balances, categories and users. Every workflow run and agent interaction ' +
     'is charged by one entry (entity_id = its id, amount = minus its credit_cost); failed and cancelled runs are charged only for the steps that ran',
   fields,
-  filters: ['category'],
+  filters: ['category', 'permission_group_ids'],
   scopes: ['organization', 'personal'],
   orgWide: true,
   columns: {
@@ -64,6 +64,7 @@ export const creditLogs = recordDataset({
       .where('c.org_id', '=', q.orgId);
     qb = whereRange(qb, 'c.created_at', q);
     qb = wherePersonal(qb, 'c.user_id', q);
+    qb = whereIn(qb, 'c.permission_group_id', q.permissionGroupIds);
     return q.category !== undefined ? qb.where('c.category', '=', q.category) : qb;
   },
   orderBy: [

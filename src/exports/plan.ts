@@ -17,6 +17,7 @@ const FILTER_KEYS: Record<FilterName, keyof ExportRequest> = {
   include_personal_workspaces: 'include_personal_workspaces',
   entity_ids: 'entity_ids',
   category: 'category',
+  permission_group_ids: 'permission_group_ids',
   group_by: 'group_by',
 };
 
@@ -65,6 +66,7 @@ export function planExport(principal: Principal, req: ExportRequest, now = Date.
       include_personal_workspaces: req.include_personal_workspaces ?? null,
       entity_ids: req.entity_ids ?? null,
       category: req.category ?? null,
+      permission_group_ids: req.permission_group_ids ?? null,
       group_by: req.group_by ?? null,
       csv_bom: req.csv_bom,
       neutralize_formulas: req.neutralize_formulas,

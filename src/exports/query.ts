@@ -21,6 +21,7 @@ export function toDatasetQuery(job: { org_id: string; user_id: string; scope: st
     includePersonalWorkspaces: params.include_personal_workspaces ?? undefined,
     entityIds: params.entity_ids ?? undefined,
     category: params.category ?? undefined,
+    permissionGroupIds: params.permission_group_ids ?? undefined,
     groupBy: params.group_by ?? undefined,
     fields: params.fields,
     userLevelData: org.userLevelData,

@@ -15,6 +15,7 @@ import pino from 'pino';
 import { exportFilename, parseParams } from './model.js';
 import { planExport } from './plan.js';
 import { claimById } from './queue.js';
+import { checkReferences } from './references.js';
 import { runExport } from './runner.js';
 import { toDatasetQuery } from './query.js';
 import type { ExportRequest, ExportSource } from './request.js';
@@ -66,6 +67,7 @@ export function createExportsService(deps: ExportsDeps) {
 
   async function estimate(p: Principal, req: ExportRequest): Promise<number> {
     const plan = planExport(p, req);
+    await checkReferences(store, p.orgId, plan);
     const org = await getOrg(store, p.orgId);
     const query = toDatasetQuery({ org_id: p.orgId, user_id: p.userId, scope: plan.scope }, plan.params, org, config.secret);
     return plan.dataset.count(store, query);
@@ -96,6 +98,7 @@ export function createExportsService(deps: ExportsDeps) {
         }
       }
       const plan = planExport(p, req);
+      await checkReferences(store, p.orgId, plan);
       const org = await getOrg(store, p.orgId);
       const query = toDatasetQuery({ org_id: p.orgId, user_id: p.userId, scope: plan.scope }, plan.params, org, config.secret);
       const estimated = await plan.dataset.count(store, query);

@@ -37,11 +37,12 @@ function normalizeDate(value: string | null | undefined): string | undefined {
 export function toExportRequest(p: Principal, body: ExportDataBody): ExportRequest {
   const dataType: GumloopDataType = body.data_type ?? 'workflows';
   const creditLogs = dataType === 'credit_logs';
-  const scope = body.export_scope ?? undefined;
-  const personal = scope === 'personal' || (scope === undefined && !actsAsAdmin(p));
   const workspaceIds = body.workspace_ids && body.workspace_ids.length > 0 ? body.workspace_ids : undefined;
   const all = body.include_all_workspaces === true;
   const personalSpaces = body.include_personal_workspaces === true;
+  const scope = requestedScope(body, !creditLogs && (workspaceIds !== undefined || all || personalSpaces));
+  const personal = scope === 'personal' || (scope === undefined && !actsAsAdmin(p));
+  const groups = permissionGroups(body, creditLogs);
 
   if (!creditLogs && !personal && !workspaceIds && !all && !personalSpaces) {
     throw new Invalid(
@@ -63,8 +64,31 @@ export function toExportRequest(p: Principal, body: ExportDataBody): ExportReque
     include_personal_workspaces: creditLogs || all || !personalSpaces ? undefined : true,
     entity_ids: creditLogs || !body.entity_ids?.length ? undefined : body.entity_ids,
     category: creditLogs ? (body.category_filter ?? undefined) : undefined,
+    permission_group_ids: groups,
     source: 'gumloop',
   });
+}
+
+/**
+ * The scope the request asks for: `export_scope` or its synonym `export_level` (they must agree). A team
+ * selection asks for organization data, so without an explicit scope it means organization scope — which
+ * the engine refuses to members with 403 rather than narrowing it to their own rows without a word.
+ */
+function requestedScope(body: ExportDataBody, selectsTeams: boolean): 'organization' | 'personal' | undefined {
+  const scope = body.export_scope ?? undefined;
+  const level = body.export_level ?? undefined;
+  if (scope !== undefined && level !== undefined && scope !== level) {
+    throw new Invalid(`export_scope (${scope}) and export_level (${level}) disagree; send one of them`);
+  }
+  return scope ?? level ?? (selectsTeams ? 'organization' : undefined);
+}
+
+/** `permission_group_filter` (one id or a list) for credit logs; refused for the other data types. */
+function permissionGroups(body: ExportDataBody, creditLogs: boolean): string[] | undefined {
+  const f = body.permission_group_filter;
+  if (f === null || f === undefined) return undefined;
+  if (!creditLogs) throw new Invalid('permission_group_filter applies to credit_logs exports only');
+  return Array.isArray(f) ? f : [f];
 }
 
 /** Sluice status → Gumloop state. A job waiting to retry has started, so it is IN_PROGRESS. */
