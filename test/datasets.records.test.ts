@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
     describe('credit_logs', () => {
       it('exports every transaction org-wide; isolated per org', async () => {
         expect(creditLogs.orgWide).toBe(true);
-        expect(creditLogs.filters).toEqual(['category']);
+        expect(creditLogs.filters).toEqual(['category', 'permission_group_ids']);
         expect(await collect(store, creditLogs, query())).toEqual(expectedCreditLogs(ORG_A));
         expect(await collect(store, creditLogs, query({ orgId: ORG_B }))).toEqual(expectedCreditLogs(ORG_B));
       });

@@ -1,6 +1,6 @@
 import { MODELS } from './catalog.js';
 import type { DemoAgent } from './agents.js';
-import { byokCacheTokens, costUsd } from './messages.js';
+import { llmCall } from './messages.js';
 import type { Rng } from './random.js';
 import { DAY_MS, iso } from './time.js';
 
@@ -30,9 +30,6 @@ export function agentMessages(rng: Rng, agent: DemoAgent, i: InteractionRef, emi
   const model = MODEL_BY_NAME.get(agent.model) ?? MODELS[0];
   const dayEnd = Math.floor(i.at / DAY_MS) * DAY_MS + DAY_MS - 1;
   for (let k = 0; k < i.messageCount; k++) {
-    const promptTokens = Math.max(5, Math.round(rng.logNormal(900, 1)));
-    const completionTokens = Math.max(1, Math.round(rng.logNormal(280, 0.9)));
-    const byok = (model.provider === 'openai' || model.provider === 'anthropic') && rng.chance(0.1);
     emit({
       id: `msg_${i.id}_${k}`,
       user_id: i.userId,
@@ -40,14 +37,7 @@ export function agentMessages(rng: Rng, agent: DemoAgent, i: InteractionRef, emi
       agent_id: agent.id,
       project_id: null,
       api_key_id: null,
-      model: model.model,
-      provider: model.provider,
-      byok,
-      deployment: byok && model.provider === 'openai' ? 'azure-westeurope' : null,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      ...byokCacheTokens(byok, promptTokens),
-      cost_usd: byok ? 0 : costUsd(model, promptTokens, completionTokens),
+      ...llmCall(rng, model),
       conversation_id: `conv_${i.id}`,
       // Same UTC day as the interaction, so month totals agree in UTC.
       created_at: iso(Math.min(dayEnd, i.at + k * GAP_MS)),

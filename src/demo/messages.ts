@@ -21,6 +21,27 @@ export function byokCacheTokens(byok: boolean, promptTokens: number): { cached_p
 }
 
 /**
+ * The model-call part of a message record: tokens drawn from `rng` (prompt, completion, then BYOK, in that
+ * order), the BYOK deployment and cache tokens, and the platform's cost.
+ */
+export function llmCall(rng: Rng, model: ModelInfo) {
+  const promptTokens = Math.max(5, Math.round(rng.logNormal(900, 1)));
+  const completionTokens = Math.max(1, Math.round(rng.logNormal(280, 0.9)));
+  const byok = (model.provider === 'openai' || model.provider === 'anthropic') && rng.chance(0.1);
+  return {
+    model: model.model,
+    provider: model.provider,
+    byok,
+    deployment: byok && model.provider === 'openai' ? 'azure-westeurope' : null,
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    ...byokCacheTokens(byok, promptTokens),
+    // A customer paying their own provider (BYOK) costs the platform nothing.
+    cost_usd: byok ? 0 : costUsd(model, promptTokens, completionTokens),
+  };
+}
+
+/**
  * LLM messages across sources and models (Langdock's usage unit). Agent messages are not made here:
  * they belong to agent interactions (see agent-messages.ts), so the two always reconcile. Messages of one person continue
  * their last conversation most of the time, so conversations have several messages.
@@ -66,9 +87,6 @@ export class MessageStream {
       conversationId = `conv_${world.org.tag}_${(this.conversations++).toString(36).padStart(7, '0')}`;
       this.lastConversation.set(convKey, conversationId);
     }
-    const promptTokens = Math.max(5, Math.round(rng.logNormal(900, 1)));
-    const completionTokens = Math.max(1, Math.round(rng.logNormal(280, 0.9)));
-    const byok = (model.provider === 'openai' || model.provider === 'anthropic') && rng.chance(0.1);
     this.emit({
       id: `msg_${world.org.tag}_${(this.seq++).toString(36).padStart(8, '0')}`,
       user_id: userId,
@@ -76,15 +94,7 @@ export class MessageStream {
       agent_id: agentId,
       project_id: projectId,
       api_key_id: apiKeyId,
-      model: model.model,
-      provider: model.provider,
-      byok,
-      deployment: byok && model.provider === 'openai' ? 'azure-westeurope' : null,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      ...byokCacheTokens(byok, promptTokens),
-      // A customer paying their own provider (BYOK) costs the platform nothing.
-      cost_usd: byok ? 0 : costUsd(model, promptTokens, completionTokens),
+      ...llmCall(rng, model),
       conversation_id: conversationId,
       created_at: iso(t),
     });

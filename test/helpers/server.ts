@@ -1,7 +1,6 @@
 import pino from 'pino';
-import { loadConfig } from '../../src/config/config.js';
 import { startServer, type Running } from '../../src/server.js';
-import { seedOrg, type TestOrg } from './app.js';
+import { seedOrg, testConfig, type TestOrg } from './app.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
 
 /** A real Sluice server on 127.0.0.1 and a free port, over a fresh store with two seeded orgs. */
@@ -21,15 +20,8 @@ export interface TestServer {
  */
 export async function startTestServer(dialect: DialectName): Promise<TestServer> {
   const store = await createTestStore(dialect);
-  const config = loadConfig({
-    SLUICE_DATA_DIR: store.dir,
-    SLUICE_LOG_LEVEL: 'silent',
-    SLUICE_SECRET: 'test-secret-test-secret-test-secret!!',
-    SLUICE_LEASE_SECONDS: '3',
-    SLUICE_RATE_LIMIT_PER_MINUTE: '1000000',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  });
+  // Port 0 and loopback only: no fixed ports, no traffic beyond 127.0.0.1.
+  const config = testConfig(store.dir, { PORT: '0', HOST: '127.0.0.1' });
   const running = await startServer(config, pino({ level: 'silent' }), { store });
   const addr = running.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
