@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import { BATCH_SIZE, flatten } from './batching.js';
+import { recordByteStream, type LineSpec } from './byte-stream.js';
 import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { privacyTransform, type RowTransform } from './privacy.js';
@@ -36,6 +37,7 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
  */
 export function recordDataset(spec: RecordSpec): Dataset {
   const { columns, json = [], repeatedJson = [], from, orderBy, prepare, ...meta } = spec;
+  const lineSpec: LineSpec = { columns, json, from, orderBy, needsRowWork: (fields) => (prepare?.(fields) ?? null) !== null };
   return {
     ...meta,
     kind: 'records',
@@ -59,6 +61,7 @@ export function recordDataset(spec: RecordSpec): Dataset {
       const stream = store.streamBatches(qb.compile(), BATCH_SIZE) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
+    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),
     async count(store: Store, query: DatasetQuery): Promise<number> {
       const row = await from(store.db as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);
