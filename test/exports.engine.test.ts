@@ -2,10 +2,10 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimNext, complete, heartbeat } from '../src/exports/queue.js';
+import { claimNext, complete, heartbeat } from '../src/exports/queue/index.js';
 import { runExport } from '../src/exports/runner.js';
 import { sweep } from '../src/exports/sweeper.js';
-import type { BlobStore } from '../src/storage/types.js';
+import { BlobMissing, type BlobStore } from '../src/storage/types.js';
 import { DIALECTS } from './helpers/stores.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { downloadExport, seedRuns, waitForExport } from './helpers/platform.js';
@@ -20,7 +20,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): BlobStore & { puts: number; deleted: string[] } {
   let failures = opts.failures ?? 0;
   const store = {
-    kind: 'file' as const,
     puts: 0,
     deleted: [] as string[],
     async put(_key: string, body: Readable) {
@@ -51,6 +50,12 @@ function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): Blo
     },
     async exists() {
       return false;
+    },
+    async open(key: string): Promise<never> {
+      throw new BlobMissing(key);
+    },
+    async stat(key: string): Promise<never> {
+      throw new BlobMissing(key);
     },
   };
   return store;

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireScope } from '../../auth/principal.js';
 import { Invalid } from '../../errors.js';
 import { entityNames } from '../../ingest/entities.js';
 import { ingestBatch } from '../../ingest/ingest.js';
-import { requirePrincipal } from '../authenticate.js';
+import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 /** Parses NDJSON: one JSON value per non-blank line; a bad line is a 400 naming it. */
@@ -39,6 +38,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
       '/v1/ingest/:entity',
       {
         bodyLimit: ctx.config.ingestMaxBytes,
+        config: { access: { via: 'either', scopes: ['ingest'] } },
         schema: {
           tags: ['ingest'],
           summary: 'Upsert a batch of records (JSON array or NDJSON); needs the ingest scope',
@@ -50,9 +50,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
         },
       },
       async (req) => {
-        const p = await requirePrincipal(ctx.store, req);
-        requireScope(p, 'ingest');
-        return ingestBatch(ctx.store, p.orgId, req.params.entity as never, req.body);
+        return ingestBatch(ctx.store, callerOf(req).orgId, req.params.entity as never, req.body);
       },
     );
   });
