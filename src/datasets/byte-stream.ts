@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Expr, LineContext, LineSql, LineStream } from '../db/line-sql.js';
 import { csvCellWriter, csvHead, isUtcZone, jsonValueWriter, timestampFormatter } from '../formats/index.js';
-import { pseudonym } from './privacy.js';
+import { memoizedPseudonym } from './privacy.js';
 import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
 
 /*
@@ -23,11 +23,7 @@ export interface LineSpec {
   needsRowWork(fields: readonly FieldDef[]): boolean;
 }
 
-/** Pseudonyms memoized per stream, as privacy.ts does: ids repeat across millions of rows. */
-const MEMO_LIMIT = 50_000;
-
 function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
-  const memo = new Map<string, string>();
   const neutralize = encoding.neutralizeFormulas ?? true;
   return {
     timezone: encoding.timezone,
@@ -35,15 +31,7 @@ function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
     pseudonymKey: query.pseudonymKey,
     reference: {
       timestamp: timestampFormatter(encoding.timezone),
-      pseudonym(value) {
-        let out = memo.get(value);
-        if (out === undefined) {
-          out = pseudonym(query.pseudonymKey, value);
-          if (memo.size >= MEMO_LIMIT) memo.clear();
-          memo.set(value, out);
-        }
-        return out;
-      },
+      pseudonym: memoizedPseudonym(query.pseudonymKey),
       csvNumber: csvCellWriter({ type: 'number' }, encoding.timezone, neutralize),
       jsonlNumber: jsonValueWriter({ type: 'number' }, encoding.timezone),
     },
