@@ -115,6 +115,8 @@ for (const dialect of DIALECTS) {
       process.stderr.write(`${dialect} ${c.name} (run ${rep + 1}/${REPS})…\n`);
       const r = c.native ? await runNativeCase(data, c) : await runSluice(data, c);
       results.get(c.name)!.push(r);
+      // Each run as it ends, so a long run shows its numbers before the table.
+      process.stderr.write(`  ${r.seconds.toFixed(2)} s, ${r.rows} rows, ${(r.bytes / 1e6).toFixed(0)} MB${r.peakRssMb ? `, peak RSS ${r.peakRssMb} MB (before ${r.baselineRssMb} MB)` : ''}\n`);
     }
   }
   // The loud check: every file of a field set has the native tool's row count.
