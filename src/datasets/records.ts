@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import { BATCH_SIZE, flatten } from './batching.js';
+import { recordByteStream, type LineSpec } from './byte-stream.js';
 import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { KIND_COLUMN, OWNER_COLUMN, personalSpaceTransform } from './personal-space.js';
@@ -39,6 +40,9 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
  */
 export function recordDataset(spec: RecordSpec): Dataset {
   const { columns, json = [], repeatedJson = [], from, orderBy, prepare, personalSpace, ...meta } = spec;
+  // Custom per-row JavaScript rules out the fast path (personal-space names it does in SQL).
+  const needsRowWork = (fields: readonly FieldDef[]) => (prepare?.(fields) ?? null) !== null;
+  const lineSpec: LineSpec = { columns, json, from, orderBy, needsRowWork, personalSpace };
   return {
     ...meta,
     kind: 'records',
@@ -68,6 +72,7 @@ export function recordDataset(spec: RecordSpec): Dataset {
       const stream = store.streamBatches(qb.compile(), BATCH_SIZE) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
+    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),
     async count(store: Store, query: DatasetQuery): Promise<number> {
       const row = await from(store.db as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);

@@ -1,4 +1,6 @@
 import type { Store } from '../db/database.js';
+import type { LineStream } from '../db/line-sql.js';
+import type { EncoderOptions, Format } from '../formats/types.js';
 
 /** How a field's value is typed in every format (CSV text, JSON value). */
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
@@ -81,6 +83,20 @@ export interface Dataset {
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
   /** The same rows in batches (what exports read: no per-row promise). */
   batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]>;
+  /**
+   * The whole encoded file as bytes the database writes itself (the fast path), or null when this
+   * dataset, format, field set or database has none; then the export encodes `batches` row by row.
+   * Both paths write identical files.
+   */
+  byteStream?(store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null;
   /** The number of rows `rows` would yield (for estimates, limits and 404-when-empty). */
   count(store: Store, query: DatasetQuery): Promise<number>;
+}
+
+/** What a fast-path file is encoded as: the row encoders' options plus the format and the row limit. */
+export interface ByteEncoding extends EncoderOptions {
+  readonly format: Format;
+  /** The stream fails with `tooMany()` past this many rows (as the row path's counter does). */
+  readonly limit: number;
+  tooMany(): Error;
 }
