@@ -1,5 +1,6 @@
 import { Unprocessable } from '../errors.js';
 import type { Store } from '../db/database.js';
+import { llmLogsCache } from '../datasets/llm-logs-cache.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
 
 /** One bad row of a batch, as reported in a 422. */
@@ -58,12 +59,24 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
   if (input.length === 0) return 0;
   // An id sent twice in one batch: the later row wins, as it would in two batches.
   const rows = hasDuplicateIds(input) ? [...new Map(input.map((r) => [(r as { id: string }).id, r])).values()] : input;
+  // Humanloop paging keeps counts and page anchors of llm_logs: they no longer hold once rows change.
+  if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
+  try {
+    await upsert(store, orgId, entity, rows);
+    return input.length;
+  } finally {
+    // Again after the commit: a page read during the transaction must not be kept either.
+    if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
+  }
+}
+
+async function upsert<E extends EntityName>(store: Store, orgId: string, entity: E, rows: readonly EntityRow<E>[]): Promise<void> {
   const bulk = store.dialect.bulkUpsert;
   if (bulk) {
     await store.db.transaction().execute(async (trx) => {
       for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK) as Record<string, unknown>[]);
     });
-    return input.length;
+    return;
   }
   const columns = Object.keys(rows[0]);
   const updateColumns = columns.filter((c) => c !== 'id');
@@ -80,7 +93,6 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
         .execute();
     }
   });
-  return input.length;
 }
 
 /** Rows per bulk statement: bounds one statement's memory on both ends of the connection. */
