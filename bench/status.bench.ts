@@ -34,16 +34,14 @@ interface Latency {
 /** autocannon at RATE requests/s on `url` until `until` resolves (or MAX_SECONDS pass). */
 async function load(url: string, apiKey: string, until: Promise<unknown>): Promise<Latency> {
   const t = performance.now();
-  const instance = autocannon({
-    url,
-    headers: { authorization: `Bearer ${apiKey}` },
+  let instance!: autocannon.Instance;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
     // Enough connections that one slow answer does not hold the rate back; overallRate paces them.
-    connections: 10,
-    overallRate: RATE,
-    duration: MAX_SECONDS,
+    const opts = { url, headers: { authorization: `Bearer ${apiKey}` }, connections: 10, overallRate: RATE, duration: MAX_SECONDS };
+    instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
   });
-  void until.then(() => instance.stop());
-  const r = await instance;
+  void until.then(() => instance.stop(), () => instance.stop());
+  const r = await done;
   return { requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts + r.non2xx, seconds: (performance.now() - t) / 1000 };
 }
 
