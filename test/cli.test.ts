@@ -51,6 +51,7 @@ function view(over: Partial<Export>): Export {
       group_by: null,
       csv_bom: false,
       neutralize_formulas: true,
+      permission_group_ids: null,
       row_limit: 5_000_000,
     },
     created_by: { id: 'u_admin', email: 'admin@org-a.example', name: null },
