@@ -56,7 +56,7 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
   const runExport = async (onProgress?: (bytes: number) => Promise<void> | void) => {
     const res = await http('/v1/exports', { method: 'POST', body: JSON.stringify({ dataset: 'workflow_runs', format: 'json', compression: 'gzip' }) });
     expect(res.status).toBe(202);
-    const id = (await res.json()).id as string;
+    const id = ((await res.json()) as { id: string }).id;
     const done = await waitFor(async () => {
       const temps = tempFiles(exportDir(id));
       if (temps.length > 0) await onProgress?.(Math.max(...temps.map((f) => f.size)));
