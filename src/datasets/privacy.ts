@@ -52,7 +52,9 @@ export function privacyTransform(fields: readonly FieldDef[], query: Pick<Datase
 }
 
 /** A one-line suffix for field descriptions, so the docs say what happens when user-level data is off. */
-export function privacyNote(field: Pick<FieldDef, 'pii' | 'pseudonym'>): string {
+export function privacyNote(field: Pick<FieldDef, 'pii' | 'pseudonym' | 'personalSpace'>): string {
+  if (field.personalSpace === 'label') return ' (for a personal workspace "Personal workspace of anon_…" when user-level data is off)';
+  if (field.personalSpace === 'hide') return ' (empty for personal workspaces when user-level data is off)';
   if (!field.pii) return '';
   return field.pseudonym ? ' (pseudonymized as anon_… when user-level data is off)' : ' (empty when user-level data is off)';
 }

@@ -19,10 +19,15 @@ export interface FieldDef {
   readonly pseudonym?: boolean;
   /** Usage datasets: the column a `group_by` value adds; default-on only when the request groups by it. */
   readonly groupBy?: string;
+  /**
+   * Text that names a person only when its row belongs to a personal workspace (user-level data off):
+   * 'label' → "Personal workspace of anon_…" (the workspace's name), 'hide' → null (names of things in it).
+   */
+  readonly personalSpace?: 'label' | 'hide';
 }
 
 /** Filters a dataset may accept; anything else in a request for it is a 422. */
-export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'group_by';
+export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'permission_group_ids' | 'group_by';
 
 export type Scope = 'organization' | 'personal';
 
@@ -43,6 +48,8 @@ export interface DatasetQuery {
   readonly includePersonalWorkspaces?: boolean;
   readonly entityIds?: readonly string[];
   readonly category?: string;
+  /** Credit logs: only entries attributed to these permission groups. */
+  readonly permissionGroupIds?: readonly string[];
   readonly groupBy?: string;
   /** Org setting: when false, PII fields are emitted as null or as stable pseudonyms. */
   readonly userLevelData: boolean;
