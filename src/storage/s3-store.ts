@@ -187,7 +187,7 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
         if (!token) break;
       }
-      await abortUploads(Prefix, () => true, Number.POSITIVE_INFINITY);
+      await abortUploads(Prefix, () => false, Number.POSITIVE_INFINITY); // the export is gone: no attempt of it is live
     },
 
     async sweepIncomplete(o: IncompleteSweep): Promise<number> {
