@@ -97,6 +97,13 @@ for (const dialect of DIALECTS) {
         await release?.();
         expect(reached, `run ${run}: fault point never reached\n${current.output().slice(-2000)}`).toBeDefined();
         expect(await current.exited).toBe('SIGKILL');
+        if ((await row(id)).status === 'completed' && missed < FAULT_RUNS) {
+          // On a loaded machine the export can finish between the last look and the kill: not a kill.
+          missed++;
+          run--;
+          current = worker();
+          continue;
+        }
         points.push(atPublish ? 'publish' : reached!.toFixed(2));
         // Killed before publishing: nothing to download.
         const before = await row(id);
@@ -118,7 +125,7 @@ for (const dialect of DIALECTS) {
       // The sweeper removes every killed attempt's temp file; published files stay.
       const { incomplete } = await sweep({ ...t.ctx, config: t.config }, Date.now(), { graceMs: 0 });
       expect(tempFiles(join(t.store.dir, 'exports'))).toEqual([]);
-      console.info(`[faults] ${dialect}: ${FAULT_RUNS} SIGKILLs survived (points ${points.join(' ')}), ${FAULT_RUNS} jobs completed once, ${incomplete} temp files swept, ${missed} publish points missed and retried`);
+      console.info(`[faults] ${dialect}: ${FAULT_RUNS} SIGKILLs survived (points ${points.join(' ')}), ${FAULT_RUNS} jobs completed once, ${incomplete} temp files swept, ${missed} fault points missed (the export finished first) and retried`);
     }, 900_000);
   });
 }
