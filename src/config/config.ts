@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   SLUICE_ORG_CONCURRENCY: int(2, 1),
   SLUICE_LEASE_SECONDS: int(30, 2),
   SLUICE_MAX_ATTEMPTS: int(3, 1),
+  SLUICE_RETRY_BASE_MS: int(5000, 0),
   SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
   SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
   SLUICE_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
@@ -74,6 +75,8 @@ export interface Config {
   readonly orgConcurrency: number;
   readonly leaseSeconds: number;
   readonly maxAttempts: number;
+  /** First retry delay of a failed attempt; doubles each attempt. */
+  readonly retryBaseMs: number;
   readonly rateLimitPerMinute: number;
   readonly downloadUrlTtlSeconds: number;
   /** Believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy that sets them). */
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     orgConcurrency: e.SLUICE_ORG_CONCURRENCY,
     leaseSeconds: e.SLUICE_LEASE_SECONDS,
     maxAttempts: e.SLUICE_MAX_ATTEMPTS,
+    retryBaseMs: e.SLUICE_RETRY_BASE_MS,
     rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
     downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
     trustProxy: e.SLUICE_TRUST_PROXY === 'true' || e.SLUICE_TRUST_PROXY === '1',
