@@ -17,7 +17,7 @@ import { createTestStore, DIALECTS, type TestStore } from './helpers/stores.js';
 /*
  * Gzip compresses independent members in parallel off the main thread (src/formats/gzip.ts): the .gz
  * file must decompress — with zlib and with the `gunzip` tool — to exactly the bytes of the same export
- * uncompressed, on the fast path (CSV, JSONL) and the row path (JSON), on both databases.
+ * uncompressed (CSV, JSONL and JSON arrays), on both databases.
  */
 
 const ORG = 'org_gz';

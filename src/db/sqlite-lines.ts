@@ -83,10 +83,12 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           registerReference(reader, ctx);
           const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
           let chunk = framing.head;
+          const first = framing.first ?? '';
+          const between = framing.between ?? '';
           try {
             for (const line of lines) {
               if (++rows > framing.limit) throw framing.tooMany();
-              chunk += line + framing.terminator;
+              chunk += (rows === 1 ? first : between) + line + framing.terminator;
               if (chunk.length >= CHUNK_CHARS) {
                 yield chunk;
                 chunk = '';
@@ -95,6 +97,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           } finally {
             lines.return?.();
           }
+          chunk += framing.tail?.(rows) ?? '';
           if (chunk.length > 0) yield chunk;
         } finally {
           close(reader);
