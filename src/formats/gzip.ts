@@ -32,7 +32,7 @@ export interface GzipOptions {
 
 /**
  * A gzip Transform for encoded bytes, compressing independent members in parallel off the main thread;
- * output order is input order. Backpressure: at most `parallel` blocks are held (being compressed or
+ * output order is input order, and the output depends only on the bytes, not on how they were chunked. Backpressure: at most `parallel` blocks are held (being compressed or
  * waiting their turn) before the writer is made to wait.
  * @example pipeline(rows, encoders.csv(opts), createGzipStream(), file)
  */
@@ -64,9 +64,20 @@ class ParallelGzip extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.block.push(chunk);
-    this.blockBytes += chunk.length;
-    if (this.blockBytes >= this.memberBytes) this.startMember();
+    // Members start at fixed offsets of the file (every memberBytes), whatever the chunks' sizes: the
+    // same export always compresses to the same bytes (retries and re-runs publish the same sha256).
+    let at = 0;
+    while (chunk.length - at >= this.memberBytes - this.blockBytes) {
+      const take = this.memberBytes - this.blockBytes;
+      this.block.push(chunk.subarray(at, at + take));
+      this.blockBytes += take;
+      at += take;
+      this.startMember();
+    }
+    if (at < chunk.length) {
+      this.block.push(at === 0 ? chunk : chunk.subarray(at));
+      this.blockBytes += chunk.length - at;
+    }
     if (this.inFlight.length >= this.parallel) this.waiting = cb;
     else cb();
   }
