@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
@@ -92,6 +93,10 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
               if (chunk.length >= CHUNK_CHARS) {
                 yield chunk;
                 chunk = '';
+                // better-sqlite3 steps the statement on the main thread; a sink that takes chunks at once
+                // (gzip with members free) would otherwise let it run for megabytes without a break.
+                // One turn of the event loop per 64 KiB keeps the API answering while an export runs.
+                await setImmediate();
               }
             }
           } finally {
