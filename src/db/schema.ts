@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { Compression, ExportSource, ExportStatus, Format, Scope } from '../contract/vocabulary.js';
 
 /*
@@ -8,6 +9,8 @@ import type { Compression, ExportSource, ExportStatus, Format, Scope } from '../
 type Ms = number;
 type Bool = number;
 type JsonText = string;
+/** The per-org change sequence of a record table: set by ingest (and audit) from `org_sequences`, never by hand. */
+type Seq = ColumnType<number, number | undefined, number>;
 
 interface OrgScoped {
   org_id: string;
@@ -56,6 +59,7 @@ export interface ApiKeysTable {
 }
 
 export interface AuditLogTable {
+  seq: Seq;
   id: string;
   org_id: string;
   actor_user_id: string | null;
@@ -101,6 +105,7 @@ export interface WorkflowsTable extends OrgScoped {
 }
 
 export interface WorkflowRunsTable extends OrgScoped {
+  seq: Seq;
   workflow_id: string;
   user_id: string;
   status: string;
@@ -111,6 +116,7 @@ export interface WorkflowRunsTable extends OrgScoped {
 }
 
 export interface AgentsTable extends OrgScoped {
+  seq: Seq;
   workspace_id: string;
   name: string;
   description: string | null;
@@ -125,6 +131,7 @@ export interface AgentsTable extends OrgScoped {
 }
 
 export interface AgentInteractionsTable extends OrgScoped {
+  seq: Seq;
   agent_id: string;
   user_id: string;
   interaction_type: string;
@@ -169,6 +176,7 @@ export interface MessagesTable extends OrgScoped {
 }
 
 export interface CreditLogsTable extends OrgScoped {
+  seq: Seq;
   user_id: string | null;
   workspace_id: string | null;
   category: string;
@@ -190,6 +198,7 @@ export interface ScheduledTasksTable extends OrgScoped {
 }
 
 export interface LlmLogsTable extends OrgScoped {
+  seq: Seq;
   project_id: string;
   session_id: string | null;
   parent_id: string | null;
@@ -247,6 +256,13 @@ export interface ExportsTable {
   notify_claimed_until: Ms | null;
 }
 
+/** One counter per (org, table): the last change-sequence number handed out. */
+export interface OrgSequencesTable {
+  org_id: string;
+  stream: string;
+  last: number;
+}
+
 /** Every table Sluice owns. */
 export interface Database {
   exports: ExportsTable;
@@ -267,4 +283,5 @@ export interface Database {
   credit_logs: CreditLogsTable;
   scheduled_tasks: ScheduledTasksTable;
   llm_logs: LlmLogsTable;
+  org_sequences: OrgSequencesTable;
 }

@@ -178,7 +178,7 @@ export const entities = {
   credit_logs,
   scheduled_tasks,
   llm_logs,
-} satisfies { [K in keyof Database]?: z.ZodType<Omit<Database[K], 'org_id'>, any> };
+} satisfies { [K in keyof Database]?: z.ZodType<Omit<Database[K], 'org_id' | 'seq'>, any> };
 
 export type EntityName = keyof typeof entities;
 export const entityNames = Object.keys(entities) as EntityName[];
