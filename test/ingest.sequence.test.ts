@@ -78,8 +78,8 @@ for (const dialect of DIALECTS) {
 
     it('the audit log carries the sequence too', async () => {
       const { audit } = await import('../src/auth/audit.js');
-      await audit(store, { orgId: 'org_s', userId: 'u_1', keyId: null }, 'test.one', { type: 'test' });
-      await audit(store, { orgId: 'org_s', userId: 'u_1', keyId: null }, 'test.two', { type: 'test' });
+      await audit(store, { orgId: 'org_s', userId: 'u_1', keyId: undefined }, 'test.one', { type: 'test' });
+      await audit(store, { orgId: 'org_s', userId: 'u_1', keyId: undefined }, 'test.two', { type: 'test' });
       const rows = await store.db.selectFrom('audit_log').select(['action', 'seq']).where('org_id', '=', 'org_s').orderBy('seq').execute();
       expect(rows.map((r) => [r.action, Number(r.seq)])).toEqual([['test.one', 1], ['test.two', 2]]);
     });

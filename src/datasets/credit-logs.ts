@@ -54,6 +54,8 @@ export const creditLogs = recordDataset({
     qb = wherePersonal(qb, 'c.user_id', q);
     return q.category !== undefined ? qb.where('c.category', '=', q.category) : qb;
   },
+  sequenceTable: 'credit_logs',
+  sequenceColumn: 'c.seq',
   orderBy: [
     ['c.created_at', 'asc'],
     ['c.id', 'asc'],

@@ -254,6 +254,98 @@ export interface ExportsTable {
   notified_at: Ms | null;
   /** Outbox: a sender holds the notification until then. */
   notify_claimed_until: Ms | null;
+  /** The schedule that created this export (source `schedule`). */
+  schedule_id: string | null;
+  /** Scheduled exports with a destination: when the file (and manifest) reached it. */
+  uploaded_at: Ms | null;
+}
+
+export type DrainStatus = 'active' | 'paused' | 'error';
+
+export interface DrainsTable {
+  id: string;
+  org_id: string;
+  /** The creator: rows are read with their plan (scope, privacy). */
+  user_id: string;
+  name: string;
+  dataset: string;
+  scope: Scope;
+  /** DrainParams as JSON: fields, timezone, filters. */
+  params: JsonText;
+  /** The destination without secrets, as JSON. */
+  destination: JsonText;
+  /** Sealed (AES-256-GCM) JSON of the destination's secrets. */
+  secrets: string;
+  status: DrainStatus;
+  interval_seconds: number;
+  /** Last change sequence acknowledged by the destination. */
+  cursor: number;
+  /** `start` as an instant: rows created before it are not delivered. */
+  start_at: Ms | null;
+  /** The batch being delivered (fixed before sending). */
+  pending_from: number | null;
+  pending_to: number | null;
+  /** When the pending batch was fixed, epoch µs (names its S3 object, so a retry overwrites rather than duplicates). */
+  pending_at: Ms | null;
+  /** A replay in progress: next sequence to re-deliver, and the last. */
+  replay_next: number | null;
+  replay_to: number | null;
+  attempt: number;
+  run_after: Ms;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  consecutive_failures: number;
+  last_delivery_at: Ms | null;
+  last_error: string | null;
+  records_delivered: number;
+  deliveries_ok: number;
+  deliveries_failed: number;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface DrainDeliveriesTable {
+  id: string;
+  drain_id: string;
+  org_id: string;
+  kind: 'delivery' | 'replay';
+  from_seq: number;
+  to_seq: number;
+  records: number;
+  bytes: number;
+  attempts: number;
+  ok: Bool;
+  http_status: number | null;
+  /** The first 500 bytes of the destination's answer. */
+  response: string | null;
+  error: string | null;
+  /** S3: the object keys written, JSON. */
+  objects: JsonText | null;
+  created_at: Ms;
+}
+
+export interface SchedulesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  name: string;
+  /** The export request (without from/to), JSON. */
+  request: JsonText;
+  every: string;
+  timezone: string;
+  destination: JsonText | null;
+  secrets: string | null;
+  notify_email: string | null;
+  status: 'active' | 'paused';
+  /** Start of the next window (inclusive), epoch ms. */
+  next_from: Ms;
+  attempt: number;
+  run_after: Ms;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  last_error: string | null;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
 /** One counter per (org, table): the last change-sequence number handed out. */
@@ -284,4 +376,7 @@ export interface Database {
   scheduled_tasks: ScheduledTasksTable;
   llm_logs: LlmLogsTable;
   org_sequences: OrgSequencesTable;
+  drains: DrainsTable;
+  drain_deliveries: DrainDeliveriesTable;
+  schedules: SchedulesTable;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../db/database.js';
+import type { DrainService } from '../drains/service.js';
 import type { ExportEngine } from '../exports/engine.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { BlobStore } from '../storage/types.js';
@@ -14,4 +15,6 @@ export interface AppContext {
   readonly notifier: Notifier;
   /** The export engine's front door, used by every surface. */
   readonly exports: ExportEngine;
+  /** Drains: continuous delivery by change sequence. */
+  readonly drains: DrainService;
 }

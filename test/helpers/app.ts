@@ -63,7 +63,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     ...env,
   });
   const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
-  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
+  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50, drainBackoffMs: 50 });
   const app = await buildApp(ctx);
   await app.ready();
   const orgA = await seedOrg(store, 'org_a');
