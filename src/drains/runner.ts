@@ -64,7 +64,7 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
     const org = await getOrg(store, claimed.org_id);
     const base = toDatasetQuery(
       { orgId: claimed.org_id, userId: claimed.user_id, scope: claimed.scope },
-      { ...params, from: new Date(Number(claimed.start_at ?? 0)).toISOString(), to: new Date(8.64e15 - 1).toISOString(), group_by: null, csv_bom: false, neutralize_formulas: false, row_limit: Number.MAX_SAFE_INTEGER },
+      { ...params, permission_group_ids: null, from: new Date(Number(claimed.start_at ?? 0)).toISOString(), to: new Date(8.64e15 - 1).toISOString(), group_by: null, csv_bom: false, neutralize_formulas: false, row_limit: Number.MAX_SAFE_INTEGER },
       org,
       config.secret,
     );
