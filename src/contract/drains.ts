@@ -154,3 +154,18 @@ export const ScheduleSchema = z.object({
   created_at: z.iso.datetime(),
 });
 export const ScheduleListSchema = z.object({ data: z.array(ScheduleSchema) });
+
+/** A signed manifest: what a scheduled run or a drain day delivered (`sluice verify` checks files against it). */
+export const ManifestSchema = z.object({
+  version: z.literal(1),
+  kind: z.enum(['export', 'drain_day']),
+  id: z.string(),
+  dataset: z.string(),
+  window: z.object({ from: z.string(), to: z.string() }).optional(),
+  sequence: z.object({ from: z.number(), to: z.number() }).optional(),
+  filters: z.record(z.string(), z.unknown()),
+  files: z.array(z.object({ name: z.string(), rows: z.number().int(), bytes: z.number().int(), sha256: z.string() })),
+  totals: z.object({ rows: z.number().int() }).catchall(z.number()).describe('Row count, and sums of credit_cost / amount where the dataset has them'),
+  created_at: z.string(),
+  signature: z.string().optional().describe('v1,<hex HMAC-SHA256 of the canonical JSON without the signature>'),
+});
