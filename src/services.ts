@@ -6,6 +6,8 @@ import type { Sender } from './drains/sender.js';
 import { createDrainService } from './drains/service.js';
 import { drainSource } from './drains/source.js';
 import { createCompletions } from './exports/completions.js';
+import { scheduleSource } from './schedules/runner.js';
+import { createScheduleService } from './schedules/service.js';
 import { createExportEngine } from './exports/engine.js';
 import { startWorker, type Worker } from './exports/worker.js';
 import type { AppContext } from './http/context.js';
@@ -39,10 +41,11 @@ export async function createServices(
   const sender = opts.sender ?? unguardedSender();
   const drainDeps = { store, config, logger, notifier, sender, retryBaseMs: opts.retryBaseMs, failureBackoffMs: opts.drainBackoffMs };
   const drains = createDrainService({ ...drainDeps, wake: () => worker?.wake() });
+  const schedules = createScheduleService({ store, config, exports, wake: () => worker?.wake() });
   if (opts.worker) {
     worker = startWorker(
       { store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs },
-      { concurrency: config.workerConcurrency, pollMs: opts.pollMs, sources: [drainSource(drainDeps)] },
+      { concurrency: config.workerConcurrency, pollMs: opts.pollMs, sources: [drainSource(drainDeps), scheduleSource({ store, exports, logger, leaseMs: config.leaseSeconds * 1000 })] },
     );
   }
   return {
@@ -53,6 +56,7 @@ export async function createServices(
     notifier,
     exports,
     drains,
+    schedules,
     worker,
     async close() {
       await worker?.stop();

@@ -52,7 +52,7 @@ const SEES: Record<Who, Obj[]> = {
 interface Spec {
   rule: keyof typeof RULES;
   /** The route is about one object; `:id` is filled per object. */
-  objects?: 'exports' | 'keys' | 'projects' | 'drains';
+  objects?: 'exports' | 'keys' | 'projects' | 'drains' | 'schedules';
   body?: (who: Who) => unknown;
   /** Gumloop: an admin reading another member's export gets 403 (Gumloop's rule), not the export. */
   ownOnly403?: boolean;
@@ -89,6 +89,10 @@ const SPECS: [RegExp, Spec][] = [
   [/^GET (\/v1\/drains|\/api\/v1\/data-drains)$/, { rule: 'admin' }],
   [/^(GET|DELETE) \/v1\/drains\/:id(\/deliveries)?$|^DELETE \/api\/v1\/data-drains\/:id$|^POST \/v1\/drains\/:id\/run$/, { rule: 'admin', objects: 'drains' }],
   [/^PATCH \/v1\/drains\/:id$/, { rule: 'admin', objects: 'drains', body: () => ({ name: 'renamed' }) }],
+  [/^POST \/v1\/schedules$/, { rule: 'admin', body: () => ({ name: 'matrix', every: 'day', export: { dataset: 'workflow_runs' } }) }],
+  [/^GET \/v1\/schedules$/, { rule: 'admin' }],
+  [/^(GET|DELETE) \/v1\/schedules\/:id(\/runs)?$|^POST \/v1\/schedules\/:id\/run$/, { rule: 'admin', objects: 'schedules' }],
+  [/^PATCH \/v1\/schedules\/:id$/, { rule: 'admin', objects: 'schedules', body: () => ({ name: 'renamed' }) }],
   [/^POST \/v1\/drains\/:id\/replay$/, { rule: 'admin', objects: 'drains', body: () => ({ from_sequence: 1, to_sequence: 1 }) }],
   [/^POST \/v1\/exports\/:id\/cancel$/, { rule: 'export', objects: 'exports' }],
   [/^GET \/v1\/files\/:token$/, { rule: 'public' }],
@@ -127,6 +131,12 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode, res.body).toBe(201);
       return res.json().id;
     }
+    async function freshSchedule(obj: Obj): Promise<string> {
+      const key = obj === 'ofB' ? t.orgB.admin.key : t.orgA.admin.key;
+      const res = await t.app.inject({ method: 'POST', url: '/v1/schedules', headers: bearer(key), payload: { name: `s-${obj}`, every: 'day', export: { dataset: 'workflow_runs' } } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id;
+    }
     async function freshKey(obj: Obj): Promise<string> {
       const [org, user] = obj === 'ofB' ? ['org_b', 'u_admin'] : ['org_a', obj === 'ofAdminA' ? 'u_admin' : 'u_member'];
       return (await createApiKey(t.store, { orgId: org, userId: user, name: 'target', scopes: ['export'] })).id;
@@ -134,6 +144,7 @@ for (const dialect of DIALECTS) {
 
     let receiver: Receiver;
     const drainIds = {} as Record<Obj, string>;
+    const scheduleIds = {} as Record<Obj, string>;
     beforeAll(async () => {
       receiver = await startReceiver();
       receiverUrl = receiver.url;
@@ -155,6 +166,7 @@ for (const dialect of DIALECTS) {
       creds.memberA_session = await login(t.orgA.member.email, t.orgA.member.password);
       for (const obj of OBJECTS) exportIds[obj] = await freshExport(obj);
       for (const obj of OBJECTS) drainIds[obj] = await freshDrain(obj);
+      for (const obj of OBJECTS) scheduleIds[obj] = await freshSchedule(obj);
       for (const obj of OBJECTS) {
         const key = obj === 'ofB' ? t.orgB.admin.key : obj === 'ofAdminA' ? t.orgA.admin.key : t.orgA.member.key;
         expect((await waitForExport(t, exportIds[obj], key)).status).toBe('completed');
@@ -185,6 +197,7 @@ for (const dialect of DIALECTS) {
             let id = '';
             if (spec.objects === 'exports') id = route.method === 'DELETE' ? await freshExport(obj!) : exportIds[obj!];
             if (spec.objects === 'keys') id = await freshKey(obj!);
+            if (spec.objects === 'schedules') id = route.method === 'DELETE' ? await freshSchedule(obj!) : scheduleIds[obj!];
             if (spec.objects === 'drains') id = route.method === 'DELETE' ? await freshDrain(obj!) : drainIds[obj!];
             if (spec.objects === 'projects') id = obj === 'ofB' ? 'pr_b' : 'pr_a';
             url = url.replace(':id', id);

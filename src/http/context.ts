@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Store } from '../db/database.js';
 import type { DrainService } from '../drains/service.js';
 import type { ExportEngine } from '../exports/engine.js';
+import type { ScheduleService } from '../schedules/service.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { BlobStore } from '../storage/types.js';
 
@@ -17,4 +18,6 @@ export interface AppContext {
   readonly exports: ExportEngine;
   /** Drains: continuous delivery by change sequence. */
   readonly drains: DrainService;
+  /** Scheduled exports over contiguous windows. */
+  readonly schedules: ScheduleService;
 }
