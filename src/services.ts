@@ -44,7 +44,7 @@ export async function createServices(
   const schedules = createScheduleService({ store, config, exports, wake: () => worker?.wake() });
   if (opts.worker) {
     worker = startWorker(
-      { store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs },
+      { store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs ?? config.retryBaseMs },
       { concurrency: config.workerConcurrency, pollMs: opts.pollMs, sources: [drainSource(drainDeps), scheduleSource({ store, exports, logger, leaseMs: config.leaseSeconds * 1000 })] },
     );
   }

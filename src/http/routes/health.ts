@@ -7,7 +7,10 @@ import { ACCESS } from '../edge/access.js';
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/healthz', { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Readiness: the database is reachable' } }, async (_req, reply) => {
-    const ok = await ping(ctx.store.db);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', database: ctx.store.dialect.name });
+    const r = await ping(ctx.store.db);
+    const database = ctx.store.dialect.name;
+    if (r.ok) return reply.code(200).send({ status: 'ready', database });
+    // Load balancers and operators both read this: say why, and when to look again.
+    return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database, reason: r.reason });
   });
 }
