@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyManifest } from '../src/schedules/verify.js';
+import { downloadExport } from './helpers/platform.js';
 import { verifyManifestSignature, manifestKey } from '../src/schedules/manifest.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { ingest, waitForExport } from './helpers/platform.js';
@@ -61,6 +66,14 @@ for (const dialect of DIALECTS) {
         const expected = rows.filter((r) => Date.parse(r.created_at) >= from && Date.parse(r.created_at) < from + DAY);
         expect(manifest.totals.rows).toBe(expected.length);
         expect(manifest.totals.credit_cost).toBeCloseTo(expected.reduce((n, r) => n + r.credit_cost, 0), 6);
+        // `sluice verify`: the downloaded file matches; a changed byte does not.
+        const dir = mkdtempSync(join(tmpdir(), 'sluice-verify-'));
+        const file = await downloadExport(t, run.id, t.orgA.admin.key);
+        writeFileSync(join(dir, manifest.files[0].name), file.rawPayload);
+        expect(await verifyManifest(manifest, dir, t.config.secret)).toMatchObject({ ok: true, signature: 'valid' });
+        writeFileSync(join(dir, manifest.files[0].name), Buffer.concat([file.rawPayload.subarray(1), Buffer.from('x')]));
+        expect((await verifyManifest(manifest, dir, t.config.secret)).ok).toBe(false);
+        expect((await verifyManifest({ ...manifest, totals: { ...manifest.totals, rows: 1 } }, dir, t.config.secret)).signature).toBe('invalid');
       }
       expect(total).toBe(rows.length);
     });
