@@ -5,6 +5,7 @@ import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
+import { installContractCheck, type ContractViolation } from './contract.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
 
 export interface TestUser {
@@ -28,6 +29,8 @@ export interface TestApp {
   config: Config;
   orgA: TestOrg;
   orgB: TestOrg;
+  /** Native answers that broke their declared schema so far (close() fails the suite if any). */
+  contractViolations: ContractViolation[];
   close(): Promise<void>;
 }
 
@@ -65,6 +68,8 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
   const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
   const app = await buildApp(ctx);
+  // Every JSON answer any suite receives is checked against its route's declared schema.
+  const contractViolations = installContractCheck(app);
   await app.ready();
   const orgA = await seedOrg(store, 'org_a');
   const orgB = await seedOrg(store, 'org_b');
@@ -75,10 +80,12 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     config,
     orgA,
     orgB,
+    contractViolations,
     async close() {
       await app.close();
       await ctx.close();
       await store.close();
+      if (contractViolations.length) throw new Error(`responses broke the API contract:\n${JSON.stringify(contractViolations, null, 2)}`);
     },
   };
 }
