@@ -5,7 +5,7 @@ import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
-import { installContractCheck, type ContractViolation } from './contract.js';
+import { installContractCheck, type ContractCheck } from './contract.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
 
 export interface TestUser {
@@ -29,8 +29,8 @@ export interface TestApp {
   config: Config;
   orgA: TestOrg;
   orgB: TestOrg;
-  /** Native answers that broke their declared schema so far (close() fails the suite if any). */
-  contractViolations: ContractViolation[];
+  /** Native answers checked against their declared schemas so far (close() fails the suite on a violation). */
+  contract: ContractCheck;
   close(): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
   const app = await buildApp(ctx);
   // Every JSON answer any suite receives is checked against its route's declared schema.
-  const contractViolations = installContractCheck(app);
+  const contract = installContractCheck(app);
   await app.ready();
   const orgA = await seedOrg(store, 'org_a');
   const orgB = await seedOrg(store, 'org_b');
@@ -80,12 +80,12 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     config,
     orgA,
     orgB,
-    contractViolations,
+    contract,
     async close() {
       await app.close();
       await ctx.close();
       await store.close();
-      if (contractViolations.length) throw new Error(`responses broke the API contract:\n${JSON.stringify(contractViolations, null, 2)}`);
+      if (contract.violations.length) throw new Error(`responses broke the API contract:\n${JSON.stringify(contract.violations, null, 2)}`);
     },
   };
 }
