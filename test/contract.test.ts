@@ -56,7 +56,7 @@ for (const dialect of DIALECTS) {
 
     it('answers every native route as its schema says (walked once; no violations recorded)', async () => {
       const admin = bearer(t.orgA.admin.key);
-      const ok = async (res: { statusCode: number; body: string }, status = 200) => {
+      const ok = async <R extends { statusCode: number; body: string }>(res: R, status = 200): Promise<R> => {
         expect(res.statusCode, res.body).toBe(status);
         return res;
       };
