@@ -38,3 +38,5 @@ export type Workspace = z.output<typeof WorkspaceSchema>;
 
 /** `GET /v1/workspaces`. */
 export const WorkspaceListSchema = z.object({ data: z.array(WorkspaceSchema) });
+export type DatasetList = z.output<typeof DatasetListSchema>;
+export type WorkspaceList = z.output<typeof WorkspaceListSchema>;

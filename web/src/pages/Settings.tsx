@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import type { OrgSettings } from '@contract/org';
 import { api, messageOf } from '../api/client';
 import { keys, useOrg } from '../api/queries';
-import type { OrgSettings } from '../api/types';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
