@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { Export as ExportView } from '../../contract/exports.js';
+import type { Export as ExportView, ExportList, ExportRequestInput } from '../../contract/exports.js';
 import { createApiClient, type ApiClient } from '../api-client.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
@@ -96,7 +96,7 @@ export function exportCommands(program: Command): void {
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags) => {
       const client = clientFrom(flags);
-      const body = {
+      const body: ExportRequestInput = {
         dataset: flags.dataset,
         format: flags.format,
         compression: flags.gzip ? 'gzip' : 'none',
@@ -132,7 +132,7 @@ export function exportCommands(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .action(async (flags) => {
       const qs = new URLSearchParams({ limit: flags.limit, ...(flags.status ? { status: flags.status } : {}), ...(flags.dataset ? { dataset: flags.dataset } : {}) });
-      const { data } = await clientFrom(flags).request<{ data: ExportView[] }>('GET', `/v1/exports?${qs}`);
+      const { data } = await clientFrom(flags).request<ExportList>('GET', `/v1/exports?${qs}`);
       if (flags.json) return console.log(JSON.stringify(data, null, 2));
       console.table(
         data.map((e) => ({ id: e.id, dataset: e.dataset, status: e.status, rows: e.record_count ?? e.rows_written, bytes: e.bytes, created: e.created_at, by: e.created_by.email ?? e.created_by.id })),
