@@ -10,9 +10,16 @@ import { langdockErrors } from './compat/langdock/errors.js';
 import { consoleRoutes } from './console.js';
 import type { AppContext } from './context.js';
 import { ACCESS } from './edge/access.js';
-import { installEdge } from './edge/authorize.js';
+import { installEdge, type RouteEntry } from './edge/authorize.js';
 import { installErrorHandler } from './edge/errors.js';
 import { registerRoutes } from './routes/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with its access declaration, as added (the authorization matrix walks it). */
+    readonly routeTable: readonly RouteEntry[];
+  }
+}
 
 /**
  * Builds the HTTP app (not listening): routes, OpenAPI, error mapping. Tests drive it with `inject()`.
@@ -32,7 +39,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, { gumloop: gumloopErrors, langdock: langdockErrors, agentbot: agentbotErrors, humanloop: humanloopErrors });
-  installEdge(app, { store: ctx.store, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
+  const routes = installEdge(app, { store: ctx.store, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
+  app.decorate('routeTable', routes);
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

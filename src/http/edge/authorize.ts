@@ -7,7 +7,7 @@ import { createRateLimiter, type RateLimiter } from '../../auth/rate-limit.js';
 import { SESSION_COOKIE, authenticateSession } from '../../auth/sessions.js';
 import type { Store } from '../../db/database.js';
 import { Forbidden, MissingScope, RateLimited, Unauthorized } from '../../errors.js';
-import type { RouteAccess } from './access.js';
+import type { RouteAccess, Surface } from './access.js';
 
 /** The API key a request presents, from `Authorization: Bearer` or `X-API-KEY`. */
 export function presentedKey(req: FastifyRequest): string | undefined {
@@ -51,12 +51,16 @@ const API_PATH = /^\/(v1|v4|api|export|healthz|readyz|openapi\.json)(\/|$)/;
  * declaration are refused when they are added, so none can be forgotten.
  * @example installEdge(app, { store, rateLimitPerMinute: 120 });
  */
-export function installEdge(app: FastifyInstance, opts: { store: Store; rateLimitPerMinute: number }): void {
+export function installEdge(app: FastifyInstance, opts: { store: Store; rateLimitPerMinute: number }): RouteEntry[] {
   const limiter: RateLimiter = createRateLimiter({ limit: opts.rateLimitPerMinute, windowMs: 60_000 });
+  const table: RouteEntry[] = [];
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route) => {
-    if (!route.config?.access && API_PATH.test(route.url)) {
-      throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    if (!API_PATH.test(route.url)) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') table.push({ method, url: route.url, access, surface: route.config?.surface ?? 'native' });
     }
   });
   // preValidation: after the body is parsed (cookies are read in onRequest), before it is validated,
@@ -75,4 +79,13 @@ export function installEdge(app: FastifyInstance, opts: { store: Store; rateLimi
     }
     assertAllowed(p, access);
   });
+  return table;
+}
+
+/** One API route as the edge saw it added: what the authorization matrix walks. */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess;
+  readonly surface: Surface;
 }

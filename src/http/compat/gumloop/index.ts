@@ -1,6 +1,8 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Forbidden } from '../../../errors.js';
+import type { ExportRow } from '../../../exports/model.js';
 import { contentType } from '../../../formats/index.js';
 import { contentDisposition } from '../../../storage/index.js';
 import type { AppContext } from '../../context.js';
@@ -69,16 +71,19 @@ export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
         const row = await ctx.exports.get(p, req.query.data_export_id);
         if (row.user_id !== p.userId) throw new Forbidden('This export was requested by another user');
         if (req.query.download !== 'true' && req.query.download !== '1') return statusBody(row, ctx.exports.params(row));
-        // Clients of download=true expect the CSV body itself, not a redirect.
-        const file = await ctx.exports.open(p, row.id, originOf(req));
-        return reply
-          .header('content-type', contentType(row.format, row.compression))
-          .header('content-disposition', contentDisposition(row.filename))
-          .header('cache-control', 'private, no-store')
-          .header('x-content-type-options', 'nosniff')
-          .header('content-length', String(file.size))
-          .send(file.body as never);
+        return sendFile(reply, await ctx.exports.open(p, row.id, originOf(req)));
       },
     );
   };
+}
+
+/** Clients of `download=true` expect the CSV body itself, not a redirect: streamed from the store. */
+function sendFile(reply: FastifyReply, file: { row: ExportRow; body: Readable; size: number }): FastifyReply {
+  return reply
+    .header('content-type', contentType(file.row.format, file.row.compression))
+    .header('content-disposition', contentDisposition(file.row.filename))
+    .header('cache-control', 'private, no-store')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-length', String(file.size))
+    .send(file.body);
 }
