@@ -28,6 +28,7 @@ export type Dataset = z.output<typeof DatasetSchema>;
 
 /** `GET /v1/datasets`. */
 export const DatasetListSchema = z.object({ data: z.array(DatasetSchema) });
+export type DatasetList = z.output<typeof DatasetListSchema>;
 
 /** Query of `GET /v1/workspaces`. */
 export const WorkspaceQuerySchema = z.object({ kind: z.enum(WORKSPACE_KINDS).optional(), q: z.string().max(200).optional().describe('Name contains') });
@@ -38,5 +39,4 @@ export type Workspace = z.output<typeof WorkspaceSchema>;
 
 /** `GET /v1/workspaces`. */
 export const WorkspaceListSchema = z.object({ data: z.array(WorkspaceSchema) });
-export type DatasetList = z.output<typeof DatasetListSchema>;
 export type WorkspaceList = z.output<typeof WorkspaceListSchema>;
