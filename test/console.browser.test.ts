@@ -357,6 +357,7 @@ for (const dialect of DIALECTS) {
             include_personal_workspaces: null,
             entity_ids: null,
             category: null,
+            permission_group_ids: null,
             group_by: null,
             csv_bom: false,
             neutralize_formulas: true,

@@ -47,7 +47,7 @@ export const DATASET_KINDS = ['records', 'usage', 'document'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 /** Filters a dataset may accept; anything else in a request for it is a 422. */
-export const FILTER_NAMES = ['workspace_ids', 'include_personal_workspaces', 'entity_ids', 'category', 'group_by'] as const;
+export const FILTER_NAMES = ['workspace_ids', 'include_personal_workspaces', 'entity_ids', 'category', 'permission_group_ids', 'group_by'] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 /** Workspace kinds: shared teams, and each member's personal space. */

@@ -2,6 +2,7 @@ import { CompiledQuery, PostgresDialect, type Kysely } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SluiceDialect } from './dialect.js';
+import { postgresLines } from './postgres-lines.js';
 
 // int8 (epoch ms) and float8 arrive as numbers, as they do from SQLite. Epoch ms fit in 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -39,6 +40,7 @@ export function createPostgresDialect(url: string): SluiceDialect {
     kysely: new PostgresDialect({ pool, cursor: Cursor }),
     supportsSkipLocked: true,
     maxParameters: 65_000,
+    lines: postgresLines(pool),
     async bulkUpsert(trx, table, orgId, rows) {
       // One array parameter per column: nothing to build or parse per value, and no parameter limit.
       const types = await typesOf(trx, table);

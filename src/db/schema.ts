@@ -87,6 +87,10 @@ export interface UsersTable extends OrgScoped {
   referral_code: string | null;
   referral_credits: number | null;
   workspace_ids: JsonText | null;
+  /** Pay-as-you-go (extra usage) limit in USD; null = none set. */
+  payg_limit: number | null;
+  permission_group_id: string | null;
+  permission_group_name: string | null;
   created_at: Ms;
 }
 
@@ -119,6 +123,8 @@ export interface AgentsTable extends OrgScoped {
   system_prompt: string | null;
   metadata: JsonText | null;
   status: string;
+  /** Public URL of the agent on the platform. */
+  url: string | null;
   created_by: string;
   created_at: Ms;
   updated_at: Ms;
@@ -163,6 +169,8 @@ export interface MessagesTable extends OrgScoped {
   deployment: string | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
+  cached_prompt_tokens: number | null;
+  cache_creation_tokens: number | null;
   cost_usd: number | null;
   conversation_id: string | null;
   created_at: Ms;
@@ -178,6 +186,11 @@ export interface CreditLogsTable extends OrgScoped {
   balance: number;
   entity_id: string | null;
   correlation_id: string | null;
+  project_id: string | null;
+  /** Whose balance the entry moved, e.g. organization or workspace. */
+  balance_scope: string | null;
+  permission_group_id: string | null;
+  permission_group_name: string | null;
   created_at: Ms;
 }
 

@@ -25,6 +25,12 @@ export interface S3StoreOptions {
   readonly client?: S3ClientConfig;
 }
 
+// The SDK warns once per process on Node < 22 that releases after January 2027 will need Node 22.
+// Sluice supports Node 20, 22 and 24 and pins the SDK through its lockfile, so the warning is only
+// noise in every worker's log; the SDK reads this variable when a client is constructed. An operator
+// who set it either way keeps their choice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Parts of 8 MiB, two in flight: at most ~16 MiB buffered per upload, whatever the file size (80 GB max). */
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 2;

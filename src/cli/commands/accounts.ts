@@ -1,18 +1,24 @@
 import type { Command } from 'commander';
-import { createOrg, createUser, generatePassword, listOrgs } from '../../auth/accounts.js';
-import { createApiKey } from '../../auth/api-keys.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../../auth/principal.js';
-import { openStore, type Store } from '../../db/database.js';
+import type { Store } from '../../db/database.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
-async function withStore<T>(flags: object, fn: (store: Store) => Promise<T>): Promise<T> {
+/** The store and account modules are loaded only when a command runs, so `--help` stays instant. */
+async function withStore<T>(flags: object, fn: (store: Store, accounts: Accounts) => Promise<T>): Promise<T> {
+  const [{ openStore }, accountsModule, apiKeys] = await Promise.all([
+    import('../../db/database.js'),
+    import('../../auth/accounts.js'),
+    import('../../auth/api-keys.js'),
+  ]);
   const store = await openStore(configFrom(flags).database);
   try {
-    return await fn(store);
+    return await fn(store, { ...accountsModule, createApiKey: apiKeys.createApiKey });
   } finally {
     await store.close();
   }
 }
+
+type Accounts = typeof import('../../auth/accounts.js') & Pick<typeof import('../../auth/api-keys.js'), 'createApiKey'>;
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -23,10 +29,10 @@ export function accountCommands(program: Command): void {
     .description('Create an organization')
     .requiredOption('--name <name>', 'display name')
     .option('--id <id>', 'explicit id (default: generated)')
-    .action((flags) => withStore(flags, async (store) => print(await createOrg(store, { name: flags.name, id: flags.id }))));
+    .action((flags) => withStore(flags, async (store, { createOrg }) => print(await createOrg(store, { name: flags.name, id: flags.id }))));
   withConfigFlags(orgs.command('list'))
     .description('List organizations')
-    .action((flags) => withStore(flags, async (store) => print(await listOrgs(store))));
+    .action((flags) => withStore(flags, async (store, { listOrgs }) => print(await listOrgs(store))));
 
   const users = program.command('users').description('Manage users and console logins');
   withConfigFlags(users.command('create'))
@@ -38,7 +44,7 @@ export function accountCommands(program: Command): void {
     .option('--password <password>', 'password (default: generated and printed)')
     .option('--id <id>', 'explicit user id (default: generated)')
     .action((flags) =>
-      withStore(flags, async (store) => {
+      withStore(flags, async (store, { createUser, generatePassword }) => {
         const password = flags.password ?? generatePassword();
         const user = await createUser(store, { orgId: flags.org, id: flags.id, email: flags.email, name: flags.name, role: flags.role, password });
         print({ ...user, orgId: flags.org, password: flags.password ? undefined : password });
@@ -54,7 +60,7 @@ export function accountCommands(program: Command): void {
     .option('--scopes <list>', `comma-separated: ${API_KEY_SCOPES.join(', ')}`, 'export')
     .option('--expires-in-days <n>', 'expire after n days')
     .action((flags) =>
-      withStore(flags, async (store) => {
+      withStore(flags, async (store, { createApiKey }) => {
         const scopes = String(flags.scopes).split(',').map((s) => s.trim()) as ApiKeyScope[];
         const bad = scopes.filter((s) => !API_KEY_SCOPES.includes(s));
         if (bad.length) throw new Error(`unknown scope(s) ${bad.join(', ')}; valid: ${API_KEY_SCOPES.join(', ')}`);

@@ -3,10 +3,8 @@ import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { openStore } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { entityNames, isEntityName } from '../../ingest/entities.js';
-import { ingestBatch } from '../../ingest/ingest.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
 export function ingestCommand(program: Command): void {
@@ -18,6 +16,8 @@ export function ingestCommand(program: Command): void {
     .action(async (file: string, flags) => {
       if (!isEntityName(flags.entity)) throw new Error(`unknown entity '${flags.entity}'; valid: ${entityNames.join(', ')}`);
       const batchSize = Math.max(1, Number(flags.batchSize));
+      // Loaded only when the command runs, so `--help` stays instant.
+      const [{ openStore }, { ingestBatch }] = await Promise.all([import('../../db/database.js'), import('../../ingest/ingest.js')]);
       const store = await openStore(configFrom(flags).database);
       const total = statSync(file).size;
       const bar = new cliProgress.SingleBar(

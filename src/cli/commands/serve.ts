@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { createLogger } from '../../log.js';
-import { startServer, stopOnSignals } from '../../server.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
 export function serveCommand(program: Command): void {
@@ -10,6 +8,8 @@ export function serveCommand(program: Command): void {
     .option('--no-worker', 'do not run exports in this process (run `sluice worker` elsewhere)')
     .action(async (flags) => {
       const config = configFrom(flags);
+      // Loaded here, not at the top: `sluice --help` and client commands never pay for Fastify and the drivers.
+      const [{ createLogger }, { startServer, stopOnSignals }] = await Promise.all([import('../../log.js'), import('../../server.js')]);
       const logger = createLogger(config.logLevel);
       const running = await startServer(config, logger, { worker: flags.worker });
       logger.info({ url: running.url, database: config.database.dialect }, 'sluice listening');

@@ -31,6 +31,8 @@ export interface Draft {
   copiedRange: CopiedRange | null;
   entityIds: string;
   category: string;
+  /** Credit logs' permission groups (no control in the wizard yet: only a copied export sets them). */
+  permissionGroupIds: string[];
   groupBy: string;
   fields: string[];
   format: Format;
@@ -65,6 +67,7 @@ export function initialDraft(): Draft {
     copiedRange: null,
     entityIds: '',
     category: '',
+    permissionGroupIds: [],
     groupBy: '',
     fields: [],
     format: 'csv',
@@ -115,6 +118,7 @@ export function withDataset(draft: Draft, d: Dataset, me: Me): Draft {
     allWorkspaces: false,
     entityIds: '',
     category: '',
+    permissionGroupIds: [],
     groupBy: '',
   };
 }
@@ -174,6 +178,7 @@ export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] |
   const ids = draft.entityIds.split(/[\s,]+/).filter(Boolean);
   if (ids.length && d.filters.includes('entity_ids')) body.entity_ids = ids;
   if (draft.category.trim() && d.filters.includes('category')) body.category = draft.category.trim();
+  if (draft.permissionGroupIds.length && d.filters.includes('permission_group_ids')) body.permission_group_ids = draft.permissionGroupIds;
   if (draft.groupBy && d.filters.includes('group_by')) body.group_by = draft.groupBy;
   if (draft.notify) body.notify_email = me.user.email;
   return body;
@@ -207,6 +212,7 @@ export function fromExport(e: Export, d: Dataset | undefined, me: Me): Draft {
     includePersonal: !!p.include_personal_workspaces,
     entityIds: (p.entity_ids ?? []).join(', '),
     category: p.category ?? '',
+    permissionGroupIds: p.permission_group_ids ?? [],
     groupBy: p.group_by ?? '',
     fields: p.fields,
     format: e.format,
