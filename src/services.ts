@@ -32,7 +32,7 @@ export async function createServices(
   let worker: Worker | undefined;
   const exports = createExportEngine({ store, config, blobs, logger, notifier, completions, wake: () => worker?.wake() });
   if (opts.worker) {
-    worker = startWorker({ store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
+    worker = startWorker({ store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs ?? config.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
   }
   return {
     config,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentbotCorpus } from './conformance/agentbot.corpus.js';
 import { gumloopCorpus } from './conformance/gumloop.corpus.js';
 import { HUMANLOOP_RECORD_KEYS, humanloopCorpus } from './conformance/humanloop.corpus.js';
 import { langdockCorpus } from './conformance/langdock.corpus.js';
@@ -47,6 +48,7 @@ async function seed(s: TestServer): Promise<void> {
     { id: 'cl_1', user_id: 'u_admin', category: 'PIPELINE_RUN', amount: -3, balance: 97, entity_id: 'run_1', balance_scope: 'organization', created_at: '2024-03-01T10:00:00Z' },
     { id: 'cl_2', user_id: 'u_admin', category: 'AGENT_RUN', amount: -1, balance: 96, entity_id: 'ix_1', permission_group_id: 'pg_admins', permission_group_name: 'Admins', created_at: at(3) },
   ]);
+  await ingestOver(s, 'scheduled_tasks', [{ id: 'task_1', user_id: 'u_admin', name: 'daily-report', cron_schedule: '0 9 * * *', enabled: true, created_at: '2024-03-15T00:00:00Z' }]);
   await ingestOver(s, 'projects', [{ id: 'id', name: 'Docs Q&A', owner_id: 'u_admin', created_at: '2024-01-01T00:00:00Z' }]);
   await ingestOver(s, 'messages', [
     { id: 'm_1', user_id: 'u_admin', source: 'chat', model: 'gpt-4o', provider: 'openai', byok: true, deployment: 'azure-westeurope', prompt_tokens: 100, completion_tokens: 20, cached_prompt_tokens: 40, created_at: at(5) },
@@ -78,8 +80,11 @@ function mismatch(actual: unknown, expected: unknown, path = '$'): string | null
   return Object.is(actual, expected) ? null : `${path}: ${JSON.stringify(actual)} !== ${JSON.stringify(expected)}`;
 }
 
+/** The admin's console session cookie (Agentbot takes a session, not a key). */
+let session = '';
+
 function fill(text: string, s: TestServer): string {
-  return text.replaceAll('{{KEY}}', s.orgA.admin.key).replaceAll('{{USER}}', s.orgA.admin.id).replaceAll('{{FROM}}', FROM).replaceAll('{{TO}}', TO);
+  return text.replaceAll('{{SESSION}}', session).replaceAll('{{KEY}}', s.orgA.admin.key).replaceAll('{{USER}}', s.orgA.admin.id).replaceAll('{{FROM}}', FROM).replaceAll('{{TO}}', TO);
 }
 
 async function send(s: TestServer, c: CorpusCase): Promise<Response> {
@@ -110,10 +115,12 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       s = await startTestServer(dialect);
       await seed(s);
+      const login = await fetch(`${s.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: s.orgA.admin.email, password: s.orgA.admin.password }) });
+      session = String(login.headers.get('set-cookie')).split(';')[0];
     });
     afterAll(async () => s?.close());
 
-    for (const [vendor, corpus] of [['Gumloop', gumloopCorpus], ['Langdock', langdockCorpus], ['Humanloop', humanloopCorpus]] as const) {
+    for (const [vendor, corpus] of [['Gumloop', gumloopCorpus], ['Langdock', langdockCorpus], ['Humanloop', humanloopCorpus], ['Agentbot', agentbotCorpus]] as const) {
       for (const c of corpus) {
         it(`${vendor}: ${c.name}`, async () => {
           const res = await send(s, c);

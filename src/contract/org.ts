@@ -1,14 +1,15 @@
 import { z } from 'zod';
 
-/** `GET /v1/org`: the caller's organization and its settings. */
+/** `GET /v1/org`: the caller's organization and its settings, with defaults applied. */
 export const OrgSchema = z.object({
   id: z.string(),
   name: z.string(),
   user_level_data: z.boolean().describe('When false, names and emails are left out of every export (or replaced by stable pseudonyms)'),
-  retention_days: z.number().int().describe('Days an export file is kept before it expires'),
+  retention_days: z.number().int().describe("Days an export file is kept before it expires (the org's own, else the server default)"),
   notify_email: z.string().nullable().describe('Where completion emails go when an export names no address'),
+  created_at: z.iso.datetime(),
 });
-export type OrgSettings = z.output<typeof OrgSchema>;
+export type OrgView = z.output<typeof OrgSchema>;
 
 /** The body of `PATCH /v1/org` (admins): only the settings to change. */
 export const OrgPatchSchema = z

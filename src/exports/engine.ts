@@ -213,7 +213,8 @@ export function createExportEngine(deps: EngineDeps) {
     async remove(p: Principal, id: string, origin?: RequestOrigin): Promise<void> {
       const row = await get(p, id);
       const removed = await removeExport(store, id, p.orgId);
-      if (removed?.blob_key) await blobs.delete(removed.blob_key).catch((err) => deps.logger.warn({ err, exportId: id }, 'could not delete an export file'));
+      // Every attempt's files and temps, not only the published one: a killed attempt leaves its temp behind.
+      if (removed) await blobs.deletePrefix(`${p.orgId}/${id}/`).catch((err) => deps.logger.warn({ err, exportId: id }, 'could not delete an export file'));
       await audit(store, p, 'export.deleted', { type: 'export', id }, origin, { dataset: row.dataset });
     },
 

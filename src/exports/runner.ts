@@ -14,6 +14,7 @@ import type { Completions, RunOutcome } from './completions.js';
 import { parseParams } from './model.js';
 import { sendOwedNotification } from './notify.js';
 import { toDatasetQuery } from './plan.js';
+import { transientFault } from './retryable.js';
 import { complete, fail, heartbeat, markCancelled, release, type Lease } from './queue/index.js';
 
 export interface RunnerDeps {
@@ -157,11 +158,17 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
       log.warn('lease lost; another worker owns this export');
       return 'lost';
     } else {
-      // Errors we raised on purpose are safe to show; anything else is logged and summarized.
+      // Errors we raised on purpose are safe to show; database and storage faults say what failed;
+      // anything else is logged and summarized. Only our own refusals are final: the rest is retried.
       const safe = err instanceof AppError;
-      const message = safe ? (err as AppError).message : 'An internal error occurred while writing the export';
+      const message = safe ? (err as AppError).message : (transientFault(err) ?? 'An internal error occurred while writing the export');
       const retryIn = safe ? null : (deps.retryBaseMs ?? 5_000) * 2 ** (lease.attempt - 1);
-      const outcome = await fail(store, lease, message, retryIn);
+      // With the database gone, recording the failure fails too: the lease then runs out and the job is
+      // claimed again (the attempt still counts), so the run ends here either way.
+      const outcome = await fail(store, lease, message, retryIn).catch((failErr: unknown) => {
+        log.warn({ err: failErr }, 'could not record the failed attempt; its lease will expire');
+        return 'lost' as const;
+      });
       log.error({ err, outcome }, 'export run failed');
       return outcome;
     }

@@ -13,6 +13,11 @@ export function ingestCommand(program: Command): void {
     .requiredOption('-e, --entity <entity>', `one of: ${entityNames.join(', ')}`)
     .requiredOption('--org <orgId>', 'organization the records belong to')
     .option('--batch-size <n>', 'records per batch (each batch is one transaction)', '5000')
+    .addHelpText(
+      'after',
+      '\nWrites straight to the database (no server needed); a rejected batch names the line and field.\n' +
+        '\nExample:\n  sluice ingest runs.ndjson --entity workflow_runs --org org_acme --data-dir ./data\n',
+    )
     .action(async (file: string, flags) => {
       if (!isEntityName(flags.entity)) throw new Error(`unknown entity '${flags.entity}'; valid: ${entityNames.join(', ')}`);
       const batchSize = Math.max(1, Number(flags.batchSize));

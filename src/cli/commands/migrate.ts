@@ -4,6 +4,7 @@ import { configFrom, withConfigFlags } from '../context.js';
 export function migrateCommand(program: Command): void {
   withConfigFlags(program.command('migrate'))
     .description('Apply pending database migrations (also done at every start)')
+    .addHelpText('after', '\nExample:\n  sluice migrate --database-url postgres://sluice@db/sluice\n')
     .action(async (flags) => {
       const config = configFrom(flags);
       // Loaded only when the command runs (see serve.ts).

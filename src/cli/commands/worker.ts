@@ -9,6 +9,7 @@ export function workerCommand(program: Command): void {
     )
     .option('-c, --concurrency <n>', 'exports run at once by this process (SLUICE_WORKER_CONCURRENCY, default 2)')
     .option('--storage-url <url>', 'file://<dir> or s3://bucket/prefix (SLUICE_STORAGE_URL)')
+    .addHelpText('after', '\nExample:\n  SLUICE_DATABASE_URL=postgres://sluice@db/sluice SLUICE_STORAGE_URL=s3://bucket/exports sluice worker -c 4\n')
     .action(async (flags) => {
       const config = configFrom(flags, { SLUICE_WORKER_CONCURRENCY: flags.concurrency });
       // Loaded only when the command runs (see serve.ts).

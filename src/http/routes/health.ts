@@ -13,8 +13,11 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/readyz',
     { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Readiness: the database is reachable', security: [], response: { 200: ReadinessSchema, 503: ReadinessSchema } } },
     async (_req, reply) => {
-      const ok = await ping(ctx.store.db);
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', database: ctx.store.dialect.name });
+      const result = await ping(ctx.store.db);
+      const database = ctx.store.dialect.name;
+      if (result.ok) return reply.code(200).send({ status: 'ready', database });
+      // Load balancers and operators both read this: say why, and when to look again.
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database, reason: result.reason });
     },
   );
 }

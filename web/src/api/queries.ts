@@ -3,7 +3,7 @@ import type { ApiKeyList } from '@contract/api-keys';
 import type { Me } from '@contract/auth';
 import type { DatasetList, WorkspaceList } from '@contract/datasets';
 import type { Export, ExportList } from '@contract/exports';
-import type { OrgSettings } from '@contract/org';
+import type { OrgView } from '@contract/org';
 import { ApiError, api } from './client';
 import { ACTIVE_STATUSES } from '../lib/exports';
 
@@ -45,7 +45,7 @@ export const useDatasets = () =>
 export const useTeams = (enabled = true) =>
   useQuery({ queryKey: keys.teams, queryFn: () => api<WorkspaceList>('/v1/workspaces?kind=team').then((p) => p.data), enabled, staleTime: 60_000 });
 
-export const useOrg = (enabled = true) => useQuery({ queryKey: keys.org, queryFn: () => api<OrgSettings>('/v1/org'), enabled });
+export const useOrg = (enabled = true) => useQuery({ queryKey: keys.org, queryFn: () => api<OrgView>('/v1/org'), enabled });
 
 export const useApiKeys = () => useQuery({ queryKey: keys.apiKeys, queryFn: () => api<ApiKeyList>('/v1/api-keys').then((p) => p.data) });
 
