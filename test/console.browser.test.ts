@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { exportView } from './helpers/export-view.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -340,48 +341,8 @@ for (const dialect of DIALECTS) {
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);
         // The history list is served by the test so that every status can be shown on demand.
-        const exp = (id: string, status: Export['status'], extra: Partial<Export> = {}): Export => ({
-          id,
-          dataset: 'workflow_runs',
-          scope: 'organization',
-          format: 'csv',
-          compression: 'none',
-          source: 'console',
-          status,
-          params: {
-            fields: ['run_id'],
-            from: '2025-03-01T00:00:00.000Z',
-            to: '2025-03-31T23:59:59.999Z',
-            timezone: 'UTC',
-            workspace_ids: null,
-            include_personal_workspaces: null,
-            entity_ids: null,
-            category: null,
-            permission_group_ids: null,
-            group_by: null,
-            csv_bom: false,
-            neutralize_formulas: true,
-            row_limit: 1_000_000,
-          },
-          created_by: { id: 'u_admin', email: t.orgA.admin.email, name: 'admin of org_a' },
-          rows_written: 0,
-          estimated_total: 100,
-          record_count: null,
-          bytes: null,
-          sha256: null,
-          error: null,
-          attempts: 1,
-          cancel_requested: false,
-          created_at: '2025-04-01T10:00:00Z',
-          started_at: null,
-          finished_at: null,
-          expires_at: null,
-          filename: `${id}.csv`,
-          notify_email: null,
-          webhook_url: null,
-          download_url: null,
-          ...extra,
-        });
+        const exp = (id: string, status: Export['status'], extra: Partial<Export> = {}): Export =>
+          exportView({ id, status, source: 'console', estimated_total: 100, attempts: 1, created_at: '2025-04-01T10:00:00Z', filename: `${id}.csv`, ...extra });
         let calls = 0;
         await page.route(
           (url) => url.pathname === '/v1/exports',
