@@ -96,7 +96,9 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     async runs(p: Principal, id: string, baseUrl: string) {
       await row(p, id);
       const ids = await store.db.selectFrom('exports').select('id').where('org_id', '=', p.orgId).where('schedule_id', '=', id).orderBy('created_at').orderBy('id').execute();
-      return Promise.all(ids.map(async (r) => toExportView(await deps.exports.get(p, r.id), baseUrl)));
+      const views = await Promise.all(ids.map(async (r) => toExportView(await deps.exports.get(p, r.id), baseUrl)));
+      // Runs caught up together share a creation millisecond: order by the window itself.
+      return views.sort((a, b) => Date.parse(a.params.from) - Date.parse(b.params.from));
     },
   };
 }
