@@ -6,6 +6,7 @@ import { startWorker, type Worker } from './exports/worker.js';
 import type { AppContext } from './http/context.js';
 import { createMailer } from './notify/email.js';
 import { createNotifier } from './notify/notifier.js';
+import { createOutboundClient } from './outbound/index.js';
 import { createBlobStore } from './storage/index.js';
 
 /** The context plus the worker it may run, and how to close both. */
@@ -26,7 +27,8 @@ export async function createServices(
 ): Promise<Services> {
   const store = opts.store ?? (await openStore(config.database));
   const blobs = await createBlobStore(config);
-  const notifier = createNotifier({ config, mailer: createMailer(config), logger });
+  const outbound = createOutboundClient({ allowlist: config.outboundAllowlist });
+  const notifier = createNotifier({ config, mailer: createMailer(config), logger, outbound });
   let worker: Worker | undefined;
   const exports = createExportsService({ store, config, blobs, logger, notifier, wake: () => worker?.wake() });
   if (opts.worker) {

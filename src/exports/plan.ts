@@ -3,6 +3,7 @@ import { getDataset, resolveFields } from '../datasets/catalogue.js';
 import { resolveRange } from '../datasets/time.js';
 import type { Dataset, FilterName, Scope } from '../datasets/types.js';
 import { Forbidden, Invalid, Unprocessable } from '../errors.js';
+import { checkOutboundUrl, type OutboundAllowEntry } from '../outbound/index.js';
 import type { ExportParams, ExportRequest } from './request.js';
 
 /** A request checked against its dataset and the caller: ready to queue. */
@@ -24,7 +25,7 @@ const FILTER_KEYS: Record<FilterName, keyof ExportRequest> = {
  * Validates a request: dataset and fields exist, filters are ones the dataset takes, the scope is
  * allowed for the caller's role, and the range is sound. Throws 4xx errors naming the problem.
  */
-export function planExport(principal: Principal, req: ExportRequest, now = Date.now()): ExportPlan {
+export function planExport(principal: Principal, req: ExportRequest, now = Date.now(), outboundAllowlist: readonly OutboundAllowEntry[] = []): ExportPlan {
   const dataset = getDataset(req.dataset);
   const admin = actsAsAdmin(principal);
   const scope: Scope = req.scope ?? (admin && dataset.scopes.includes('organization') ? 'organization' : 'personal');
@@ -47,6 +48,7 @@ export function planExport(principal: Principal, req: ExportRequest, now = Date.
   if (scope === 'personal' && (req.workspace_ids !== undefined || req.include_personal_workspaces !== undefined)) {
     throw new Unprocessable('Team selection (workspace_ids, include_personal_workspaces) applies to organization scope only');
   }
+  if (req.webhook_url !== undefined) checkOutboundUrl(req.webhook_url, outboundAllowlist, 'webhook_url');
   const fields = resolveFields(dataset, req.fields, req.group_by).map((f) => f.name);
   // No `from` means from the beginning of the data; no `to` means up to now.
   const range = resolveRange({ from: req.from ?? '1970-01-01T00:00:00Z', to: req.to ?? new Date(now).toISOString(), timezone: req.timezone });

@@ -65,7 +65,7 @@ export function createExportsService(deps: ExportsDeps) {
   }
 
   async function estimate(p: Principal, req: ExportRequest): Promise<number> {
-    const plan = planExport(p, req);
+    const plan = planExport(p, req, Date.now(), config.outboundAllowlist);
     const org = await getOrg(store, p.orgId);
     const query = toDatasetQuery({ org_id: p.orgId, user_id: p.userId, scope: plan.scope }, plan.params, org, config.secret);
     return plan.dataset.count(store, query);
@@ -95,7 +95,7 @@ export function createExportsService(deps: ExportsDeps) {
           return { row: existing as ExportRow, created: false };
         }
       }
-      const plan = planExport(p, req);
+      const plan = planExport(p, req, Date.now(), config.outboundAllowlist);
       const org = await getOrg(store, p.orgId);
       const query = toDatasetQuery({ org_id: p.orgId, user_id: p.userId, scope: plan.scope }, plan.params, org, config.secret);
       const estimated = await plan.dataset.count(store, query);
