@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializeRequest } from '../log.js';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { consoleRoutes } from './console.js';
@@ -15,7 +16,9 @@ import { registerRoutes } from './routes/index.js';
  */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
+    // Whatever logger the caller passed, request lines go through the redacting serializer: signed
+    // download links travel in the path and must never land in a log file.
+    loggerInstance: ctx.logger.child({}, { serializers: { req: serializeRequest } }) as unknown as FastifyBaseLogger,
     // Forwarded headers are client-controlled unless a proxy sets them: off by default (audit IPs, URLs).
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
