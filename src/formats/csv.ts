@@ -2,7 +2,7 @@ import type { FieldDef } from '../datasets/types.js';
 import { createRowEncoder } from './row-encoder.js';
 import { timestampFormatter, type TimestampFormatter } from './timestamps.js';
 import type { EncoderFactory } from './types.js';
-import { booleanValue, jsonText, numberText, stringText, timestampText } from './values.js';
+import { booleanValue, isNumericText, jsonText, numberText, stringText, timestampText } from './values.js';
 
 /** Turns one value into the cell's final text (already quoted when needed). */
 type CellWriter = (value: unknown) => string;
@@ -62,11 +62,32 @@ function cellWriter(field: FieldDef, timestamps: TimestampFormatter, neutralize:
   }
 }
 
-/** Prefixes `'` to text starting with `=`, `+`, `-`, `@`, TAB or CR (OWASP CSV injection). */
+// = + - @ and their full-width forms ＝ ＋ － ＠, which spreadsheets also accept as a formula start.
+const FORMULA_STARTS = new Set([61, 43, 45, 64, 0xff1d, 0xff0b, 0xff0d, 0xff20]);
+
+/** Characters spreadsheets skip before reading a formula: whitespace, NBSP, U+3000, zero-width ones, BOM. */
+function skippedBeforeFormula(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || c === 0x180e || (c >= 0x2000 && c <= 0x200b) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/**
+ * Prefixes `'` to text a spreadsheet would run as a formula (OWASP CSV injection): starting with `=`,
+ * `+`, `-`, `@` or their full-width forms, also after leading whitespace or invisible characters, and
+ * text starting with TAB or CR. A plain negative number (`-12.5`, `-1e3`) stays a number.
+ * @example neutralized('\u00a0=1+1') // "'\u00a0=1+1"; neutralized('-12.5') // '-12.5'
+ */
 export function neutralized(s: string): string {
   if (s.length === 0) return s;
-  const c = s.charCodeAt(0);
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 ? "'" + s : s;
+  const first = s.charCodeAt(0);
+  if (first === 9 || first === 13) return "'" + s;
+  let i = 0;
+  while (i < s.length && skippedBeforeFormula(s.charCodeAt(i))) i++;
+  if (i === s.length || !FORMULA_STARTS.has(s.charCodeAt(i))) return s;
+  if (i === 0 && first === 45 && isNumericText(s)) return s;
+  return "'" + s;
 }
 
 /** Quotes a cell when it contains `"`, `,`, CR or LF, doubling inner quotes (RFC 4180). */

@@ -8,6 +8,7 @@ import type { AppContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { consoleRoutes } from './console.js';
 import { registerRoutes } from './routes/index.js';
+import { installStorableInput } from './storable-input.js';
 
 
 /**
@@ -30,6 +31,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installStorableInput(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

@@ -1,4 +1,5 @@
 import { Unprocessable } from '../errors.js';
+import { unstorableReason } from '../text/storable.js';
 import type { Store } from '../db/database.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
 
@@ -31,6 +32,13 @@ export function validateBatch<E extends EntityName>(entity: E, input: readonly u
     const parsed = schema.safeParse(raw);
     if (parsed.success) {
       rows[index] = parsed.data as EntityRow<E>;
+      // Stored text only: JSON fields are stored as JSON text, whose escapes are always storable.
+      for (const [field, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+        const reason = typeof value === 'string' ? unstorableReason(value) : null;
+        if (!reason) continue;
+        errorCount++;
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push({ index, field, message: reason });
+      }
     } else {
       for (const issue of parsed.error.issues) {
         errorCount++;
@@ -63,7 +71,7 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
     await store.db.transaction().execute(async (trx) => {
       for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK) as Record<string, unknown>[]);
     });
-    return input.length;
+    return rows.length;
   }
   const columns = Object.keys(rows[0]);
   const updateColumns = columns.filter((c) => c !== 'id');
@@ -80,7 +88,8 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
         .execute();
     }
   });
-  return input.length;
+  // An id repeated in the batch is one row: count what is stored, not what was sent.
+  return rows.length;
 }
 
 /** Rows per bulk statement: bounds one statement's memory on both ends of the connection. */

@@ -37,8 +37,20 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
         index: false,
         contentType: false,
       });
+      // A key naming a directory is not a file: 404, not the static sender's 301 to a listing.
+      if (result.type === 'directory') throw new NotFound('File');
       if (result.type === 'error') {
-        if ((result.metadata as { error?: { status?: number } }).error?.status === 404) throw new NotFound('File');
+        const status = (result.metadata as { error?: { status?: number } }).error?.status;
+        if (status === 404) throw new NotFound('File');
+        if (status === 416) {
+          // RFC 9110 §15.5.17: say how long the file is, so the client can ask for a range that exists.
+          const headers = result.headers as Record<string, string>;
+          return reply
+            .code(416)
+            .header('content-range', headers['Content-Range'])
+            .header('cache-control', 'private, no-store')
+            .send({ error: 'range_not_satisfiable', message: `The requested range is not within the file (${headers['Content-Range']})` });
+        }
         throw (result.metadata as { error: Error }).error;
       }
       reply.code(result.statusCode);

@@ -39,6 +39,8 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
       '/v1/ingest/:entity',
       {
         bodyLimit: ctx.config.ingestMaxBytes,
+        // Ingest validation names unstorable text as {index, field}, like every other bad row.
+        config: { bodyText: 'route' },
         schema: {
           tags: ['ingest'],
           summary: 'Upsert a batch of records (JSON array or NDJSON); needs the ingest scope',

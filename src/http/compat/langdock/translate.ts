@@ -1,7 +1,7 @@
 import type { Org } from '../../../auth/accounts.js';
 import { getDataset, resolveFields } from '../../../datasets/catalogue.js';
 import { localDate, resolveRange } from '../../../datasets/time.js';
-import { Invalid } from '../../../errors.js';
+import { Invalid, Unprocessable } from '../../../errors.js';
 import { ExportRequestSchema, type ExportRequest } from '../../../exports/request.js';
 import type { ExportRow } from '../../../exports/service.js';
 import { LANGDOCK_EXPORTS, type LangdockExport, type UsageExportBody } from './schemas.js';
@@ -30,7 +30,7 @@ function resolvePoint(point: { date: string; timezone: string }, end: 'from' | '
     const r = resolveRange({ from: date, to: date, timezone: point.timezone });
     return { start: r.from, end: r.to };
   } catch (err) {
-    if (!(err instanceof Invalid)) throw err;
+    if (!(err instanceof Invalid) && !(err instanceof Unprocessable)) throw err;
     if (err.details?.field === 'timezone') throw new Invalid(`${end}.timezone: ${err.message}`);
     throw new Invalid(`${end}.date is not a valid date: '${point.date}'; use an ISO 8601 date-time such as 2024-01-31T23:59:59.999 or a date such as 2024-01-31`);
   }
