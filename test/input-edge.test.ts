@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDownloadToken } from '../src/storage/index.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
@@ -42,7 +43,7 @@ for (const dialect of DIALECTS) {
 
     it('answers 422 naming the field for NUL and unpaired surrogates anywhere a string reaches a query', async () => {
       const key = t.orgA.admin.key;
-      const cases: { name: string; req: Parameters<TestApp['app']['inject']>[0]; field: string; status?: number }[] = [
+      const cases: { name: string; req: InjectOptions; field: string; status?: number }[] = [
         { name: 'login email', req: { method: 'POST', url: '/v1/auth/login', payload: { email: `admin${NUL}@org-a.example`, password: 'x' } }, field: 'body.email' },
         { name: 'login email (surrogate)', req: { method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":"a\\ud800@x.example","password":"x"}' }, field: 'body.email' },
         { name: 'export id', req: { url: '/v1/exports/exp_%00', headers: admin }, field: 'path.id' },

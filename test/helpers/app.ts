@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createOrg, createUser } from '../../src/auth/accounts.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -51,7 +51,7 @@ export async function seedOrg(store: TestStore, id: string): Promise<TestOrg> {
  * `dialect` with a temp data dir. `env` overrides configuration.
  * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
  */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean; logger?: Logger } = {}): Promise<TestApp> {
   const store = await createTestStore(dialect);
   const config = loadConfig({
     SLUICE_DATA_DIR: store.dir,
@@ -62,7 +62,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     SLUICE_RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
-  const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
   const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
   const app = await buildApp(ctx);
   await app.ready();
