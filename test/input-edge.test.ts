@@ -131,6 +131,16 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('refuses filter lists longer than the databases can bind with a 4xx naming the field', async () => {
+      const ids = Array.from({ length: 40_000 }, (_, i) => `ws_${i}`);
+      const native = await t.app.inject({ method: 'POST', url: '/v1/exports/estimate', headers: admin, payload: { dataset: 'workflow_runs', workspace_ids: ids } });
+      expect(native.statusCode).toBe(400);
+      expect(native.body).toContain('body.workspace_ids');
+      const gumloop = await t.app.inject({ method: 'POST', url: '/api/v1/export_data', headers: admin, payload: { user_id: 'u_admin', entity_ids: ids, include_all_workspaces: true } });
+      expect(gumloop.statusCode).toBe(400);
+      expect(gumloop.body).toContain('entity_ids');
+    });
+
     it('counts an id repeated in one batch once (the last row wins)', async () => {
       const runs = [1, 2, 3].map((cost) => ({ id: 'dup_1', workflow_id: 'wf_1', user_id: 'u_admin', status: 'completed', credit_cost: cost, created_at: '2025-03-02T00:00:00Z' }));
       const res = await t.app.inject({ method: 'POST', url: '/v1/ingest/workflow_runs', headers: admin, payload: runs });

@@ -5,6 +5,9 @@ import { FORMATS } from '../formats/types.js';
 export const EXPORT_SOURCES = ['api', 'console', 'cli', 'gumloop', 'langdock', 'drain'] as const;
 export type ExportSource = (typeof EXPORT_SOURCES)[number];
 
+/** Most ids one filter list may name: each is a bound parameter, and databases cap those per statement. */
+const MAX_IDS = 1000;
+
 /** The body of `POST /v1/exports` (also what compat adapters translate their requests into). */
 export const ExportRequestSchema = z
   .object({
@@ -16,9 +19,9 @@ export const ExportRequestSchema = z
     from: z.string().optional().describe('Start: YYYY-MM-DD (whole day in `timezone`) or an ISO 8601 date-time; default: the beginning of the data'),
     to: z.string().optional().describe('End, inclusive for dates: YYYY-MM-DD or an ISO 8601 date-time; default: now'),
     timezone: z.string().default('UTC').describe('IANA timezone for dates, usage periods and timestamps in the file'),
-    workspace_ids: z.array(z.string()).optional().describe('Teams to include (organization scope)'),
+    workspace_ids: z.array(z.string()).max(MAX_IDS).optional().describe(`Teams to include (organization scope); at most ${MAX_IDS}`),
     include_personal_workspaces: z.boolean().optional().describe("Also include members' personal workspaces"),
-    entity_ids: z.array(z.string()).optional().describe('Only these workflows / agents / projects'),
+    entity_ids: z.array(z.string()).max(MAX_IDS).optional().describe(`Only these workflows / agents / projects; at most ${MAX_IDS}`),
     category: z.string().optional().describe('Credit log category, e.g. PIPELINE_RUN'),
     group_by: z.string().optional().describe('Usage datasets: model (users, agents, api keys) or source (models)'),
     notify_email: z.email().optional().describe('Email this address when the export completes or fails'),

@@ -3,6 +3,7 @@ import type fc from 'fast-check';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createApiKey } from '../../../src/auth/api-keys.js';
+import { ExportRequestSchema } from '../../../src/exports/request.js';
 import { bearer, createTestApp, type TestApp } from '../app.js';
 import { ingest, seedRuns } from '../platform.js';
 import type { DialectName } from '../stores.js';
@@ -44,10 +45,10 @@ async function seed(t: TestApp): Promise<Pools> {
   await ingest(t, 'llm_logs', [0, 1, 2].map((i) => ({ id: `log_${i}`, project_id: 'pr_1', created_at: `2025-03-0${i + 1}T00:00:00Z`, output: `out ${i}` })));
   await ingest(t, 'messages', [{ id: 'm_1', user_id: 'u_admin', source: 'chat', model: 'gpt-4o', provider: 'openai', prompt_tokens: 10, created_at: '2025-03-02T00:00:00Z' }]);
   const admin = bearer(t.orgA.admin.key);
-  // A completed export (Langdock runs inline) gives a real signed token; a queued one a live id.
-  const period = { from: { date: '2025-03-01', timezone: 'UTC' }, to: { date: '2025-03-31', timezone: 'UTC' } };
-  const langdock = await t.app.inject({ method: 'POST', url: '/export/users', headers: admin, payload: period });
-  const url = langdock.json().data?.downloadUrl as string | undefined;
+  // A completed export (run inline) gives a real signed token; a queued one a live id.
+  const principal = { orgId: 'org_a', userId: t.orgA.admin.id, role: 'admin', scopes: ['export', 'ingest', 'admin'], via: 'api_key' } as const;
+  const done = await t.ctx.exports.createAndRun(principal, ExportRequestSchema.parse({ dataset: 'workflow_runs' }));
+  const url = await t.ctx.exports.downloadUrl(principal, done.id);
   await t.app.inject({ method: 'POST', url: '/v1/exports', headers: admin, payload: { dataset: 'workflow_runs' } });
   const exports = await t.store.db.selectFrom('exports').select('id').execute();
   // A key of its own for the fuzzer to revoke, so the keys it authenticates with stay valid.
@@ -60,7 +61,7 @@ async function seed(t: TestApp): Promise<Pools> {
     projectIds: ['pr_1', 'pr_missing'],
     datasets: datasets.map((d) => d.name),
     fields: [...new Set(datasets.flatMap((d) => d.fields.map((f) => f.name)))],
-    tokens: [...(url ? [new URL(url).pathname.split('/').pop()!] : []), 'eyJrIjoiLi4vLi4vZXRjL3Bhc3N3ZCJ9.forged'],
+    tokens: [new URL(url).pathname.split('/').pop()!, 'eyJrIjoiLi4vLi4vZXRjL3Bhc3N3ZCJ9.forged'],
     emails: [t.orgA.admin.email, t.orgB.member.email, 'nobody@example.com'],
   };
 }
@@ -87,7 +88,10 @@ export async function createFuzzTarget(dialect: DialectName): Promise<FuzzTarget
     otherOrgKey: t.orgB.admin.key,
     sessionCookie: String(login.headers['set-cookie']).split(';')[0],
   };
-  const operations = operationsOf((await t.app.inject({ url: '/openapi.json' })).json());
+  // Destructive operations last, so the ids and the file the others name still exist when they run.
+  const destructive = (op: Operation) => op.method === 'DELETE' || op.path === '/v1/auth/logout';
+  const all = operationsOf((await t.app.inject({ url: '/openapi.json' })).json());
+  const operations = [...all.filter((op) => !destructive(op)), ...all.filter(destructive)];
 
   const tables = (await t.store.db.introspection.getTables()).map((table) => table.name).filter((name) => !name.startsWith('kysely_'));
   const countSql = `SELECT ${tables

@@ -96,13 +96,23 @@ const DATES = [
   '2024-01-01T00:00:00',
   '2025-12-31',
   '1970-01-01',
+  // Recent days too: Langdock refuses periods older than 12 months.
   new Date(Date.now() - 86_400_000).toISOString(),
+  new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10),
+  new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10),
   new Date(Date.now() + 86_400_000 * 400).toISOString(),
 ];
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Etc/GMT+12', 'utc', 'Mars/Olympus'];
 const NUMBERS = [0, -0, 1, -1, 0.5, 2 ** 31, 2 ** 31 - 1, -(2 ** 31) - 1, 2 ** 53, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, 5e-324, 1e21, 123.456];
 
 const nasty = fc.constantFrom(...NASTY_STRINGS);
+
+/**
+ * True with probability `p`. (A mapped `fc.double` would not do: fast-check leans towards its bounds,
+ * so `x < 0.04` comes out true far more often than 4 %.)
+ */
+export const chance = (p: number): fc.Arbitrary<boolean> =>
+  fc.oneof({ weight: Math.round(p * 1000), arbitrary: fc.constant(true) }, { weight: Math.round((1 - p) * 1000), arbitrary: fc.constant(false) });
 
 /** Any string: random text of every Unicode kind, or a nasty one. */
 export const anyString: fc.Arbitrary<string> = fc.oneof(
@@ -125,70 +135,83 @@ const anyNumber: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
 );
 
-/** Strings for property names that mean something here (ids, dates, datasets…), real or not. */
-function hinted(name: string, pools: Pools): fc.Arbitrary<string> | undefined {
-  const pick = (values: readonly string[]) => (values.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: anyString }) : undefined);
-  if (/(^|_)(from|to|date|start_date|end_date|before|expires_at|created_at)$/.test(name)) return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...DATES) }, { weight: 1, arbitrary: anyString });
-  if (name === 'timezone') return pick(ZONES);
+/** Strings for property names that mean something here (ids, dates, datasets…), real ones only when clean. */
+function hinted(name: string, pools: Pools, noisy: boolean): fc.Arbitrary<string> | undefined {
+  const pick = (values: readonly string[]) =>
+    values.length === 0 ? undefined : noisy ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: anyString }) : fc.constantFrom(...values);
+  if (/(^|_)(from|to|date|start_date|end_date|before|expires_at|created_at)$/.test(name)) return pick(DATES);
+  if (name === 'timezone') return pick(noisy ? ZONES : ZONES.slice(0, 6));
   if (name === 'dataset') return pick(pools.datasets);
   if (name === 'user_id' || name === 'x-auth-key') return pick(pools.userIds);
   if (name === 'data_export_id') return pick(pools.exportIds);
   if (name === 'email' || name === 'notify_email') return pick(pools.emails);
   if (name === 'fields' || name === 'export_fields') return pick(pools.fields);
   if (name === 'token') return pick(pools.tokens);
-  if (name === 'webhook_url') return pick(['https://hooks.example.com/sluice', 'http://127.0.0.1:9/', 'https://10.0.0.1/']);
+  if (name === 'webhook_url') return pick(noisy ? ['https://hooks.example.com/sluice', 'http://127.0.0.1:9/', 'https://10.0.0.1/'] : ['https://hooks.example.com/sluice']);
   return undefined;
 }
 
+const plainString = fc.stringMatching(/^[A-Za-z0-9_]{1,12}$/);
+
 /**
- * A value for a schema: conforming four times in five (each part again mostly conforming), otherwise
- * anything at all. `name` is the property it is for (ids, dates and the like get realistic values).
- * @example fc.sample(valueFor({ type: 'integer', minimum: 1 }, 'size', pools), 3)
+ * A value for a schema. Clean: what the schema allows, with real ids and dates where the property
+ * name asks for one. Noisy: conforming nine times in ten (each part again mostly conforming),
+ * otherwise anything at all, nasty strings and overlong lists included.
+ * @example fc.sample(valueFor({ type: 'integer', minimum: 1 }, 'size', pools, true), 3)
  */
-export function valueFor(schema: Schema, name: string, pools: Pools, depth = 0): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 4, arbitrary: conforming(schema, name, pools, depth) }, { weight: 1, arbitrary: anyJson });
+export function valueFor(schema: Schema, name: string, pools: Pools, noisy: boolean, depth = 0): fc.Arbitrary<unknown> {
+  const shaped = conforming(schema, name, pools, noisy, depth);
+  return noisy ? fc.oneof({ weight: 9, arbitrary: shaped }, { weight: 1, arbitrary: anyJson }) : shaped;
 }
 
-function conforming(schema: Schema, name: string, pools: Pools, depth: number): fc.Arbitrary<unknown> {
+function conforming(schema: Schema, name: string, pools: Pools, noisy: boolean, depth: number): fc.Arbitrary<unknown> {
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives?.length) return fc.oneof(...alternatives.map((s) => conforming(s, name, pools, depth)));
-  if (schema.allOf?.length) return conforming(Object.assign({}, ...schema.allOf), name, pools, depth);
-  if (schema.enum?.length) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...schema.enum) }, { weight: 1, arbitrary: anyString });
+  if (alternatives?.length) return fc.oneof(...alternatives.map((s) => conforming(s, name, pools, noisy, depth)));
+  if (schema.allOf?.length) return conforming(Object.assign({}, ...schema.allOf), name, pools, noisy, depth);
+  if (schema.enum?.length) return noisy ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...schema.enum) }, { weight: 1, arbitrary: anyString }) : fc.constantFrom(...schema.enum);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  const min = schema.minimum ?? -10;
+  const max = schema.maximum ?? 1000;
   switch (type) {
     case 'string':
-      return hinted(name, pools) ?? anyString;
+      return hinted(name, pools, noisy) ?? (noisy ? anyString : plainString);
     case 'integer':
+      if (!noisy) return fc.integer({ min: Math.max(min, -1e6), max: Math.min(max, 1e6) });
       return fc.oneof(
-        { weight: 2, arbitrary: fc.integer({ min: Math.max(schema.minimum ?? -10, -1e6), max: Math.min(schema.maximum ?? 1000, 1e6) }) },
-        { weight: 1, arbitrary: fc.constantFrom(...[schema.minimum, schema.maximum].filter((v): v is number => v !== undefined).flatMap((v) => [v - 1, v, v + 1])) },
+        { weight: 2, arbitrary: fc.integer({ min: Math.max(min, -1e6), max: Math.min(max, 1e6) }) },
+        { weight: 1, arbitrary: fc.constantFrom(...[schema.minimum, schema.maximum].filter((v): v is number => v !== undefined).flatMap((v) => [v - 1, v, v + 1]), 0) },
         { weight: 1, arbitrary: anyNumber },
       );
     case 'number':
-      return anyNumber;
+      return noisy ? anyNumber : fc.integer({ min: 0, max: 100 });
     case 'boolean':
-      return fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom<unknown>('true', 1, 0, null) });
-    case 'array':
-      return depth > 3 ? fc.constant([]) : fc.array(valueFor(schema.items ?? {}, name, pools, depth + 1), { maxLength: 5 });
+      return noisy ? fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom<unknown>('true', 1, 0, null) }) : fc.boolean();
+    case 'array': {
+      if (depth > 3) return fc.constant([]);
+      const items = fc.array(valueFor(schema.items ?? {}, name, pools, noisy, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.max(schema.minItems ?? 0, 3) });
+      if (!noisy) return items;
+      // Now and then a list far longer than any client sends: each item may become a bound parameter.
+      return fc.oneof({ weight: 6, arbitrary: items }, { weight: 1, arbitrary: fc.constantFrom(40_000, 70_000).map((n) => Array.from({ length: n }, (_, i) => `id_${i}`)) });
+    }
     case 'object':
-      return depth > 3 ? fc.constant({}) : objectFor(schema, pools, depth);
+      return depth > 3 ? fc.constant({}) : objectFor(schema, pools, noisy, depth);
     default:
       return anyJson;
   }
 }
 
-function objectFor(schema: Schema, pools: Pools, depth: number): fc.Arbitrary<Record<string, unknown>> {
+function objectFor(schema: Schema, pools: Pools, noisy: boolean, depth: number): fc.Arbitrary<Record<string, unknown>> {
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const shaped = Object.fromEntries(
-    Object.entries(properties).map(([key, s]) => [key, valueFor(s, key, pools, depth + 1)] as const),
+    Object.entries(properties).map(([key, s]) => [key, valueFor(s, key, pools, noisy, depth + 1)] as const),
   ) as Record<string, fc.Arbitrary<unknown>>;
-  // Required keys are there nine times in ten, so most requests reach the handler.
+  // Required keys are (nearly) always there and optional ones a third of the time, so most requests reach the handler.
   const present = fc.record(
-    Object.fromEntries(Object.keys(properties).map((key) => [key, required.has(key) ? fc.double({ min: 0, max: 1 }).map((x) => x < 0.9) : fc.boolean()])),
+    Object.fromEntries(Object.keys(properties).map((key) => [key, required.has(key) && !noisy ? fc.constant(true) : chance(required.has(key) ? 0.9 : 0.35)])),
   );
-  const extras = fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'unknown', 'id', ''), fc.string({ maxLength: 8 })), anyJson, { maxKeys: 2 });
-  return fc.tuple(fc.record(shaped), present, fc.option(extras, { freq: 5 })).map(([values, keep, extra]) => {
+  const extras = noisy ? fc.option(fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'unknown', 'id', ''), fc.string({ maxLength: 8 })), anyJson, { maxKeys: 2 }), { freq: 3 }) : fc.constant(null);
+  return fc.tuple(fc.record(shaped), present, extras).map(([values, keep, extra]) => {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(values)) if (keep[key]) out[key] = values[key];
     if (extra) for (const [k, v] of Object.entries(extra)) Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
