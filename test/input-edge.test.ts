@@ -71,6 +71,15 @@ for (const dialect of DIALECTS) {
       expect({ keys: await rowCount('api_keys'), exports: await rowCount('exports') }).toEqual(before);
     });
 
+    it('refuses forged history cursors whose parts the database cannot take', async () => {
+      const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      for (const forged of [cursor([1e300, 'x']), cursor([1, `exp${NUL}`]), cursor([1.5, 'x'])]) {
+        const res = await t.app.inject({ url: `/v1/exports?cursor=${forged}`, headers: admin });
+        expect(res.statusCode, res.body).toBe(422);
+        expect(res.json().message).toContain('cursor');
+      }
+    });
+
     it('refuses unstorable text in ingested rows as {index, field}, writing nothing', async () => {
       const rows = [
         { id: 'wf_ok', workspace_id: 'ws', name: 'fine', enabled: true, created_by: 'u', created_at: '2025-01-01T00:00:00Z' },
@@ -102,6 +111,24 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode).toBe(422);
       expect(res.json().errors).toEqual([{ index: 1, field: 'prompt_tokens', message: `must be an integer between -${big} and ${big}` }]);
       expect(await t.store.db.selectFrom('messages').select('id').where('id', '=', 'm_ok').executeTakeFirst()).toBeUndefined();
+    });
+
+    it('keeps usage sums of the largest accepted values exportable, and refuses amounts whose sums could overflow', async () => {
+      const refused = await t.app.inject({ method: 'POST', url: '/v1/ingest/messages', headers: admin, payload: [message('m_inf', { cost_usd: 1.7e308 })] });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().errors).toEqual([{ index: 0, field: 'cost_usd', message: 'must be a number between -1e15 and 1e15' }]);
+      // 1,100 messages of 2^53 - 1 tokens: SQLite's integer sum overflows past 2^63.
+      const at = '2025-06-01T00:00:00Z';
+      const rows = Array.from({ length: 1100 }, (_, i) => message(`m_sum_${i}`, { user_id: 'u_admin', created_at: at, prompt_tokens: Number.MAX_SAFE_INTEGER, cost_usd: 1e15 }));
+      await ingest(t, 'messages', rows);
+      const exp = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: admin, payload: { dataset: 'users_usage', from: '2025-06-01', to: '2025-06-01', fields: ['user_id', 'sum_prompt_tokens', 'total_cost_usd'] } });
+      const done = await waitForExport(t, exp.json().id, t.orgA.admin.key);
+      expect(done.status, done.error).toBe('completed');
+      const csv = (await downloadExport(t, done.id, t.orgA.admin.key)).body.trim().split('\r\n');
+      const [user, tokens, cost] = csv[1].split(',');
+      expect(user).toBe('u_admin');
+      expect(Number(tokens) / (1100 * Number.MAX_SAFE_INTEGER)).toBeCloseTo(1, 9);
+      expect(Number(cost)).toBe(1.1e18);
     });
 
     it('refuses impossible calendar dates in ingest and in export ranges', async () => {

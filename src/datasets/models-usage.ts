@@ -1,5 +1,5 @@
 import { defineFields } from './fields.js';
-import { PERIOD_FIELDS, usageDataset } from './usage.js';
+import { PERIOD_FIELDS, sumOf, usageDataset } from './usage.js';
 
 /*
  * Langdock's models export: one row per model name, provider and BYOK state with requests in the period;
@@ -33,9 +33,9 @@ export const modelsUsage = usageDataset({
   groups: { source: 'm.source' },
   measures: {
     requests: 'count(*)',
-    sum_prompt_tokens: 'sum(m.prompt_tokens)',
-    sum_completion_tokens: 'sum(m.completion_tokens)',
-    total_cost_usd: 'sum(m.cost_usd)',
+    sum_prompt_tokens: sumOf('m.prompt_tokens'),
+    sum_completion_tokens: sumOf('m.completion_tokens'),
+    total_cost_usd: sumOf('m.cost_usd'),
     users_total: 'count(distinct m.user_id)',
   },
 });

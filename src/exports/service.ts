@@ -9,6 +9,7 @@ import type { ExportStatus, ExportsTable } from '../db/schema.js';
 import { Conflict, Gone, NotFound, Unprocessable } from '../errors.js';
 import { contentType, fileExtension } from '../formats/index.js';
 import type { BlobStore } from '../storage/types.js';
+import { unstorableReason } from '../text/storable.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Logger } from 'pino';
 import pino from 'pino';
@@ -251,7 +252,8 @@ function encodeCursor(createdAt: number, id: string): string {
 function decodeCursor(cursor: string): [number, string] {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof createdAt === 'number' && typeof id === 'string') return [createdAt, id];
+    // A cursor is client-held: its parts reach the query, so they must be what the database stores.
+    if (Number.isSafeInteger(createdAt) && typeof id === 'string' && id.length <= 256 && unstorableReason(id) === null) return [createdAt, id];
   } catch {
     /* fall through */
   }

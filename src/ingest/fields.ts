@@ -29,7 +29,12 @@ export const timestamp = () =>
 /** A non-empty identifier. */
 export const id = () => z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').max(256);
 export const text = () => z.string({ error: 'must be a string' }).max(1_000_000);
-export const num = () => z.number({ error: 'must be a number' }).finite();
+/** Largest magnitude of a fractional quantity (credits, costs, balances): sums of any number of rows stay finite. */
+const MAX_AMOUNT = 1e15;
+export const num = () =>
+  z.number({ error: 'must be a number' }).superRefine((n, ctx) => {
+    if (!Number.isFinite(n) || Math.abs(n) > MAX_AMOUNT) ctx.addIssue({ code: 'custom', message: 'must be a number between -1e15 and 1e15' });
+  });
 /** A whole number a double holds exactly (|n| ≤ 2^53 − 1); stored 64-bit on every database. */
 export const int = () =>
   z.number({ error: 'must be an integer' }).superRefine((n, ctx) => {

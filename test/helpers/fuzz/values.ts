@@ -102,6 +102,9 @@ const DATES = [
   new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10),
   new Date(Date.now() + 86_400_000 * 400).toISOString(),
 ];
+/** Opaque cursors as a client could forge them: each part reaches a query. */
+const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const CURSORS = [cursor([Date.now(), 'exp_x']), cursor([1e300, 'x']), cursor([1, 'a\u0000']), cursor([1.5, 'x']), cursor([-1, 'x'.repeat(5000)]), cursor({}), 'not-base64!'];
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Etc/GMT+12', 'utc', 'Mars/Olympus'];
 const NUMBERS = [0, -0, 1, -1, 0.5, 2 ** 31, 2 ** 31 - 1, -(2 ** 31) - 1, 2 ** 53, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, 5e-324, 1e21, 123.456];
 
@@ -147,6 +150,7 @@ function hinted(name: string, pools: Pools, noisy: boolean): fc.Arbitrary<string
   if (name === 'email' || name === 'notify_email') return pick(pools.emails);
   if (name === 'fields' || name === 'export_fields') return pick(pools.fields);
   if (name === 'token') return pick(pools.tokens);
+  if (name === 'cursor') return pick(CURSORS);
   if (name === 'webhook_url') return pick(noisy ? ['https://hooks.example.com/sluice', 'http://127.0.0.1:9/', 'https://10.0.0.1/'] : ['https://hooks.example.com/sluice']);
   return undefined;
 }
