@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { openStore, type Store } from './db/database.js';
-import { createExportsService } from './exports/service.js';
+import { createCompletions } from './exports/completions.js';
+import { createExportEngine } from './exports/engine.js';
 import { startWorker, type Worker } from './exports/worker.js';
 import type { AppContext } from './http/context.js';
 import { createMailer } from './notify/email.js';
@@ -29,10 +30,11 @@ export async function createServices(
   const blobs = await createBlobStore(config);
   const outbound = createOutboundClient({ allowlist: config.outboundAllowlist });
   const notifier = createNotifier({ config, mailer: createMailer(config), logger, outbound });
+  const completions = createCompletions();
   let worker: Worker | undefined;
-  const exports = createExportsService({ store, config, blobs, logger, notifier, wake: () => worker?.wake() });
+  const exports = createExportEngine({ store, config, blobs, logger, notifier, completions, wake: () => worker?.wake() });
   if (opts.worker) {
-    worker = startWorker({ store, config, blobs, logger, notifier, retryBaseMs: opts.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
+    worker = startWorker({ store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs ?? config.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
   }
   return {
     config,

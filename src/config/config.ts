@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   SLUICE_ORG_CONCURRENCY: int(2, 1),
   SLUICE_LEASE_SECONDS: int(30, 2),
   SLUICE_MAX_ATTEMPTS: int(3, 1),
+  SLUICE_RETRY_BASE_MS: int(5000, 0),
   SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
   SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
   SLUICE_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
@@ -53,8 +54,6 @@ const EnvSchema = z.object({
       }
       return Object.freeze(entries);
     }),
-  SLUICE_API_URL: z.string().url().optional(),
-  SLUICE_API_KEY: z.string().optional(),
 });
 
 export type DatabaseConfig =
@@ -70,7 +69,10 @@ export type OutboundAllowEntry =
   | { readonly kind: 'host'; readonly host: string }
   | { readonly kind: 'subnet'; readonly address: string; readonly prefix: number; readonly family: 'ipv4' | 'ipv6' };
 
-/** Validated, typed, frozen configuration. Nothing else in Sluice reads `process.env`. */
+/**
+ * Validated, typed, frozen configuration of the server side (serve, worker, migrate, demo, store-side
+ * commands). Nothing else in Sluice reads `process.env`; CLI clients use `loadClientConfig` instead.
+ */
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -81,6 +83,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly secret: string;
   readonly publicUrl: string;
+  /** True when SLUICE_PUBLIC_URL was set; otherwise links use the origin each caller reached us at. */
+  readonly publicUrlConfigured: boolean;
   readonly logLevel: string;
   readonly ingestMaxBytes: number;
   readonly exportRowLimit: number;
@@ -89,16 +93,14 @@ export interface Config {
   readonly orgConcurrency: number;
   readonly leaseSeconds: number;
   readonly maxAttempts: number;
+  /** First retry delay of a failed attempt; doubles each attempt. */
+  readonly retryBaseMs: number;
   readonly rateLimitPerMinute: number;
   readonly downloadUrlTtlSeconds: number;
   /** Believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy that sets them). */
   readonly trustProxy: boolean;
   /** Internal hosts and ranges outbound calls (webhooks, drains) may reach, over http or https. */
   readonly outboundAllowlist: readonly OutboundAllowEntry[];
-  /** CLI client: the Sluice server to talk to (default: the public URL). */
-  readonly apiUrl: string;
-  /** CLI client: the API key it sends. */
-  readonly apiKey?: string;
 }
 
 /** Raised when the environment is invalid; `problems` has one line per problem. */
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     mailFrom: e.SLUICE_MAIL_FROM,
     secret,
     publicUrl,
+    publicUrlConfigured: e.SLUICE_PUBLIC_URL !== undefined,
     logLevel: e.SLUICE_LOG_LEVEL,
     ingestMaxBytes: e.SLUICE_INGEST_MAX_BYTES,
     exportRowLimit: e.SLUICE_EXPORT_ROW_LIMIT,
@@ -150,12 +153,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     orgConcurrency: e.SLUICE_ORG_CONCURRENCY,
     leaseSeconds: e.SLUICE_LEASE_SECONDS,
     maxAttempts: e.SLUICE_MAX_ATTEMPTS,
+    retryBaseMs: e.SLUICE_RETRY_BASE_MS,
     rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
     downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
     trustProxy: e.SLUICE_TRUST_PROXY === 'true' || e.SLUICE_TRUST_PROXY === '1',
     outboundAllowlist: e.SLUICE_OUTBOUND_ALLOWLIST,
-    apiUrl: (e.SLUICE_API_URL ?? publicUrl).replace(/\/+$/, ''),
-    apiKey: e.SLUICE_API_KEY,
   });
 }
 

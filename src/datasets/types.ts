@@ -1,4 +1,6 @@
 import type { Store } from '../db/database.js';
+import type { LineStream } from '../db/line-sql.js';
+import type { EncoderOptions, Format } from '../formats/types.js';
 
 /** How a field's value is typed in every format (CSV text, JSON value). */
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
@@ -19,10 +21,15 @@ export interface FieldDef {
   readonly pseudonym?: boolean;
   /** Usage datasets: the column a `group_by` value adds; default-on only when the request groups by it. */
   readonly groupBy?: string;
+  /**
+   * Text that names a person only when its row belongs to a personal workspace (user-level data off):
+   * 'label' → "Personal workspace of anon_…" (the workspace's name), 'hide' → null (names of things in it).
+   */
+  readonly personalSpace?: 'label' | 'hide';
 }
 
 /** Filters a dataset may accept; anything else in a request for it is a 422. */
-export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'group_by';
+export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'permission_group_ids' | 'group_by';
 
 export type Scope = 'organization' | 'personal';
 
@@ -43,6 +50,8 @@ export interface DatasetQuery {
   readonly includePersonalWorkspaces?: boolean;
   readonly entityIds?: readonly string[];
   readonly category?: string;
+  /** Credit logs: only entries attributed to these permission groups. */
+  readonly permissionGroupIds?: readonly string[];
   readonly groupBy?: string;
   /** Org setting: when false, PII fields are emitted as null or as stable pseudonyms. */
   readonly userLevelData: boolean;
@@ -74,6 +83,20 @@ export interface Dataset {
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
   /** The same rows in batches (what exports read: no per-row promise). */
   batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]>;
+  /**
+   * The whole encoded file as bytes the database writes itself (the fast path), or null when this
+   * dataset, format, field set or database has none; then the export encodes `batches` row by row.
+   * Both paths write identical files.
+   */
+  byteStream?(store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null;
   /** The number of rows `rows` would yield (for estimates, limits and 404-when-empty). */
   count(store: Store, query: DatasetQuery): Promise<number>;
+}
+
+/** What a fast-path file is encoded as: the row encoders' options plus the format and the row limit. */
+export interface ByteEncoding extends EncoderOptions {
+  readonly format: Format;
+  /** The stream fails with `tooMany()` past this many rows (as the row path's counter does). */
+  readonly limit: number;
+  tooMany(): Error;
 }

@@ -1,3 +1,5 @@
+import type { Compression, ExportSource, ExportStatus, Format, Scope } from '../contract/vocabulary.js';
+
 /*
  * Storage conventions, the same on both dialects so that no query needs to ask which one it runs on:
  * timestamps are epoch milliseconds (bigint), booleans are 0/1 integers, nested values are JSON text.
@@ -85,6 +87,10 @@ export interface UsersTable extends OrgScoped {
   referral_code: string | null;
   referral_credits: number | null;
   workspace_ids: JsonText | null;
+  /** Pay-as-you-go (extra usage) limit in USD; null = none set. */
+  payg_limit: number | null;
+  permission_group_id: string | null;
+  permission_group_name: string | null;
   created_at: Ms;
 }
 
@@ -117,6 +123,8 @@ export interface AgentsTable extends OrgScoped {
   system_prompt: string | null;
   metadata: JsonText | null;
   status: string;
+  /** Public URL of the agent on the platform. */
+  url: string | null;
   created_by: string;
   created_at: Ms;
   updated_at: Ms;
@@ -161,6 +169,8 @@ export interface MessagesTable extends OrgScoped {
   deployment: string | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
+  cached_prompt_tokens: number | null;
+  cache_creation_tokens: number | null;
   cost_usd: number | null;
   conversation_id: string | null;
   created_at: Ms;
@@ -176,6 +186,11 @@ export interface CreditLogsTable extends OrgScoped {
   balance: number;
   entity_id: string | null;
   correlation_id: string | null;
+  project_id: string | null;
+  /** Whose balance the entry moved, e.g. organization or workspace. */
+  balance_scope: string | null;
+  permission_group_id: string | null;
+  permission_group_name: string | null;
   created_at: Ms;
 }
 
@@ -201,7 +216,7 @@ export interface LlmLogsTable extends OrgScoped {
 }
 
 
-export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+export type { ExportStatus } from '../contract/vocabulary.js';
 
 export interface ExportsTable {
   id: string;
@@ -209,11 +224,11 @@ export interface ExportsTable {
   user_id: string;
   key_id: string | null;
   /** Which surface asked: api, console, cli, gumloop, langdock… */
-  source: string;
+  source: ExportSource;
   dataset: string;
-  scope: string;
-  format: string;
-  compression: string;
+  scope: Scope;
+  format: Format;
+  compression: Compression;
   /** The validated request (ExportParams) as JSON. */
   params: JsonText;
   status: ExportStatus;
@@ -239,6 +254,10 @@ export interface ExportsTable {
   started_at: Ms | null;
   finished_at: Ms | null;
   expires_at: Ms | null;
+  /** Outbox: when the completion email/webhook was sent; null while one is owed. */
+  notified_at: Ms | null;
+  /** Outbox: a sender holds the notification until then. */
+  notify_claimed_until: Ms | null;
 }
 
 /** Every table Sluice owns. */

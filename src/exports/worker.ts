@@ -1,8 +1,11 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { claimNext } from './queue.js';
+import { claimNext } from './queue/index.js';
 import { runExport, type RunnerDeps } from './runner.js';
 import { sweep } from './sweeper.js';
+
+/** The longest a worker waits between claims while the database keeps failing. */
+const MAX_BACKOFF_MS = 30_000;
 
 export interface WorkerOptions {
   /** Jobs this process runs at once. */
@@ -38,6 +41,8 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
   let looping = false;
   let again = false;
   let idleWaiters: (() => void)[] = [];
+  let failures = 0;
+  const nextPollMs = () => (failures === 0 ? pollMs : Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 10)));
 
   const settleIdle = () => {
     if (running.size === 0) {
@@ -58,7 +63,7 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
         while (!shutdown.signal.aborted && running.size < opts.concurrency) {
           const job = await claimNext(deps.store, id, { leaseMs: deps.config.leaseSeconds * 1000, orgConcurrency: deps.config.orgConcurrency });
           if (!job) break;
-          const p: Promise<void> = runExport(deps, job, shutdown.signal)
+          const p: Promise<void> = runExport(deps, job, shutdown.signal).then(() => undefined)
             .catch((err) => deps.logger.error({ err, exportId: job.id }, 'export run crashed'))
             .finally(() => {
               running.delete(p);
@@ -68,8 +73,11 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
           running.add(p);
         }
       } while (again && !shutdown.signal.aborted);
+      failures = 0;
     } catch (err) {
-      deps.logger.warn({ err }, 'claiming exports failed; will retry');
+      // The database is away (or busy): keep the loop alive and look again later, less often each time.
+      failures++;
+      deps.logger.warn({ err, retryInMs: nextPollMs() }, 'claiming exports failed; will retry');
     } finally {
       looping = false;
     }
@@ -77,7 +85,7 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
 
   const tick = () => {
     void fill().finally(() => {
-      if (!shutdown.signal.aborted) timer = setTimeout(tick, pollMs);
+      if (!shutdown.signal.aborted) timer = setTimeout(tick, nextPollMs());
     });
   };
   tick();

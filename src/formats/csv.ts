@@ -1,7 +1,7 @@
 import type { FieldDef } from '../datasets/types.js';
 import { createRowEncoder } from './row-encoder.js';
 import { timestampFormatter, type TimestampFormatter } from './timestamps.js';
-import type { EncoderFactory } from './types.js';
+import type { EncoderFactory, EncoderOptions } from './types.js';
 import { booleanValue, isNumericText, jsonText, numberText, stringText, timestampText } from './values.js';
 
 /** Turns one value into the cell's final text (already quoted when needed). */
@@ -18,9 +18,8 @@ export const csvEncoder: EncoderFactory = (options) => {
   const names = options.fields.map((f) => f.name);
   const writers = options.fields.map((f) => cellWriter(f, timestamps, neutralize));
   const n = names.length;
-  const header = names.map((name) => csvCell(name)).join(',') + '\r\n';
   return createRowEncoder({
-    head: (options.bom ? '\uFEFF' : '') + header,
+    head: csvHead(options),
     encodeRow(row) {
       let line = n > 0 ? writers[0](row[names[0]]) : '';
       for (let i = 1; i < n; i++) line += ',' + writers[i](row[names[i]]);
@@ -29,7 +28,21 @@ export const csvEncoder: EncoderFactory = (options) => {
   });
 };
 
-function cellWriter(field: FieldDef, timestamps: TimestampFormatter, neutralize: boolean): CellWriter {
+/** What a CSV file starts with: the BOM when asked, then the header line. */
+export function csvHead(options: Pick<EncoderOptions, 'fields' | 'bom'>): string {
+  return (options.bom ? '\uFEFF' : '') + options.fields.map((f) => csvCell(f.name)).join(',') + '\r\n';
+}
+
+/**
+ * One cell's final CSV text for a field, exactly as the encoder writes it (fast paths call this where
+ * the database cannot match it, so both paths stay byte-identical).
+ * @example csvCellWriter({ name: 'n', type: 'number' } as FieldDef, 'UTC', true)(5) // '5'
+ */
+export function csvCellWriter(field: Pick<FieldDef, 'type'>, timezone: string, neutralize: boolean): CellWriter {
+  return cellWriter(field, timestampFormatter(timezone), neutralize);
+}
+
+function cellWriter(field: Pick<FieldDef, 'type'>, timestamps: TimestampFormatter, neutralize: boolean): CellWriter {
   const text = neutralize ? (s: string) => csvCell(neutralized(s)) : csvCell;
   switch (field.type) {
     case 'timestamp':
@@ -62,21 +75,23 @@ function cellWriter(field: FieldDef, timestamps: TimestampFormatter, neutralize:
   }
 }
 
-// = + - @ and their full-width forms ＝ ＋ － ＠, which spreadsheets also accept as a formula start.
-const FORMULA_STARTS = new Set([61, 43, 45, 64, 0xff1d, 0xff0b, 0xff0d, 0xff20]);
+/** First characters of a formula: = + - @ and their full-width forms ＝ ＋ － ＠, which spreadsheets also accept. */
+export const FORMULA_STARTS: readonly number[] = [61, 43, 45, 64, 0xff1d, 0xff0b, 0xff0d, 0xff20];
 
 /** Characters spreadsheets skip before reading a formula: whitespace, NBSP, U+3000, zero-width ones, BOM. */
-function skippedBeforeFormula(c: number): boolean {
-  return (
-    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || c === 0x180e || (c >= 0x2000 && c <= 0x200b) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
-  );
-}
+export const FORMULA_LEAD: readonly number[] = [
+  9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x180e, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
+  0x200a, 0x200b, 0x2028, 0x2029, 0x202f, 0x205f, 0x2060, 0x3000, 0xfeff,
+];
+
+const STARTS = new Set(FORMULA_STARTS);
+const LEAD = new Set(FORMULA_LEAD);
 
 /**
  * Prefixes `'` to text a spreadsheet would run as a formula (OWASP CSV injection): starting with `=`,
  * `+`, `-`, `@` or their full-width forms, also after leading whitespace or invisible characters, and
- * text starting with TAB or CR. A plain negative number (`-12.5`, `-1e3`) stays a number.
+ * text starting with TAB or CR. A plain negative number (`-12.5`, `-1e3`) stays a number. The fast
+ * paths write the same in SQL (src/db/sqlite-lines.ts, src/db/postgres-lines.ts).
  * @example neutralized('\u00a0=1+1') // "'\u00a0=1+1"; neutralized('-12.5') // '-12.5'
  */
 export function neutralized(s: string): string {
@@ -84,8 +99,8 @@ export function neutralized(s: string): string {
   const first = s.charCodeAt(0);
   if (first === 9 || first === 13) return "'" + s;
   let i = 0;
-  while (i < s.length && skippedBeforeFormula(s.charCodeAt(i))) i++;
-  if (i === s.length || !FORMULA_STARTS.has(s.charCodeAt(i))) return s;
+  while (i < s.length && LEAD.has(s.charCodeAt(i))) i++;
+  if (i === s.length || !STARTS.has(s.charCodeAt(i))) return s;
   if (i === 0 && first === 45 && isNumericText(s)) return s;
   return "'" + s;
 }

@@ -6,7 +6,9 @@ import type { EncoderFactory, Format } from './types.js';
 
 export { FORMATS, type EncoderFactory, type EncoderOptions, type Format } from './types.js';
 export { createGzipStream, type Compression } from './gzip.js';
-export { timestampFormatter } from './timestamps.js';
+export { isUtcZone, timestampFormatter } from './timestamps.js';
+export { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, neutralized } from './csv.js';
+export { jsonValueWriter } from './json-row.js';
 
 /** The encoder of each format. */
 export const encoders: Readonly<Record<Format, EncoderFactory>> = Object.freeze({

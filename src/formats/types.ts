@@ -1,8 +1,7 @@
 import type { Transform } from 'node:stream';
 import type { FieldDef } from '../datasets/types.js';
 
-export type Format = 'csv' | 'json' | 'jsonl';
-export const FORMATS: readonly Format[] = ['csv', 'json', 'jsonl'];
+export { FORMATS, type Format } from '../contract/vocabulary.js';
 
 export interface EncoderOptions {
   /** The chosen fields, in the chosen order: the CSV header and the JSON keys. */

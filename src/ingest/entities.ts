@@ -27,6 +27,9 @@ const users = z.object({
   referral_code: opt(text()),
   referral_credits: opt(num()),
   workspace_ids: opt(z.array(id(), { error: 'must be an array of ids' }).transform((v) => JSON.stringify(v))),
+  payg_limit: opt(num().min(0, 'must be a number ≥ 0')),
+  permission_group_id: opt(id()),
+  permission_group_name: opt(text()),
   created_at: timestamp(),
 });
 
@@ -62,6 +65,7 @@ const agents = z.object({
   system_prompt: opt(text()),
   metadata: opt(json()),
   status: text(),
+  url: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048)),
   created_by: id(),
   created_at: timestamp(),
   updated_at: timestamp(),
@@ -110,6 +114,8 @@ const messages = z.object({
   deployment: opt(text()),
   prompt_tokens: opt(int()),
   completion_tokens: opt(int()),
+  cached_prompt_tokens: opt(int()),
+  cache_creation_tokens: opt(int()),
   cost_usd: opt(num()),
   conversation_id: opt(id()),
   created_at: timestamp(),
@@ -126,6 +132,10 @@ const credit_logs = z.object({
   balance: num(),
   entity_id: opt(id()),
   correlation_id: opt(id()),
+  project_id: opt(id()),
+  balance_scope: opt(text()),
+  permission_group_id: opt(id()),
+  permission_group_name: opt(text()),
   created_at: timestamp(),
 });
 

@@ -29,11 +29,14 @@ export const timestamp = () =>
 /** A non-empty identifier. */
 export const id = () => z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').max(256);
 export const text = () => z.string({ error: 'must be a string' }).max(1_000_000);
-/** Largest magnitude of a fractional quantity (credits, costs, balances): sums of any number of rows stay finite. */
-const MAX_AMOUNT = 1e15;
+/**
+ * Largest magnitude of a fractional quantity (credits, costs, balances). PostgreSQL's float8 sum fails
+ * past 1.8e308 (SQLite's goes to Infinity): below 1e290 a sum overflows only past 1e18 rows.
+ */
+const MAX_AMOUNT = 1e290;
 export const num = () =>
   z.number({ error: 'must be a number' }).superRefine((n, ctx) => {
-    if (!Number.isFinite(n) || Math.abs(n) > MAX_AMOUNT) ctx.addIssue({ code: 'custom', message: 'must be a number between -1e15 and 1e15' });
+    if (!Number.isFinite(n) || Math.abs(n) > MAX_AMOUNT) ctx.addIssue({ code: 'custom', message: 'must be a number between -1e290 and 1e290' });
   });
 /** A whole number a double holds exactly (|n| ≤ 2^53 − 1); stored 64-bit on every database. */
 export const int = () =>

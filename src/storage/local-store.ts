@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, open as openCallback } from 'node:fs';
+import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
-import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDigestTap } from './digest.js';
+import { diskFault } from './faults.js';
 import { assertSafeKey } from './keys.js';
 import { signDownloadToken } from './signed-url.js';
-import type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
+import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 
 export interface LocalStoreOptions {
   /** Root directory; created when missing. */
@@ -17,11 +18,12 @@ export interface LocalStoreOptions {
   readonly secret: string;
   /** Base of download links, e.g. `https://sluice.example.com` (no trailing slash needed). */
   readonly publicUrl: string;
+  /** When false, links use the caller's origin (DownloadOptions.baseUrl) instead of `publicUrl`. */
+  readonly publicUrlConfigured?: boolean;
 }
 
-/** A BlobStore over a directory; `resolvePath` lets the HTTP route serve a verified token's file. */
+/** A BlobStore over a directory. */
 export interface LocalBlobStore extends BlobStore {
-  readonly kind: 'file';
   readonly dir: string;
   /** The absolute path of `key` inside the root; throws `Invalid` for keys that could escape it. */
   resolvePath(key: string): string;
@@ -49,8 +51,18 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
     return path;
   };
 
+  const statOf = async (key: string) => {
+    try {
+      const st = await stat(resolvePath(key));
+      if (!st.isFile()) throw new BlobMissing(key);
+      return { size: st.size, lastModified: st.mtime, etag: `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"` };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new BlobMissing(key);
+      throw err;
+    }
+  };
+
   return {
-    kind: 'file',
     dir: root,
     resolvePath,
 
@@ -68,7 +80,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
         return tap.info();
       } catch (err) {
         await rm(temp, { force: true }).catch(() => {});
-        throw err;
+        throw diskFault(err) ?? err;
       }
     },
 
@@ -76,13 +88,47 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
       assertSafeKey(key);
       const expiresAt = Math.floor(Date.now() / 1000 + o.ttlSeconds);
       const token = signDownloadToken(options.secret, { key, expiresAt, filename: o.filename, contentType: o.contentType });
-      return `${publicUrl}/v1/files/${token}`;
+      const base = options.publicUrlConfigured === false && o.baseUrl ? o.baseUrl.replace(/\/+$/, '') : publicUrl;
+      return `${base}/v1/files/${token}`;
+    },
+
+    stat: statOf,
+
+    async open(key: string, range?: ByteRange): Promise<OpenedBlob> {
+      const info = await statOf(key);
+      const body = createReadStream(resolvePath(key), { ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: 64 * 1024 });
+      return { body, ...info };
     },
 
     async delete(key: string): Promise<void> {
       const path = resolvePath(key);
       await rm(path, { force: true });
       await pruneEmptyDirs(root, dirname(path));
+    },
+
+    async deletePrefix(prefix: string): Promise<void> {
+      // The whole directory: published file, earlier attempts' files and any temp a dead attempt left.
+      const path = resolvePath(prefix.replace(/\/+$/, ''));
+      await rm(path, { recursive: true, force: true });
+      await pruneEmptyDirs(root, dirname(path));
+    },
+
+    async sweepIncomplete(o: IncompleteSweep): Promise<number> {
+      let removed = 0;
+      for (const temp of await listTemps(root)) {
+        const dir = relative(root, dirname(temp)).split(sep).join('/');
+        if (o.isLive(dir)) continue;
+        try {
+          // A writer keeps touching its temp; one untouched past the grace belongs to a dead attempt.
+          if ((await stat(temp)).mtimeMs >= o.olderThan) continue;
+          await rm(temp, { force: true });
+          removed++;
+          await pruneEmptyDirs(root, dirname(temp));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
+      return removed;
     },
 
     async exists(key: string): Promise<boolean> {
@@ -116,6 +162,17 @@ async function openTemp(temp: string): Promise<number> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
     }
+  }
+}
+
+/** Every `.tmp-*` file under the root (export directories are three levels deep; the walk does not assume it). */
+async function listTemps(root: string): Promise<string[]> {
+  try {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.startsWith('.tmp-')).map((e) => join(e.parentPath, e.name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }
 

@@ -46,15 +46,10 @@ export async function seedOrg(store: TestStore, id: string): Promise<TestOrg> {
   return { id, admin: await mk('admin'), member: await mk('member') };
 }
 
-/**
- * Builds the app with its services (and, by default, an embedded worker polling every 50 ms) on
- * `dialect` with a temp data dir. `env` overrides configuration.
- * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
- */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean; logger?: Logger } = {}): Promise<TestApp> {
-  const store = await createTestStore(dialect);
-  const config = loadConfig({
-    SLUICE_DATA_DIR: store.dir,
+/** The configuration every test server runs with, on `dir`; `env` overrides it. */
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    SLUICE_DATA_DIR: dir,
     SLUICE_LOG_LEVEL: 'silent',
     SLUICE_SECRET: 'test-secret-test-secret-test-secret!!',
     SLUICE_LEASE_SECONDS: '3',
@@ -62,6 +57,16 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     SLUICE_RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
+}
+
+/**
+ * Builds the app with its services (and, by default, an embedded worker polling every 50 ms) on
+ * `dialect` with a temp data dir. `env` overrides configuration.
+ * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
+ */
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean; logger?: Logger } = {}): Promise<TestApp> {
+  const store = await createTestStore(dialect);
+  const config = testConfig(store.dir, env);
   const logger = opts.logger ?? pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
   const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
   const app = await buildApp(ctx);

@@ -3,7 +3,7 @@ import type fc from 'fast-check';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createApiKey } from '../../../src/auth/api-keys.js';
-import { ExportRequestSchema } from '../../../src/exports/request.js';
+import { ExportRequestSchema } from '../../../src/contract/exports.js';
 import { bearer, createTestApp, type TestApp } from '../app.js';
 import { ingest, seedRuns } from '../platform.js';
 import type { DialectName } from '../stores.js';
@@ -47,7 +47,7 @@ async function seed(t: TestApp): Promise<Pools> {
   const admin = bearer(t.orgA.admin.key);
   // A completed export (run inline) gives a real signed token; a queued one a live id.
   const principal = { orgId: 'org_a', userId: t.orgA.admin.id, role: 'admin', scopes: ['export', 'ingest', 'admin'], via: 'api_key' } as const;
-  const done = await t.ctx.exports.createAndRun(principal, ExportRequestSchema.parse({ dataset: 'workflow_runs' }));
+  const done = await t.ctx.exports.run(principal, ExportRequestSchema.parse({ dataset: 'workflow_runs' }));
   const url = await t.ctx.exports.downloadUrl(principal, done.id);
   await t.app.inject({ method: 'POST', url: '/v1/exports', headers: admin, payload: { dataset: 'workflow_runs' } });
   const exports = await t.store.db.selectFrom('exports').select('id').execute();
