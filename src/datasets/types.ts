@@ -1,9 +1,10 @@
 import type { Store } from '../db/database.js';
+import type { DatasetKind, FieldType, FilterName, Scope } from '../contract/vocabulary.js';
 import type { LineStream } from '../db/line-sql.js';
 import type { EncoderOptions, Format } from '../formats/types.js';
 
-/** How a field's value is typed in every format (CSV text, JSON value). */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
+// The public vocabulary of the catalogue is the contract's.
+export type { DatasetKind, FieldType, FilterName, Scope } from '../contract/vocabulary.js';
 
 /** One exportable column. The description feeds /v1/datasets, the OpenAPI document and the console. */
 export interface FieldDef {
@@ -28,10 +29,6 @@ export interface FieldDef {
   readonly personalSpace?: 'label' | 'hide';
 }
 
-/** Filters a dataset may accept; anything else in a request for it is a 422. */
-export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'permission_group_ids' | 'group_by';
-
-export type Scope = 'organization' | 'personal';
 
 /** A validated request for rows, already resolved to instants and the caller's identity. */
 export interface DatasetQuery {
@@ -70,7 +67,7 @@ export interface Dataset {
   readonly title: string;
   /** One line, shown in the console's export-type step. */
   readonly description: string;
-  readonly kind: 'records' | 'usage' | 'document';
+  readonly kind: DatasetKind;
   readonly fields: readonly FieldDef[];
   readonly filters: readonly FilterName[];
   /** Allowed `group_by` values (usage datasets); empty when group_by is not supported. */
