@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Expr, LineContext, LineSql, LineStream } from '../db/line-sql.js';
-import { csvCellWriter, csvHead, isUtcZone, jsonValueWriter, timestampFormatter } from '../formats/index.js';
+import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
 import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
 
@@ -36,7 +36,9 @@ function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
       pseudonym: memoizedPseudonym(query.pseudonymKey),
       csvNumber: csvCellWriter({ type: 'number' }, encoding.timezone, neutralize),
       jsonlNumber: jsonValueWriter({ type: 'number' }, encoding.timezone),
+      neutralized,
     },
+    formula: { starts: FORMULA_STARTS, lead: FORMULA_LEAD },
   };
 }
 

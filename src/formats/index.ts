@@ -7,7 +7,7 @@ import type { EncoderFactory, Format } from './types.js';
 export { FORMATS, type EncoderFactory, type EncoderOptions, type Format } from './types.js';
 export { createGzipStream, type Compression } from './gzip.js';
 export { isUtcZone, timestampFormatter } from './timestamps.js';
-export { csvCellWriter, csvHead } from './csv.js';
+export { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, neutralized } from './csv.js';
 export { jsonValueWriter } from './json-row.js';
 
 /** The encoder of each format. */
