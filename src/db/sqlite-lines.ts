@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
@@ -87,18 +88,25 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           registerReference(reader, ctx);
           const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
           let chunk = framing.head;
+          const first = framing.first ?? '';
+          const between = framing.between ?? '';
           try {
             for (const line of lines) {
               if (++rows > framing.limit) throw framing.tooMany();
-              chunk += line + framing.terminator;
+              chunk += (rows === 1 ? first : between) + line + framing.terminator;
               if (chunk.length >= CHUNK_CHARS) {
                 yield chunk;
                 chunk = '';
+                // better-sqlite3 steps the statement on the main thread; a sink that takes chunks at once
+                // (gzip with members free) would otherwise let it run for megabytes without a break.
+                // One turn of the event loop per 64 KiB keeps the API answering while an export runs.
+                await setImmediate();
               }
             }
           } finally {
             lines.return?.();
           }
+          chunk += framing.tail?.(rows) ?? '';
           if (chunk.length > 0) yield chunk;
         } finally {
           close(reader);

@@ -4,6 +4,7 @@ import type { Store } from '../db/database.js';
 import type { SluiceDialect } from '../db/dialect.js';
 import { takeSequence } from '../db/sequence.js';
 import { Unprocessable } from '../errors.js';
+import { llmLogsCache } from '../datasets/llm-logs-cache.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
 
 /** One bad row of a batch, as reported in a 422. */
@@ -73,7 +74,14 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
   if (input.length === 0) return 0;
   // An id sent twice in one batch: the later row wins, as it would in two batches.
   const rows = hasDuplicateIds(input) ? [...new Map(input.map((r) => [(r as { id: string }).id, r])).values()] : input;
-  await store.db.transaction().execute((trx) => writeRows(store.dialect, trx, orgId, entity, rows as readonly Record<string, unknown>[]));
+  // Humanloop paging keeps counts and page anchors of llm_logs: they no longer hold once rows change.
+  if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
+  try {
+    await store.db.transaction().execute((trx) => writeRows(store.dialect, trx, orgId, entity, rows as readonly Record<string, unknown>[]));
+  } finally {
+    // Again after the commit: a page read during the transaction must not be kept either.
+    if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
+  }
   // An id repeated in the batch is one row: count what is stored, not what was sent.
   return rows.length;
 }
