@@ -3,6 +3,7 @@ import { getDataset, resolveFields } from '../datasets/catalogue.js';
 import { resolveRange } from '../datasets/time.js';
 import type { Dataset, FilterName, Scope } from '../datasets/types.js';
 import { Forbidden, Invalid, Unprocessable } from '../errors.js';
+import { checkCompression } from './compression.js';
 import type { ExportParams, ExportRequest } from './request.js';
 
 /** A request checked against its dataset and the caller: ready to queue. */
@@ -33,6 +34,7 @@ export function planExport(principal: Principal, req: ExportRequest, now = Date.
   }
   if (scope === 'organization' && !admin) throw new Forbidden('Organization scope is for admins; members can export with personal scope');
   requireScope(principal, 'export');
+  checkCompression(req.format, req.compression);
 
   const unsupported = (Object.keys(FILTER_KEYS) as FilterName[]).filter((f) => req[FILTER_KEYS[f]] !== undefined && !dataset.filters.includes(f));
   if (unsupported.length) {
