@@ -1,10 +1,13 @@
 import type { ParquetWriteOptions } from 'hyparquet-writer';
 
-/**
- * Page compression of Parquet files. Snappy, built into the writer, was chosen by measurement
- * (bench/formats.bench.ts, numbers in bench/README.md): see there for zstd's size and speed.
- */
-export const PARQUET_CODEC: NonNullable<ParquetWriteOptions['codec']> = 'SNAPPY';
+/** A page codec and the compressor functions the writer needs for it. */
+export interface ParquetCompression {
+  readonly codec: NonNullable<ParquetWriteOptions['codec']>;
+  readonly compressors?: ParquetWriteOptions['compressors'];
+}
 
-/** Extra compressors the writer needs for PARQUET_CODEC (none: snappy is built in). */
-export const parquetCompression: ParquetWriteOptions['compressors'] = {};
+/**
+ * Page compression of Parquet files: snappy, built into the writer. Chosen by measurement
+ * (`npm run bench -- formats`, numbers in bench/README.md), where zstd is measured beside it.
+ */
+export const DEFAULT_COMPRESSION: ParquetCompression = { codec: 'SNAPPY' };

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import { ByteWriter, ParquetWriter, type ColumnSource, type SchemaElement } from 'hyparquet-writer';
 import type { FieldDef } from '../datasets/types.js';
 import { createLibraryEncoder, type ByteSink } from './library-encoder.js';
-import { parquetCompression, PARQUET_CODEC } from './parquet-codec.js';
+import { DEFAULT_COMPRESSION, type ParquetCompression } from './parquet-codec.js';
 import { unencodable } from './unencodable.js';
 import { booleanValue, dateMs, integerValue, numberValue, stringText, timestampMs } from './values.js';
 
@@ -46,7 +46,10 @@ interface ColumnPlan {
  * export. Values are stored as they are: formula neutralization is for spreadsheets.
  * @example pipeline(rows, parquetEncoder({ fields, timezone: 'UTC' }), file)
  */
-export function parquetEncoder(options: { readonly fields: readonly FieldDef[]; readonly rowGroupRows?: number }): Duplex {
+export function parquetEncoder(
+  options: { readonly fields: readonly FieldDef[]; readonly rowGroupRows?: number },
+  compression: ParquetCompression = DEFAULT_COMPRESSION,
+): Duplex {
   const groupRows = options.rowGroupRows ?? PARQUET_ROW_GROUP_ROWS;
   const plans = options.fields.map(columnPlan);
   const names = options.fields.map((f) => f.name);
@@ -55,8 +58,8 @@ export function parquetEncoder(options: { readonly fields: readonly FieldDef[]; 
     const parquet = new ParquetWriter({
       writer,
       schema: [{ name: 'root', num_children: plans.length }, ...plans.map((p) => p.element)],
-      codec: PARQUET_CODEC,
-      compressors: parquetCompression,
+      codec: compression.codec,
+      compressors: compression.compressors,
       createdBy: 'sluice',
     });
     let columns: unknown[][] = plans.map(() => []);

@@ -142,8 +142,11 @@ function tooLong(field: FieldDef, s: string, row: number): never {
  * sheet (it writes entries in order) there is nothing to wait for yet.
  */
 async function zipCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
-  const target = (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
-  while (target && !target.destroyed && target.writableLength > target.writableHighWaterMark) {
+  const target = (sheet as unknown as { stream?: { pipes?: ZipInput[] } }).stream?.pipes?.[0];
+  if (!target) return;
+  // The zip's input is a readable-stream 2.x PassThrough: its Writable has no `writableLength` getter yet.
+  const queued = () => target.writableLength ?? target._writableState?.length ?? 0;
+  while (!target.destroyed && queued() > (target.writableHighWaterMark ?? target._writableState?.highWaterMark ?? 16_384)) {
     await new Promise<void>((resolve) => {
       const done = () => {
         target.off('drain', done).off('close', done);
@@ -153,3 +156,6 @@ async function zipCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
     });
   }
 }
+
+/** The part of the zip's input stream that zipCaughtUp reads. */
+type ZipInput = Writable & { _writableState?: { length: number; highWaterMark: number } };
