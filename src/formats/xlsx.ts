@@ -76,7 +76,11 @@ export function xlsxEncoder(options: EncoderOptions): Duplex {
 
 function cells(row: Row, names: readonly string[], writers: readonly CellWriter[], index: number): CellValue[] {
   const out = new Array<CellValue>(names.length);
-  for (let i = 0; i < names.length; i++) out[i] = writers[i](row[names[i]], index);
+  let empty = true;
+  for (let i = 0; i < names.length; i++) if ((out[i] = writers[i](row[names[i]], index)) !== null) empty = false;
+  // ExcelJS drops a row without values, and a sheet ends at its last non-empty row: one blank text cell
+  // keeps an all-null row in the file, so the sheet has exactly as many rows as the export.
+  if (empty && out.length > 0) out[0] = '';
   return out;
 }
 
