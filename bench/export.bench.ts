@@ -3,6 +3,7 @@
  * local blob store with fsync + atomic rename, fenced publish), timed against the databases' own CSV
  * tools on the same data and the same joined query: `sqlite3 -csv` and `psql \copy`.
  * Sluice runs in a child process so its peak RSS is its own. Target: ≤ 1.5× the native tool, < 200 MB.
+ * Then the same export as Parquet and XLSX (SLUICE_BENCH_FORMATS, default parquet,xlsx; empty skips them).
  *
  *   npm run bench -- export          (SLUICE_BENCH_ROWS, SLUICE_BENCH_PG_URL override the defaults)
  */
@@ -71,6 +72,35 @@ function timed(cmd: string, args: string[], env: Record<string, string> = {}): {
   return { seconds: Number(process.hrtime.bigint() - t) / 1e9, stdout: r.stdout };
 }
 
+interface EngineResult {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  peakRssMb: number;
+  baselineRssMb: number;
+}
+
+/** One export of the seeded runs through the engine, in a child process (its own peak RSS). */
+function engineRun(dialect: 'sqlite' | 'postgres', config: DatabaseConfig, format: string): EngineResult {
+  const child = timed(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/export-child.ts')], {
+    BENCH_DB: JSON.stringify(config),
+    BENCH_DIR: join(DIR, `sluice-${dialect}-${format}`),
+    BENCH_ORG: ORG,
+    BENCH_FORMAT: format,
+  });
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as EngineResult;
+}
+
+/** Typed formats exported after the CSV comparison (no native tool writes them the same way). */
+const TYPED_FORMATS = (process.env.SLUICE_BENCH_FORMATS ?? 'parquet,xlsx').split(',').filter(Boolean);
+const typed = [
+  '',
+  `The same export as Parquet and XLSX (${ROWS.toLocaleString('en')} rows)`,
+  '',
+  '| database | format | rows | Sluice | rows/s | peak RSS | file size |',
+  '|---|---|---:|---:|---:|---:|---:|',
+];
+
 async function bench(dialect: 'sqlite' | 'postgres'): Promise<string> {
   let config: DatabaseConfig;
   if (dialect === 'sqlite') {
@@ -97,12 +127,11 @@ async function bench(dialect: 'sqlite' | 'postgres'): Promise<string> {
   const nativeBytes = statSync(out).size;
   rmSync(out);
 
-  const child = timed(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/export-child.ts')], {
-    BENCH_DB: JSON.stringify(config),
-    BENCH_DIR: join(DIR, `sluice-${dialect}`),
-    BENCH_ORG: ORG,
-  });
-  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { rows: number; bytes: number; seconds: number; peakRssMb: number; baselineRssMb: number };
+  const r = engineRun(dialect, config, 'csv');
+  for (const format of TYPED_FORMATS) {
+    const t = engineRun(dialect, config, format);
+    typed.push(`| ${dialect} | ${format} | ${t.rows.toLocaleString('en')} | ${t.seconds.toFixed(2)} s | ${Math.round(t.rows / t.seconds).toLocaleString('en')} | ${t.peakRssMb} MB (${t.baselineRssMb} MB before) | ${(t.bytes / 1e6).toFixed(0)} MB |`);
+  }
   const tool = dialect === 'sqlite' ? '`sqlite3 -csv`' : '`psql \\copy`';
   return `| ${dialect} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(2)} s | ${r.peakRssMb} MB (${r.baselineRssMb} MB before) | ${tool} ${native.seconds.toFixed(2)} s | **${(r.seconds / native.seconds).toFixed(2)}×** | ${(r.bytes / 1e6).toFixed(0)} MB vs ${(nativeBytes / 1e6).toFixed(0)} MB |`;
 }
@@ -115,4 +144,5 @@ const lines = [
   '|---|---:|---:|---:|---:|---:|---|',
 ];
 for (const d of ['sqlite', 'postgres'] as const) lines.push(await bench(d));
+if (TYPED_FORMATS.length) lines.push(...typed);
 process.stdout.write(lines.join('\n') + '\n');

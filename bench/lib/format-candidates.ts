@@ -65,10 +65,11 @@ export const parquetWasm = (codec: 'SNAPPY' | 'ZSTD'): CandidateFactory => async
     return pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')).recordBatch(0);
   };
   const props = new pw.WriterPropertiesBuilder().setCompression(codec === 'ZSTD' ? pw.Compression.ZSTD : pw.Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP).build();
-  const out: ReadableStream<Uint8Array> = await pw.transformParquetStream(batches, props);
   return createLibraryEncoder((sink) => {
-    const pumped = Readable.fromWeb(out as never).pipe(sink.stream);
-    const done = new Promise((resolve, reject) => pumped.on('finish', resolve).on('error', reject));
+    // The writer reads the first batch (for the schema) before it hands out its byte stream: not awaited here.
+    const done = pw.transformParquetStream(batches, props).then(
+      (out: ReadableStream<Uint8Array>) => new Promise((resolve, reject) => Readable.fromWeb(out as never).pipe(sink.stream).on('finish', resolve).on('error', reject)),
+    );
     return {
       write(rows) {
         pending.push(...rows);
