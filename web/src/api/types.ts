@@ -6,7 +6,7 @@
 export type Role = 'owner' | 'admin' | 'member';
 export type KeyScope = 'export' | 'ingest' | 'admin';
 export type Scope = 'organization' | 'personal';
-export type Format = 'csv' | 'json' | 'jsonl';
+export type Format = 'csv' | 'json' | 'jsonl' | 'parquet' | 'xlsx';
 export type Compression = 'none' | 'gzip';
 export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'group_by';
 export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
