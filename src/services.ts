@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { openStore, type Store } from './db/database.js';
-import { createExportsService } from './exports/service.js';
+import { createCompletions } from './exports/completions.js';
+import { createExportEngine } from './exports/engine.js';
 import { startWorker, type Worker } from './exports/worker.js';
 import type { AppContext } from './http/context.js';
 import { createMailer } from './notify/email.js';
@@ -27,10 +28,11 @@ export async function createServices(
   const store = opts.store ?? (await openStore(config.database));
   const blobs = await createBlobStore(config);
   const notifier = createNotifier({ config, mailer: createMailer(config), logger });
+  const completions = createCompletions();
   let worker: Worker | undefined;
-  const exports = createExportsService({ store, config, blobs, logger, notifier, wake: () => worker?.wake() });
+  const exports = createExportEngine({ store, config, blobs, logger, notifier, completions, wake: () => worker?.wake() });
   if (opts.worker) {
-    worker = startWorker({ store, config, blobs, logger, notifier, retryBaseMs: opts.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
+    worker = startWorker({ store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
   }
   return {
     config,

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
-import { claimById } from '../src/exports/queue.js';
+import { claimById } from '../src/exports/queue/index.js';
 import { runExport } from '../src/exports/runner.js';
 import { sweep } from '../src/exports/sweeper.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';

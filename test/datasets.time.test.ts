@@ -36,19 +36,19 @@ describe('resolveRange', () => {
     });
   });
 
-  it('takes a date-time with Z or an offset as that exact instant', () => {
+  it('takes a date-time with Z or an offset as that exact instant, the end one included', () => {
     expect(resolveRange({ from: '2025-01-01T00:00:00Z', to: '2025-01-31T23:59:59.999Z', timezone: 'Europe/Berlin' })).toEqual({
       from: ms('2025-01-01T00:00:00Z'),
-      to: ms('2025-01-31T23:59:59.999Z'),
+      to: ms('2025-02-01T00:00:00Z'),
     });
     expect(resolveRange({ from: '2025-01-01T00:00:00+05:30', to: '2025-01-02T00:00-0800' }).from).toBe(ms('2024-12-31T18:30:00Z'));
-    expect(resolveRange({ from: '2025-01-01T00:00:00+05:30', to: '2025-01-02T00:00-0800' }).to).toBe(ms('2025-01-02T08:00:00Z'));
+    expect(resolveRange({ from: '2025-01-01T00:00:00+05:30', to: '2025-01-02T00:00-0800' }).to).toBe(ms('2025-01-02T08:00:00.001Z'));
   });
 
   it('reads a date-time without offset as local time in the zone, DST-correct', () => {
     expect(resolveRange({ from: '2025-07-01T09:00:00', to: '2025-07-01T17:00:00', timezone: 'Europe/Berlin' })).toEqual({
       from: ms('2025-07-01T07:00:00Z'),
-      to: ms('2025-07-01T15:00:00Z'),
+      to: ms('2025-07-01T15:00:00.001Z'),
     });
     expect(resolveRange({ from: '2025-01-01T09:00', to: '2025-01-01T09:00', timezone: 'America/New_York' }).from).toBe(ms('2025-01-01T14:00:00Z'));
   });

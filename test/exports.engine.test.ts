@@ -2,10 +2,13 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimNext, complete, heartbeat } from '../src/exports/queue.js';
+import { ExportRequestSchema } from '../src/contract/exports.js';
+import { createCompletions } from '../src/exports/completions.js';
+import { createExportEngine } from '../src/exports/engine.js';
+import { claimById, claimNext, complete, heartbeat } from '../src/exports/queue/index.js';
 import { runExport } from '../src/exports/runner.js';
 import { sweep } from '../src/exports/sweeper.js';
-import type { BlobStore } from '../src/storage/types.js';
+import { BlobMissing, type BlobStore } from '../src/storage/types.js';
 import { DIALECTS } from './helpers/stores.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { downloadExport, seedRuns, waitForExport } from './helpers/platform.js';
@@ -20,7 +23,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): BlobStore & { puts: number; deleted: string[] } {
   let failures = opts.failures ?? 0;
   const store = {
-    kind: 'file' as const,
     puts: 0,
     deleted: [] as string[],
     async put(_key: string, body: Readable) {
@@ -51,6 +53,12 @@ function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): Blo
     },
     async exists() {
       return false;
+    },
+    async open(key: string): Promise<never> {
+      throw new BlobMissing(key);
+    },
+    async stat(key: string): Promise<never> {
+      throw new BlobMissing(key);
     },
   };
   return store;
@@ -198,6 +206,36 @@ for (const dialect of DIALECTS) {
       const expired = (await t.app.inject({ url: `/v1/exports/${id}`, headers: bearer(t.orgA.admin.key) })).json();
       expect(expired.status).toBe('expired');
       expect((await t.app.inject({ url: `/v1/exports/${id}/download`, headers: bearer(t.orgA.admin.key) })).statusCode).toBe(410);
+    });
+
+    it('notifies exactly once even when the worker dies between publishing and notifying (outbox)', async () => {
+      const id = await queue({ fields: ['run_id'], notify_email: 'ops@example.com' });
+      const job = (await claimById(t.store, id, 'doomed', 60_000))!;
+      // The worker publishes the file, then dies before its notification goes out.
+      expect(await complete(t.store, { id, attempt: job.attempt }, { recordCount: 0, bytes: 0, sha256: 'f'.repeat(64), blobKey: 'k', retentionMs: 86_400_000 })).toBe(true);
+      const sent: { exportId: string; status: string; email?: string | null }[] = [];
+      const notifier = { exportFinished: async (info: (typeof sent)[number]) => (sent.push(info), {}) };
+      await sweep({ ...deps(t.ctx.blobs), notifier } as never);
+      await sweep({ ...deps(t.ctx.blobs), notifier } as never);
+      expect(sent.map((n) => [n.exportId, n.status, n.email])).toEqual([[id, 'completed', 'ops@example.com']]);
+      expect((await row(id)).notified_at).not.toBeNull();
+    });
+
+    it('a run within the request waits on the completion signal: it reads the export back once, never polls', async () => {
+      let reads = 0;
+      const counting = t.store.db.withPlugin({
+        transformQuery: ({ node }) => {
+          if (node.kind === 'SelectQueryNode' && JSON.stringify(node).includes('"name":"exports"')) reads++;
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      });
+      const engine = createExportEngine({ ...deps(t.ctx.blobs), store: { ...t.store, db: counting }, completions: createCompletions() });
+      const principal = { orgId: 'org_a', userId: 'u_admin', role: 'admin' as const, scopes: ['export', 'admin'] as const, via: 'api_key' as const };
+      const done = await engine.run(principal, ExportRequestSchema.parse({ dataset: 'workflow_runs', fields: ['run_id'], from: '2025-03-01', to: '2025-03-02' }));
+      expect(done.status).toBe('completed');
+      // Looking for an Idempotency-Key is skipped (none), the row is read after insert and once after the run.
+      expect(reads).toBe(2);
     });
   });
 }

@@ -8,8 +8,9 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/config.js';
 import { openStore } from '../../src/db/database.js';
-import { createExportsService } from '../../src/exports/service.js';
-import { ExportRequestSchema } from '../../src/exports/request.js';
+import { ExportRequestSchema } from '../../src/contract/exports.js';
+import { createCompletions } from '../../src/exports/completions.js';
+import { createExportEngine } from '../../src/exports/engine.js';
 import { createBlobStore } from '../../src/storage/index.js';
 
 const db = JSON.parse(process.env.BENCH_DB!) as DatabaseConfig;
@@ -23,11 +24,11 @@ const config = loadConfig({
 });
 const store = await openStore(db);
 const blobs = await createBlobStore(config);
-const svc = createExportsService({ store, config, blobs, logger: pino({ level: 'silent' }) });
+const svc = createExportEngine({ store, config, blobs, logger: pino({ level: 'silent' }), completions: createCompletions() });
 const principal = { orgId: process.env.BENCH_ORG!, userId: 'u_0', role: 'admin' as const, scopes: ['export', 'admin'] as const, via: 'api_key' as const };
 const baselineRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 const t = process.hrtime.bigint();
-const done = await svc.createAndRun(principal as never, ExportRequestSchema.parse({ dataset: 'workflow_runs', format: process.env.BENCH_FORMAT ?? 'csv' }), { timeoutMs: 600_000 });
+const done = await svc.run(principal as never, ExportRequestSchema.parse({ dataset: 'workflow_runs', format: process.env.BENCH_FORMAT ?? 'csv' }), { timeoutMs: 600_000 });
 const seconds = Number(process.hrtime.bigint() - t) / 1e9;
 if (done.status !== 'completed') throw new Error(`export ${done.status}: ${done.error}`);
 process.stdout.write(JSON.stringify({ rows: Number(done.record_count), bytes: Number(done.bytes), seconds, baselineRssMb, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');

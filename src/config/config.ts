@@ -63,6 +63,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly secret: string;
   readonly publicUrl: string;
+  /** True when SLUICE_PUBLIC_URL was set; otherwise links use the origin each caller reached us at. */
+  readonly publicUrlConfigured: boolean;
   readonly logLevel: string;
   readonly ingestMaxBytes: number;
   readonly exportRowLimit: number;
@@ -122,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     mailFrom: e.SLUICE_MAIL_FROM,
     secret,
     publicUrl,
+    publicUrlConfigured: e.SLUICE_PUBLIC_URL !== undefined,
     logLevel: e.SLUICE_LOG_LEVEL,
     ingestMaxBytes: e.SLUICE_INGEST_MAX_BYTES,
     exportRowLimit: e.SLUICE_EXPORT_ROW_LIMIT,

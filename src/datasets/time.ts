@@ -52,21 +52,20 @@ export interface ResolvedRange {
 
 /**
  * Resolves a request's period. A date-only value means whole local days with both ends inclusive (so
- * `to` becomes the start of the next local day); a date-time with `Z`/offset is that instant; one without
- * is local time in the zone. Throws `Invalid` naming the bad field, or when the end is before the start.
+ * `to` becomes the start of the next local day); a date-time with `Z`/offset is that instant (an end is
+ * inclusive: that instant is in the period); one without is local time in the zone. Throws `Invalid` naming the bad field, or when the end is before the start.
  * @example resolveRange({ from: '2025-03-09', to: '2025-03-09', timezone: 'America/New_York' }) // a 23-hour day
  */
 export function resolveRange(input: RangeInput): ResolvedRange {
   const timezone = input.timezone ?? 'UTC';
   zoneOffset(0, timezone); // throws Invalid naming an unknown zone
   const from = parsePoint(input.from, 'from', timezone);
-  const to = parsePoint(input.to, 'to', timezone);
-  // A date-only end covers its whole day, so it is too early only when that day ends by the start.
-  const tooEarly = DATE_ONLY.test(String(input.to).trim()) ? to <= from : to < from;
-  if (tooEarly) {
+  // A date-only end already is the start of the next day; a date-time end is inclusive (that instant is in).
+  const end = DATE_ONLY.test(String(input.to).trim()) ? parsePoint(input.to, 'to', timezone) : parsePoint(input.to, 'to', timezone) + 1;
+  if (end <= from) {
     throw new Invalid(`to (${input.to}) is before from (${input.from}); the end date must be on or after the start date`, { field: 'to' });
   }
-  return { from, to };
+  return { from, to: end };
 }
 
 function parsePoint(value: string, field: 'from' | 'to', timezone: string): number {

@@ -1,3 +1,5 @@
+import type { Compression, ExportSource, ExportStatus, Format, Scope } from '../contract/vocabulary.js';
+
 /*
  * Storage conventions, the same on both dialects so that no query needs to ask which one it runs on:
  * timestamps are epoch milliseconds (bigint), booleans are 0/1 integers, nested values are JSON text.
@@ -201,7 +203,7 @@ export interface LlmLogsTable extends OrgScoped {
 }
 
 
-export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+export type { ExportStatus } from '../contract/vocabulary.js';
 
 export interface ExportsTable {
   id: string;
@@ -209,11 +211,11 @@ export interface ExportsTable {
   user_id: string;
   key_id: string | null;
   /** Which surface asked: api, console, cli, gumloop, langdock… */
-  source: string;
+  source: ExportSource;
   dataset: string;
-  scope: string;
-  format: string;
-  compression: string;
+  scope: Scope;
+  format: Format;
+  compression: Compression;
   /** The validated request (ExportParams) as JSON. */
   params: JsonText;
   status: ExportStatus;
@@ -239,6 +241,10 @@ export interface ExportsTable {
   started_at: Ms | null;
   finished_at: Ms | null;
   expires_at: Ms | null;
+  /** Outbox: when the completion email/webhook was sent; null while one is owed. */
+  notified_at: Ms | null;
+  /** Outbox: a sender holds the notification until then. */
+  notify_claimed_until: Ms | null;
 }
 
 /** Every table Sluice owns. */

@@ -1,38 +1,11 @@
+import { ExportParamsSchema, type Export, type ExportParams } from '../contract/exports.js';
 import type { ExportsTable } from '../db/schema.js';
-import { ExportParamsSchema, type ExportParams } from './request.js';
 
 const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 const num = (v: number | null) => (v === null || v === undefined ? null : Number(v));
 
-/** The public shape of an export (native API, console, CLI). */
-export interface ExportView {
-  id: string;
-  dataset: string;
-  scope: string;
-  format: string;
-  compression: string;
-  source: string;
-  status: ExportsTable['status'];
-  params: Omit<ExportParams, 'range'> & { range: { from: string; to: string } };
-  created_by: { id: string; email: string | null; name: string | null };
-  rows_written: number;
-  estimated_total: number | null;
-  record_count: number | null;
-  bytes: number | null;
-  sha256: string | null;
-  error: string | null;
-  attempts: number;
-  cancel_requested: boolean;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  expires_at: string | null;
-  filename: string;
-  notify_email: string | null;
-  webhook_url: string | null;
-  /** Present when completed: GET it to be redirected to a fresh signed file URL. */
-  download_url: string | null;
-}
+/** A stored export with its creator's name and email (what the engine reads back). */
+export type ExportRow = ExportsTable & { user_email: string | null; user_name: string | null };
 
 /** Reads stored params, re-validating them (the worker trusts nothing it reads back). */
 export function parseParams(json: string): ExportParams {
@@ -40,8 +13,7 @@ export function parseParams(json: string): ExportParams {
 }
 
 /** Maps a stored row (with its creator) to the public view; `baseUrl` makes download_url absolute. */
-export function toExportView(row: ExportsTable & { user_email?: string | null; user_name?: string | null }, baseUrl = ''): ExportView {
-  const params = parseParams(row.params);
+export function toExportView(row: ExportRow, baseUrl = ''): Export {
   return {
     id: row.id,
     dataset: row.dataset,
@@ -50,7 +22,7 @@ export function toExportView(row: ExportsTable & { user_email?: string | null; u
     compression: row.compression,
     source: row.source,
     status: row.status,
-    params: { ...params, range: { from: iso(params.range.from)!, to: iso(params.range.to)! } },
+    params: parseParams(row.params),
     created_by: { id: row.user_id, email: row.user_email ?? null, name: row.user_name ?? null },
     rows_written: Number(row.rows_written),
     estimated_total: num(row.estimated_total),
@@ -71,9 +43,9 @@ export function toExportView(row: ExportsTable & { user_email?: string | null; u
   };
 }
 
-/** `sluice-workflow_runs-2025-01-01-2025-03-31-<id>.csv`: safe characters only. */
+/** `sluice-workflow_runs-2025-01-01-2025-03-31-<id>.csv`: safe characters only (`to` is inclusive). */
 export function exportFilename(dataset: string, params: ExportParams, id: string, extension: string, localDate: (ms: number) => string): string {
-  const from = localDate(params.range.from);
-  const to = localDate(params.range.to - 1);
-  return `sluice-${dataset}-${from}-${to}-${id}.${extension.replace(/^\./, "")}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const from = localDate(Date.parse(params.from));
+  const to = localDate(Date.parse(params.to));
+  return `sluice-${dataset}-${from}-${to}-${id}.${extension.replace(/^\./, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
 }

@@ -1,19 +1,20 @@
 import { Readable, Transform, type TransformCallback, addAbortSignal, pipeline } from 'node:stream';
 import type { Logger } from 'pino';
-import { getOrg } from '../auth/accounts.js';
+import { getOrg, type Org } from '../auth/accounts.js';
 import type { Config } from '../config/config.js';
 import { getDataset, resolveFields } from '../datasets/catalogue.js';
-import type { Row } from '../datasets/types.js';
+import type { DatasetQuery, FieldDef, Row } from '../datasets/types.js';
 import type { Store } from '../db/database.js';
 import type { ExportsTable } from '../db/schema.js';
-import { AppError } from '../errors.js';
+import { AppError, RowLimitExceeded } from '../errors.js';
 import { contentType, createGzipStream, encoders } from '../formats/index.js';
-import type { Format } from '../formats/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { BlobStore } from '../storage/types.js';
+import type { Completions, RunOutcome } from './completions.js';
 import { parseParams } from './model.js';
-import { toDatasetQuery } from './query.js';
-import { complete, fail, heartbeat, markCancelled, release, type Lease } from './queue.js';
+import { sendOwedNotification } from './notify.js';
+import { toDatasetQuery } from './plan.js';
+import { complete, fail, heartbeat, markCancelled, release, type Lease } from './queue/index.js';
 
 export interface RunnerDeps {
   readonly store: Store;
@@ -23,6 +24,15 @@ export interface RunnerDeps {
   readonly notifier?: Notifier;
   /** Base of the retry backoff (doubles each attempt). */
   readonly retryBaseMs?: number;
+  /** Where run outcomes are announced (synchronous surfaces wait on it). */
+  readonly completions?: Completions;
+}
+
+/** What an inline run already resolved (so the request reads the org and resolves fields once). */
+export interface ResolvedRun {
+  readonly fields: readonly FieldDef[];
+  readonly query: DatasetQuery;
+  readonly org: Org;
 }
 
 const FRESH_ESTIMATE_MS = 60_000;
@@ -42,7 +52,7 @@ class RowCounter extends Transform {
   }
   override _transform(batch: Row[], _enc: BufferEncoding, cb: TransformCallback): void {
     this.count += batch.length;
-    if (this.count > this.limit) return cb(new AppError(422, 'row_limit', `The export passed the limit of ${this.limit} rows; narrow the date range or filters`));
+    if (this.count > this.limit) return cb(new RowLimitExceeded(null, this.limit));
     cb(null, batch);
   }
 }
@@ -52,16 +62,30 @@ class RowCounter extends Transform {
  * a heartbeat that extends the lease and notices cancellation, and a fenced publish.
  * `shutdown` aborts the run and hands the job back.
  */
-export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSignal): Promise<void> {
+export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSignal, resolved?: ResolvedRun): Promise<RunOutcome> {
+  const outcome = await runOnce(deps, job, shutdown, resolved);
+  deps.completions?.announce(job.id, outcome);
+  if (outcome === 'completed' || outcome === 'failed') await sendOwedNotification(deps, job.id);
+  return outcome;
+}
+
+async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSignal, resolved?: ResolvedRun): Promise<RunOutcome> {
   const { store, config, blobs, logger } = deps;
   const lease: Lease = { id: job.id, attempt: Number(job.attempt) };
   const log = logger.child({ exportId: job.id, attempt: lease.attempt });
+  let params;
+  try {
+    params = parseParams(job.params);
+  } catch (err) {
+    log.error({ err }, 'stored export params are unreadable');
+    return (await fail(store, lease, 'The stored export request is unreadable', null)) === 'lost' ? 'lost' : 'failed';
+  }
   const leaseMs = config.leaseSeconds * 1000;
   const abort = new AbortController();
   const stopWith = (reason: Stop['reason']) => abort.abort(new Stop(reason));
   const onShutdown = () => stopWith('shutdown');
   shutdown.addEventListener('abort', onShutdown, { once: true });
-  const counter = new RowCounter(config.exportRowLimit);
+  const counter = new RowCounter(params.row_limit);
   let beating = false;
   const beat = setInterval(async () => {
     if (beating) return;
@@ -79,11 +103,10 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
 
   const blobKey = `${job.org_id}/${job.id}/${lease.attempt}/${job.filename}`;
   try {
-    const params = parseParams(job.params);
     const dataset = getDataset(job.dataset);
-    const fields = resolveFields(dataset, params.fields, params.group_by ?? undefined);
-    const org = await getOrg(store, job.org_id);
-    const query = toDatasetQuery(job, params, org, config.secret);
+    const fields = resolved?.fields ?? resolveFields(dataset, params.fields, params.group_by);
+    const org = resolved?.org ?? (await getOrg(store, job.org_id));
+    const query = resolved?.query ?? toDatasetQuery({ orgId: job.org_id, userId: job.user_id, scope: job.scope }, params, org, config.secret);
     // The estimate made at creation is recent enough for a job that starts at once; an older one
     // (queued a while, or a retry) is counted again so progress and ETA stay honest.
     const fresh = job.estimated_total !== null && lease.attempt === 1 && Date.now() - Number(job.created_at) < FRESH_ESTIMATE_MS;
@@ -91,7 +114,7 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     // Batches of rows, a few in flight: backpressure reaches the database cursor.
     const source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
-    const encoder = encoders[job.format as Format]({
+    const encoder = encoders[job.format]({
       fields,
       timezone: params.timezone,
       bom: params.csv_bom,
@@ -100,7 +123,7 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
     const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
     if (job.compression === 'gzip') stages.push(createGzipStream());
     const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
-    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format as Format, job.compression as never) });
+    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format, job.compression) });
     if (abort.signal.aborted) throw abort.signal.reason;
 
     const retentionDays = org.retentionDays ?? config.retentionDays;
@@ -109,21 +132,24 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
       // Someone else holds the job now (or it was cancelled/deleted): this file must never be seen.
       await blobs.delete(blobKey).catch(() => {});
       log.warn('lost the job before publishing; discarded the file');
-      return;
+      return 'lost';
     }
     log.info({ rows: counter.count, bytes: info.bytes }, 'export completed');
-    await notify(deps, job, 'completed', { recordCount: counter.count, bytes: info.bytes, sha256: info.sha256 });
+    return 'completed';
   } catch (err) {
     const stop = err instanceof Stop ? err : abort.signal.reason instanceof Stop ? (abort.signal.reason as Stop) : null;
     await blobs.delete(blobKey).catch(() => {});
     if (stop?.reason === 'cancelled') {
       await markCancelled(store, lease);
       log.info('export cancelled mid-stream');
+      return 'cancelled';
     } else if (stop?.reason === 'shutdown') {
       await release(store, lease);
       log.info('export handed back on shutdown');
+      return 'released';
     } else if (stop?.reason === 'lost') {
       log.warn('lease lost; another worker owns this export');
+      return 'lost';
     } else {
       // Errors we raised on purpose are safe to show; anything else is logged and summarized.
       const safe = err instanceof AppError;
@@ -131,29 +157,10 @@ export async function runExport(deps: RunnerDeps, job: ExportsTable, shutdown: A
       const retryIn = safe ? null : (deps.retryBaseMs ?? 5_000) * 2 ** (lease.attempt - 1);
       const outcome = await fail(store, lease, message, retryIn);
       log.error({ err, outcome }, 'export run failed');
-      if (outcome === 'failed') await notify(deps, job, 'failed', { error: message });
+      return outcome;
     }
   } finally {
     clearInterval(beat);
     shutdown.removeEventListener('abort', onShutdown);
   }
-}
-
-async function notify(
-  deps: RunnerDeps,
-  job: ExportsTable,
-  status: 'completed' | 'failed',
-  extra: { recordCount?: number; bytes?: number; sha256?: string; error?: string },
-): Promise<void> {
-  if (!deps.notifier || (!job.notify_email && !job.webhook_url)) return;
-  await deps.notifier.exportFinished({
-    exportId: job.id,
-    orgId: job.org_id,
-    dataset: job.dataset,
-    status,
-    format: job.format,
-    email: job.notify_email,
-    webhookUrl: job.webhook_url,
-    ...extra,
-  });
 }

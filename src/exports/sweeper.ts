@@ -1,30 +1,20 @@
+import { sendPendingNotifications } from './notify.js';
+import { expireDue, failAbandoned, settleCancelled } from './queue/index.js';
 import type { RunnerDeps } from './runner.js';
-import { failAbandoned } from './queue.js';
 
 /**
  * Housekeeping shared by every worker: deletes files past their expiry (history shows `expired`),
- * fails jobs whose last attempt's worker died, and settles cancellations whose worker died.
+ * fails jobs whose last attempt's worker died, settles cancellations whose worker died, and sends
+ * notifications still owed (their sender died between publishing and notifying).
  */
-export async function sweep(deps: Pick<RunnerDeps, 'store' | 'blobs' | 'logger'>, now = Date.now()): Promise<{ expired: number; abandoned: number }> {
+export async function sweep(deps: Pick<RunnerDeps, 'store' | 'blobs' | 'logger' | 'notifier'>, now = Date.now()): Promise<{ expired: number; abandoned: number; notified: number }> {
   const { store, blobs } = deps;
-  const due = await store.db
-    .selectFrom('exports')
-    .select(['id', 'blob_key'])
-    .where('status', '=', 'completed')
-    .where('expires_at', '<=', now)
-    .limit(500)
-    .execute();
-  for (const row of due) {
+  const expired = await expireDue(store, now);
+  for (const row of expired) {
     if (row.blob_key) await blobs.delete(row.blob_key).catch((err) => deps.logger.warn({ err, exportId: row.id }, 'could not delete expired file'));
-    await store.db.updateTable('exports').set({ status: 'expired' }).where('id', '=', row.id).where('status', '=', 'completed').execute();
   }
-  await store.db
-    .updateTable('exports')
-    .set({ status: 'cancelled', finished_at: now, lease_owner: null, lease_expires_at: null })
-    .where('status', '=', 'running')
-    .where('cancel_requested', '=', 1)
-    .where('lease_expires_at', '<', now)
-    .execute();
+  await settleCancelled(store, now);
   const abandoned = await failAbandoned(store, now);
-  return { expired: due.length, abandoned };
+  const notified = await sendPendingNotifications(deps, now);
+  return { expired: expired.length, abandoned, notified };
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { claimNext } from './queue.js';
+import { claimNext } from './queue/index.js';
 import { runExport, type RunnerDeps } from './runner.js';
 import { sweep } from './sweeper.js';
 
@@ -58,7 +58,7 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
         while (!shutdown.signal.aborted && running.size < opts.concurrency) {
           const job = await claimNext(deps.store, id, { leaseMs: deps.config.leaseSeconds * 1000, orgConcurrency: deps.config.orgConcurrency });
           if (!job) break;
-          const p: Promise<void> = runExport(deps, job, shutdown.signal)
+          const p: Promise<void> = runExport(deps, job, shutdown.signal).then(() => undefined)
             .catch((err) => deps.logger.error({ err, exportId: job.id }, 'export run crashed'))
             .finally(() => {
               running.delete(p);

@@ -1,7 +1,6 @@
 import { constants, createGzip, type Gzip } from 'node:zlib';
 
-/** Compression applied after encoding. */
-export type Compression = 'none' | 'gzip';
+export type { Compression } from '../contract/vocabulary.js';
 
 /**
  * A gzip Transform for encoded bytes. Level 6 (zlib's default) is the usual size/speed balance;

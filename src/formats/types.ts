@@ -1,8 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { FieldDef } from '../datasets/types.js';
 
-export type Format = 'csv' | 'json' | 'jsonl' | 'parquet' | 'xlsx';
-export const FORMATS: readonly Format[] = ['csv', 'json', 'jsonl', 'parquet', 'xlsx'];
+export { FORMATS, type Format } from '../contract/vocabulary.js';
 
 export interface EncoderOptions {
   /** The chosen fields, in the chosen order: the CSV header and the JSON keys. */

@@ -3,11 +3,23 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { AppContext } from './context.js';
-import { installErrorHandler } from './error-handler.js';
+import { agentbotErrors } from './compat/agentbot/errors.js';
+import { gumloopErrors } from './compat/gumloop/errors.js';
+import { humanloopErrors } from './compat/humanloop/errors.js';
+import { langdockErrors } from './compat/langdock/errors.js';
 import { consoleRoutes } from './console.js';
+import type { AppContext } from './context.js';
+import { ACCESS } from './edge/access.js';
+import { installEdge, type RouteEntry } from './edge/authorize.js';
+import { installErrorHandler } from './edge/errors.js';
 import { registerRoutes } from './routes/index.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with its access declaration, as added (the authorization matrix walks it). */
+    readonly routeTable: readonly RouteEntry[];
+  }
+}
 
 /**
  * Builds the HTTP app (not listening): routes, OpenAPI, error mapping. Tests drive it with `inject()`.
@@ -26,7 +38,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, { gumloop: gumloopErrors, langdock: langdockErrors, agentbot: agentbotErrors, humanloop: humanloopErrors });
+  const routes = installEdge(app, { store: ctx.store, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
+  app.decorate('routeTable', routes);
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -49,7 +63,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { access: ACCESS.public }, schema: { hide: true } }, async () => app.swagger());
 
   await registerRoutes(app, ctx);
   await consoleRoutes(app);

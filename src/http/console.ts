@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { ACCESS } from './edge/access.js';
 
 /** Where `npm run build:web` puts the console. */
 export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -18,7 +19,7 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
   if (built) {
     await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', wildcard: false, index: ['index.html'] });
   } else {
-    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    app.get('/', { config: { access: ACCESS.public }, schema: { hide: true } }, async (_req, reply) =>
       reply.type('text/html').send('<!doctype html><title>Sluice</title><p>The console is not built. Run <code>npm run build:web</code>. The API is at <a href="/docs">/docs</a>.</p>'),
     );
   }

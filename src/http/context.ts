@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../db/database.js';
-import type { ExportsService } from '../exports/service.js';
+import type { ExportEngine } from '../exports/engine.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { BlobStore } from '../storage/types.js';
 
@@ -13,5 +13,5 @@ export interface AppContext {
   readonly blobs: BlobStore;
   readonly notifier: Notifier;
   /** The export engine's front door, used by every surface. */
-  readonly exports: ExportsService;
+  readonly exports: ExportEngine;
 }

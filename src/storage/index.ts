@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import { createLocalStore, type LocalBlobStore } from './local-store.js';
 import type { BlobStore } from './types.js';
 
-export type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
+export { BlobMissing, type BlobInfo, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 export { createLocalStore, type LocalBlobStore, type LocalStoreOptions } from './local-store.js';
 export type { S3StoreOptions } from './s3-store.js';
 export { contentDisposition } from './content-disposition.js';
@@ -20,10 +20,5 @@ export async function createBlobStore(config: Config): Promise<BlobStore> {
     const { createS3Store } = await import('./s3-store.js');
     return createS3Store({ bucket: s.bucket, prefix: s.prefix, endpoint: s.endpoint });
   }
-  return createLocalStore({ dir: s.dir, secret: config.secret, publicUrl: config.publicUrl });
-}
-
-/** Narrows a store to the local one (whose files the `/v1/files/:token` route serves). */
-export function isLocalStore(store: BlobStore): store is LocalBlobStore {
-  return store.kind === 'file' && typeof (store as Partial<LocalBlobStore>).resolvePath === 'function';
+  return createLocalStore({ dir: s.dir, secret: config.secret, publicUrl: config.publicUrl, publicUrlConfigured: config.publicUrlConfigured });
 }

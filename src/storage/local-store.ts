@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, open as openCallback } from 'node:fs';
+import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createDigestTap } from './digest.js';
 import { assertSafeKey } from './keys.js';
 import { signDownloadToken } from './signed-url.js';
-import type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
+import { BlobMissing, type BlobInfo, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 
 export interface LocalStoreOptions {
   /** Root directory; created when missing. */
@@ -17,11 +17,12 @@ export interface LocalStoreOptions {
   readonly secret: string;
   /** Base of download links, e.g. `https://sluice.example.com` (no trailing slash needed). */
   readonly publicUrl: string;
+  /** When false, links use the caller's origin (DownloadOptions.baseUrl) instead of `publicUrl`. */
+  readonly publicUrlConfigured?: boolean;
 }
 
-/** A BlobStore over a directory; `resolvePath` lets the HTTP route serve a verified token's file. */
+/** A BlobStore over a directory. */
 export interface LocalBlobStore extends BlobStore {
-  readonly kind: 'file';
   readonly dir: string;
   /** The absolute path of `key` inside the root; throws `Invalid` for keys that could escape it. */
   resolvePath(key: string): string;
@@ -49,8 +50,18 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
     return path;
   };
 
+  const statOf = async (key: string) => {
+    try {
+      const st = await stat(resolvePath(key));
+      if (!st.isFile()) throw new BlobMissing(key);
+      return { size: st.size, lastModified: st.mtime, etag: `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"` };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new BlobMissing(key);
+      throw err;
+    }
+  };
+
   return {
-    kind: 'file',
     dir: root,
     resolvePath,
 
@@ -76,7 +87,16 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
       assertSafeKey(key);
       const expiresAt = Math.floor(Date.now() / 1000 + o.ttlSeconds);
       const token = signDownloadToken(options.secret, { key, expiresAt, filename: o.filename, contentType: o.contentType });
-      return `${publicUrl}/v1/files/${token}`;
+      const base = options.publicUrlConfigured === false && o.baseUrl ? o.baseUrl.replace(/\/+$/, '') : publicUrl;
+      return `${base}/v1/files/${token}`;
+    },
+
+    stat: statOf,
+
+    async open(key: string, range?: ByteRange): Promise<OpenedBlob> {
+      const info = await statOf(key);
+      const body = createReadStream(resolvePath(key), { ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: 64 * 1024 });
+      return { body, ...info };
     },
 
     async delete(key: string): Promise<void> {

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream';
 import { contentDisposition } from './content-disposition.js';
 import { createDigestTap } from './digest.js';
 import { assertSafeKey } from './keys.js';
-import type { BlobInfo, BlobStore, DownloadOptions } from './types.js';
+import { BlobMissing, type BlobInfo, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -52,9 +52,12 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
   const prefix = options.prefix.replace(/^\/+|\/+$/g, '');
   const fullKey = (key: string) => (prefix ? `${prefix}/${assertSafeKey(key)}` : assertSafeKey(key));
 
-  return {
-    kind: 's3',
+  const missing = (err: unknown) => {
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+  };
 
+  return {
     async put(key: string, body: Readable, meta: { contentType: string }): Promise<BlobInfo> {
       const Key = fullKey(key);
       const tap = createDigestTap();
@@ -100,6 +103,29 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
       return getSignedUrl(client, command, { expiresIn: Math.min(Math.max(1, Math.floor(o.ttlSeconds)), MAX_PRESIGN_SECONDS) });
     },
 
+    async stat(key: string) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+        return { size: Number(head.ContentLength ?? 0), lastModified: head.LastModified ?? new Date(0), etag: head.ETag ?? '""' };
+      } catch (err) {
+        if (missing(err)) throw new BlobMissing(key);
+        throw err;
+      }
+    },
+
+    async open(key: string, range?: ByteRange): Promise<OpenedBlob> {
+      try {
+        const res = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+        );
+        const total = range ? Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? res.ContentLength ?? 0) : Number(res.ContentLength ?? 0);
+        return { body: res.Body as Readable, size: total, lastModified: res.LastModified ?? new Date(0), etag: res.ETag ?? '""' };
+      } catch (err) {
+        if (missing(err)) throw new BlobMissing(key);
+        throw err;
+      }
+    },
+
     async delete(key: string): Promise<void> {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
     },
@@ -109,8 +135,7 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
         await client.send(new HeadObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
         return true;
       } catch (err) {
-        const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-        if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+        if (missing(err)) return false;
         throw err;
       }
     },

@@ -12,6 +12,31 @@ export interface DownloadOptions {
   readonly filename: string;
   readonly contentType: string;
   readonly ttlSeconds: number;
+  /** The origin the caller reached Sluice at; links served by Sluice itself use it unless a public URL is configured. */
+  readonly baseUrl?: string;
+}
+
+/** A byte range, both ends inclusive (as in HTTP Range). */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** An opened object: its bytes (the whole object or the range asked for) and what a download answer needs. */
+export interface OpenedBlob {
+  readonly body: Readable;
+  /** Size of the whole object. */
+  readonly size: number;
+  readonly lastModified: Date;
+  /** A validator for If-Range / If-None-Match. */
+  readonly etag: string;
+}
+
+/** The object does not exist (expired, deleted, or never written). */
+export class BlobMissing extends Error {
+  constructor(readonly key: string) {
+    super(`no stored object at ${key}`);
+  }
 }
 
 /**
@@ -19,11 +44,14 @@ export interface DownloadOptions {
  * Keys are relative paths like `org_1/exp_123/1/sluice-workflow_runs-….csv`.
  */
 export interface BlobStore {
-  readonly kind: 'file' | 's3';
   /** Streams `body` into `key`, computing size and sha256 on the way; publishes only when complete. */
   put(key: string, body: Readable, meta: { contentType: string }): Promise<BlobInfo>;
   /** A URL the caller can GET without other credentials until it expires. */
   downloadUrl(key: string, options: DownloadOptions): Promise<string>;
+  /** Streams the object (or `range` of it); throws BlobMissing when there is none. */
+  open(key: string, range?: ByteRange): Promise<OpenedBlob>;
+  /** Size and validators without the body; throws BlobMissing when there is none. */
+  stat(key: string): Promise<Omit<OpenedBlob, 'body'>>;
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /** Releases clients. */

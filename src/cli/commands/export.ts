@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { ExportView } from '../../exports/model.js';
+import type { Export as ExportView } from '../../contract/exports.js';
 import { createApiClient, type ApiClient } from '../api-client.js';
 import { configFrom, withConfigFlags } from '../context.js';
 

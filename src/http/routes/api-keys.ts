@@ -5,7 +5,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js'
 import { audit } from '../../auth/audit.js';
 import { API_KEY_SCOPES, actsAsAdmin } from '../../auth/principal.js';
 import { Forbidden } from '../../errors.js';
-import { originOf, requirePrincipal } from '../authenticate.js';
+import { ACCESS } from '../edge/access.js';
+import { callerOf, originOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 const KeySchema = z.object({
@@ -27,6 +28,7 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   r.post(
     '/v1/api-keys',
     {
+      config: { access: ACCESS.signedIn },
       schema: {
         tags: ['api-keys'],
         summary: 'Create an API key (the secret is in the response, once)',
@@ -39,7 +41,7 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       },
     },
     async (req, reply) => {
-      const p = await requirePrincipal(ctx.store, req);
+      const p = callerOf(req);
       const excess = req.body.scopes.filter((s) => !p.scopes.includes(s));
       if (excess.length) throw new Forbidden(`You cannot grant scopes you do not hold: ${excess.join(', ')}`);
       const key = await createApiKey(ctx.store, {
@@ -56,9 +58,9 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   r.get(
     '/v1/api-keys',
-    { schema: { tags: ['api-keys'], summary: "List keys (admins: the whole org's; members: their own)", response: { 200: z.object({ data: z.array(KeySchema) }) } } },
+    { config: { access: ACCESS.signedIn }, schema: { tags: ['api-keys'], summary: "List keys (admins: the whole org's; members: their own)", response: { 200: z.object({ data: z.array(KeySchema) }) } } },
     async (req) => {
-      const p = await requirePrincipal(ctx.store, req);
+      const p = callerOf(req);
       const all = actsAsAdmin(p);
       return { data: await listApiKeys(ctx.store, p.orgId, all ? undefined : p.userId) };
     },
@@ -66,9 +68,9 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   r.delete(
     '/v1/api-keys/:id',
-    { schema: { tags: ['api-keys'], summary: 'Revoke a key', params: z.object({ id: z.string() }), response: { 200: KeySchema } } },
+    { config: { access: ACCESS.signedIn }, schema: { tags: ['api-keys'], summary: 'Revoke a key', params: z.object({ id: z.string() }), response: { 200: KeySchema } } },
     async (req) => {
-      const p = await requirePrincipal(ctx.store, req);
+      const p = callerOf(req);
       const all = actsAsAdmin(p);
       const key = await revokeApiKey(ctx.store, p.orgId, req.params.id, all ? undefined : p.userId);
       await audit(ctx.store, p, 'api_key.revoked', { type: 'api_key', id: key.id }, originOf(req));

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudit } from '../../auth/audit.js';
-import { requireAdmin } from '../../auth/principal.js';
-import { requirePrincipal } from '../authenticate.js';
+import { ACCESS } from '../edge/access.js';
+import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 /** The org's audit trail, for admins. */
@@ -11,6 +11,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/audit',
     {
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['audit'],
         summary: 'Audit log: who created, downloaded, cancelled or deleted what, when and from where (admins)',
@@ -22,8 +23,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       },
     },
     async (req) => {
-      const p = await requirePrincipal(ctx.store, req);
-      requireAdmin(p);
+      const p = callerOf(req);
       const data = await listAudit(ctx.store, p.orgId, {
         limit: req.query.limit,
         before: req.query.before ? Date.parse(req.query.before) : undefined,

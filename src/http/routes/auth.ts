@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { getOrg } from '../../auth/accounts.js';
 import { SESSION_COOKIE, login, logout } from '../../auth/sessions.js';
 import { NotFound } from '../../errors.js';
-import { requirePrincipal } from '../authenticate.js';
+import { ACCESS } from '../edge/access.js';
+import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 /** Console login/logout with an HttpOnly session cookie, and "who am I". */
@@ -15,6 +16,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.post(
     '/v1/auth/login',
     {
+      config: { access: ACCESS.public },
       schema: {
         tags: ['auth'],
         summary: 'Log in with email and password; sets the session cookie',
@@ -35,15 +37,15 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   );
 
-  r.post('/v1/auth/logout', { schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
+  r.post('/v1/auth/logout', { config: { access: ACCESS.public }, schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) await logout(ctx.store, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
 
-  r.get('/v1/me', { schema: { tags: ['auth'], summary: 'The caller: user, org and permissions' } }, async (req) => {
-    const p = await requirePrincipal(ctx.store, req);
+  r.get('/v1/me', { config: { access: ACCESS.signedIn }, schema: { tags: ['auth'], summary: 'The caller: user, org and permissions' } }, async (req) => {
+    const p = callerOf(req);
     const user = await ctx.store.db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.userId).executeTakeFirst();
     if (!user) throw new NotFound('User');
     const org = await getOrg(ctx.store, p.orgId);

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isAdminRole } from '../../auth/principal.js';
+import { actsAsAdmin } from '../../auth/principal.js';
 import { describeCatalogue } from '../../datasets/catalogue.js';
-import { requirePrincipal } from '../authenticate.js';
+import { ACCESS } from '../edge/access.js';
+import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 /** The dataset catalogue, and the org's workspaces (for team selection). */
@@ -12,6 +13,7 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
   r.get(
     '/v1/datasets',
     {
+      config: { access: ACCESS.public },
       schema: {
         tags: ['datasets'],
         summary: 'Every exportable dataset with its fields (type, description, PII flag, default), filters, scopes and group_by values',
@@ -33,6 +35,7 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
   r.get(
     '/v1/workspaces',
     {
+      config: { access: { via: 'either', scopes: ['export'] } },
       schema: {
         tags: ['datasets'],
         summary: "The org's workspaces: teams, and personal spaces (admins see all; members their own)",
@@ -40,10 +43,10 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (req) => {
-      const p = await requirePrincipal(ctx.store, req);
+      const p = callerOf(req);
       let q = ctx.store.db.selectFrom('workspaces').select(['id', 'name', 'kind', 'owner_user_id']).where('org_id', '=', p.orgId);
       if (req.query.kind) q = q.where('kind', '=', req.query.kind);
-      if (!isAdminRole(p.role)) q = q.where((eb) => eb.or([eb('kind', '=', 'team'), eb('owner_user_id', '=', p.userId)]));
+      if (!actsAsAdmin(p)) q = q.where((eb) => eb.or([eb('kind', '=', 'team'), eb('owner_user_id', '=', p.userId)]));
       const rows = await q.orderBy('name').execute();
       const needle = req.query.q?.toLowerCase();
       return { data: needle ? rows.filter((w) => w.name.toLowerCase().includes(needle)) : rows };

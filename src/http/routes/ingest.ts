@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireScope } from '../../auth/principal.js';
 import { Invalid } from '../../errors.js';
-import { entityNames } from '../../ingest/entities.js';
+import { entityNames, type EntityName } from '../../ingest/entities.js';
 import { ingestBatch } from '../../ingest/ingest.js';
-import { requirePrincipal } from '../authenticate.js';
+import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 /** Parses NDJSON: one JSON value per non-blank line; a bad line is a 400 naming it. */
@@ -39,20 +38,19 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
       '/v1/ingest/:entity',
       {
         bodyLimit: ctx.config.ingestMaxBytes,
+        config: { access: { via: 'either', scopes: ['ingest'] } },
         schema: {
           tags: ['ingest'],
           summary: 'Upsert a batch of records (JSON array or NDJSON); needs the ingest scope',
           description:
             'Idempotent by id within your org. All-or-nothing: any invalid row answers 422 with {index, field, message} per problem and nothing is written. The response is sent after commit.',
-          params: z.object({ entity: z.enum(entityNames as [string, ...string[]]).describe('Entity of the data contract') }),
+          params: z.object({ entity: z.enum(entityNames as [EntityName, ...EntityName[]]).describe('Entity of the data contract') }),
           body: z.array(z.unknown()).max(1_000_000).describe('Records of the entity (JSON array, or application/x-ndjson)'),
           response: { 200: z.object({ entity: z.string(), upserted: z.number().int() }) },
         },
       },
       async (req) => {
-        const p = await requirePrincipal(ctx.store, req);
-        requireScope(p, 'ingest');
-        return ingestBatch(ctx.store, p.orgId, req.params.entity as never, req.body);
+        return ingestBatch(ctx.store, callerOf(req).orgId, req.params.entity, req.body);
       },
     );
   });

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../auth/audit.js';
 import { getOrg, updateOrg, type Org } from '../../auth/accounts.js';
-import { requireAdmin } from '../../auth/principal.js';
-import { originOf, requirePrincipal } from '../authenticate.js';
+import { ACCESS } from '../edge/access.js';
+import { callerOf, originOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 const OrgSchema = z.object({
@@ -26,13 +26,14 @@ const toBody = (org: Org, defaultRetention: number) => ({
 /** Org settings: readable by every member, writable by admins. */
 export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/v1/org', { schema: { tags: ['org'], summary: "The caller's organization and its settings", response: { 200: OrgSchema } } }, async (req) => {
-    const p = await requirePrincipal(ctx.store, req);
+  r.get('/v1/org', { config: { access: ACCESS.signedIn }, schema: { tags: ['org'], summary: "The caller's organization and its settings", response: { 200: OrgSchema } } }, async (req) => {
+    const p = callerOf(req);
     return toBody(await getOrg(ctx.store, p.orgId), ctx.config.retentionDays);
   });
   r.patch(
     '/v1/org',
     {
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['org'],
         summary: 'Change org settings (admins)',
@@ -47,8 +48,7 @@ export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       },
     },
     async (req) => {
-      const p = await requirePrincipal(ctx.store, req);
-      requireAdmin(p);
+      const p = callerOf(req);
       const org = await updateOrg(ctx.store, p.orgId, {
         userLevelData: req.body.user_level_data,
         retentionDays: req.body.retention_days,

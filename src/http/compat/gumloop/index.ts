@@ -1,35 +1,38 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Forbidden } from '../../../errors.js';
-import { originOf, requirePrincipal } from '../../authenticate.js';
+import type { ExportRow } from '../../../exports/model.js';
+import { contentType } from '../../../formats/index.js';
+import { contentDisposition } from '../../../storage/index.js';
 import type { AppContext } from '../../context.js';
-import { limitExports } from '../../rate-limit.js';
-import { FileGone, sendExportFile } from './download.js';
-import { installGumloopErrors } from './errors.js';
+import type { RouteAccess } from '../../edge/access.js';
+import { callerOf, originOf } from '../../edge/principal.js';
 import { ExportDataBody, ExportDataResponse, ExportStatusQuery, ExportStatusResponse, GumloopError } from './schemas.js';
-import { assertSameUser, statusBody, toExportRequest } from './translate.js';
+import { GUMLOOP_POLICY, assertSameUser, statusBody, toExportRequest } from './translate.js';
 
 const errors = { 400: GumloopError, 401: GumloopError, 403: GumloopError, 404: GumloopError, 429: GumloopError };
 const AUTH = 'Authorization: Bearer <API key>; optionally x-auth-key: <user_id>, which must be the key’s user.';
+const config = { access: { via: 'key', scopes: ['export'], rateLimit: 'exports' } satisfies RouteAccess, surface: 'gumloop' as const };
 
 /**
  * Gumloop's Usage Data Export API at its own paths (`/api/v1/export_data`, `/api/v1/export_status`),
- * a thin adapter over the export engine: exports are asynchronous and always CSV.
+ * vocabulary over the export engine: exports are asynchronous and always CSV.
  * @example await gumloopRoutes(app, ctx);
  */
 export async function gumloopRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(gumloopCompat(ctx));
 }
 
-/** The encapsulated plugin behind `gumloopRoutes` (its own error handler gives Gumloop's error shape). */
+/** The plugin behind `gumloopRoutes`. */
 export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
   return async (scope: FastifyInstance) => {
-    installGumloopErrors(scope);
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
     r.post(
       '/api/v1/export_data',
       {
+        config,
         schema: {
           tags: ['gumloop'],
           summary: 'Gumloop: request a usage data export (asynchronous, CSV)',
@@ -40,11 +43,10 @@ export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
           response: { 200: ExportDataResponse, ...errors },
         },
       },
-      async (req, reply) => {
-        const p = await requirePrincipal(ctx.store, req);
-        limitExports(ctx, p, reply);
+      async (req) => {
+        const p = callerOf(req);
         assertSameUser(p, req.body.user_id, req.headers['x-auth-key']);
-        const { row } = await ctx.exports.create(p, toExportRequest(p, req.body), { source: 'gumloop', origin: originOf(req) });
+        const { row } = await ctx.exports.create(p, toExportRequest(req.body), { policy: GUMLOOP_POLICY, source: 'gumloop', origin: originOf(req) });
         return { success: true as const, data_export_id: row.id, state: 'REQUESTED' as const, created_ts: new Date(Number(row.created_at)).toISOString() };
       },
     );
@@ -52,6 +54,7 @@ export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
     r.get(
       '/api/v1/export_status',
       {
+        config,
         schema: {
           tags: ['gumloop'],
           summary: 'Gumloop: the state of an export, or (download=true) its CSV file',
@@ -63,17 +66,24 @@ export function gumloopCompat(ctx: AppContext): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const p = await requirePrincipal(ctx.store, req);
-        limitExports(ctx, p, reply);
+        const p = callerOf(req);
         assertSameUser(p, req.query.user_id, req.headers['x-auth-key']);
         const row = await ctx.exports.get(p, req.query.data_export_id);
         if (row.user_id !== p.userId) throw new Forbidden('This export was requested by another user');
         if (req.query.download !== 'true' && req.query.download !== '1') return statusBody(row, ctx.exports.params(row));
-        if (row.status === 'expired') throw new FileGone();
-        if (row.status === 'completed' && row.blob_key && !(await ctx.blobs.exists(row.blob_key))) throw new FileGone();
-        const url = await ctx.exports.downloadUrl(p, row.id, originOf(req));
-        return sendExportFile(reply, ctx.blobs, row, url);
+        return sendFile(reply, await ctx.exports.open(p, row.id, originOf(req)));
       },
     );
   };
+}
+
+/** Clients of `download=true` expect the CSV body itself, not a redirect: streamed from the store. */
+function sendFile(reply: FastifyReply, file: { row: ExportRow; body: Readable; size: number }): FastifyReply {
+  return reply
+    .header('content-type', contentType(file.row.format, file.row.compression))
+    .header('content-disposition', contentDisposition(file.row.filename))
+    .header('cache-control', 'private, no-store')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-length', String(file.size))
+    .send(file.body);
 }

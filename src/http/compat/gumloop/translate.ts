@@ -1,8 +1,8 @@
-import { actsAsAdmin, type Principal } from '../../../auth/principal.js';
+import type { Principal } from '../../../auth/principal.js';
+import { ExportRequestSchema, type ExportParams, type ExportRequest } from '../../../contract/exports.js';
 import { Forbidden, Invalid } from '../../../errors.js';
-import type { ExportParams } from '../../../exports/request.js';
-import { ExportRequestSchema, type ExportRequest } from '../../../exports/request.js';
-import type { ExportRow } from '../../../exports/service.js';
+import type { ExportRow } from '../../../exports/model.js';
+import type { PlanPolicy } from '../../../exports/plan.js';
 import { GUMLOOP_DATA_TYPES, type ExportDataBody, type GumloopDataType, type GumloopState } from './schemas.js';
 
 /*
@@ -28,37 +28,31 @@ function normalizeDate(value: string | null | undefined): string | undefined {
   return us ? `${us[3]}-${us[1]}-${us[2]}` : value;
 }
 
+/** Gumloop's wizard rule, as engine policy: organization exports of team-scoped data name their teams. */
+export const GUMLOOP_POLICY: PlanPolicy = { requireTeamSelection: true };
+
 /**
  * Translates `POST /api/v1/export_data` into the native request. Dates without an offset are UTC.
  * Credit logs are org-wide: team selection and entity ids do not apply to them and are ignored.
- * Other types need some team selection (workspace_ids, include_all_workspaces or include_personal_workspaces)
- * in organization scope, as Gumloop's wizard requires; a filter that does not apply is refused, not dropped.
+ * "All workspaces" wins over any other selection, as in Gumloop's wizard.
  */
-export function toExportRequest(p: Principal, body: ExportDataBody): ExportRequest {
+export function toExportRequest(body: ExportDataBody): ExportRequest {
   const dataType: GumloopDataType = body.data_type ?? 'workflows';
   const creditLogs = dataType === 'credit_logs';
-  const scope = body.export_scope ?? undefined;
-  const personal = scope === 'personal' || (scope === undefined && !actsAsAdmin(p));
   const workspaceIds = body.workspace_ids && body.workspace_ids.length > 0 ? body.workspace_ids : undefined;
   const all = body.include_all_workspaces === true;
   const personalSpaces = body.include_personal_workspaces === true;
-
-  if (!creditLogs && !personal && !workspaceIds && !all && !personalSpaces) {
-    throw new Invalid(
-      `Select the teams to export for ${dataType}: workspace_ids, include_all_workspaces or include_personal_workspaces (credit log exports are org-wide and need none)`,
-    );
-  }
   if (!creditLogs && body.category_filter) throw new Invalid('category_filter applies to credit_logs exports only');
 
   return ExportRequestSchema.parse({
     dataset: GUMLOOP_DATA_TYPES[dataType],
-    scope,
+    scope: body.export_scope ?? undefined,
     format: 'csv',
     fields: body.export_fields ?? undefined,
     from: normalizeDate(body.start_date),
     to: normalizeDate(body.end_date),
     timezone: 'UTC',
-    // "All workspaces" is no team filter at all; otherwise the selections are a union.
+    all_workspaces: creditLogs || !all ? undefined : true,
     workspace_ids: creditLogs || all ? undefined : workspaceIds,
     include_personal_workspaces: creditLogs || all || !personalSpaces ? undefined : true,
     entity_ids: creditLogs || !body.entity_ids?.length ? undefined : body.entity_ids,

@@ -1,5 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, RateLimited } from '../../../errors.js';
+import type { FastifyError } from 'fastify';
+import type { ErrorShape } from '../../edge/errors.js';
 
 /*
  * Humanloop's API is FastAPI: errors are `{detail: "…"}`, and request validation answers 422 with
@@ -47,19 +47,10 @@ export function validationDetail(err: FastifyError): ValidationEntry[] {
 }
 
 /**
- * Installs the FastAPI error shapes on an encapsulated plugin: 422 detail lists for bad input, `{detail}`
- * with the AppError's status otherwise, and a 500 that reveals nothing.
+ * FastAPI's error shapes: request validation answers 422 with pydantic-style `detail` entries, every
+ * other error `{detail}` with its status, and a 500 reveals nothing.
  */
-export function installFastApiErrors(scoped: FastifyInstance): void {
-  scoped.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) return reply.code(422).send({ detail: validationDetail(err) });
-    if (err instanceof AppError) {
-      if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
-      return reply.code(err.status).send({ detail: err.message });
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return reply.code(status).send({ detail: err.message });
-    req.log.error({ err }, 'unhandled error');
-    return reply.code(500).send({ detail: 'Internal Server Error' });
-  });
-}
+export const humanloopErrors: ErrorShape = {
+  status: (e) => (e.issues ? 422 : e.status),
+  body: (e, raw) => (e.issues && raw.validation ? { detail: validationDetail(raw) } : { detail: e.status >= 500 && e.code === 'internal' ? 'Internal Server Error' : e.message }),
+};

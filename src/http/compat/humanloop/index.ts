@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { getOrg } from '../../../auth/accounts.js';
-import { requireAdmin, requireScope } from '../../../auth/principal.js';
+import { ExportRequestSchema } from '../../../contract/exports.js';
 import { llmLogsProjectExists, pageLlmLogs } from '../../../datasets/llm-logs-page.js';
-import { NotFound, Unauthorized } from '../../../errors.js';
-import { pseudonymKey } from '../../../exports/query.js';
-import { presentedKey, requirePrincipal } from '../../authenticate.js';
+import { NotFound } from '../../../errors.js';
 import type { AppContext } from '../../context.js';
-import { limitExports } from '../../rate-limit.js';
-import { installFastApiErrors } from './errors.js';
+import { callerOf } from '../../edge/principal.js';
 import { ExportParams, ExportQuery, ExportResponse, HttpError, ValidationError } from './schemas.js';
+
+/** The native request a Humanloop page stands for: every LLM log of the org, in organization scope. */
+const LLM_LOGS_REQUEST = ExportRequestSchema.parse({ dataset: 'llm_logs', scope: 'organization' });
 
 /**
  * Humanloop v4 `POST /v4/projects/{id}/export?page&size` with `X-API-KEY`: one page of the project's LLM
@@ -20,7 +19,6 @@ import { ExportParams, ExportQuery, ExportResponse, HttpError, ValidationError }
  */
 export async function humanloopRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(async (scoped) => {
-    installFastApiErrors(scoped);
     // Records are built by the dataset adapter; validating 1,000 of them again per response buys nothing.
     scoped.setSerializerCompiler(() => (data) => JSON.stringify(data));
     acceptEmptyJsonBody(scoped);
@@ -29,6 +27,7 @@ export async function humanloopRoutes(app: FastifyInstance, ctx: AppContext): Pr
     r.post(
       '/v4/projects/:id/export',
       {
+        config: { access: { via: 'key', scopes: ['export'], admin: true, rateLimit: 'exports' }, surface: 'humanloop' },
         schema: {
           tags: ['humanloop'],
           summary: 'Humanloop v4: export the logs of a project, one page at a time',
@@ -41,23 +40,13 @@ export async function humanloopRoutes(app: FastifyInstance, ctx: AppContext): Pr
           response: { 200: ExportResponse, 401: HttpError, 403: HttpError, 404: HttpError, 422: ValidationError, 429: HttpError },
         },
       },
-      async (req, reply) => {
-        if (!presentedKey(req)) throw new Unauthorized('Not authenticated: send your API key in the X-API-KEY header');
-        const p = await requirePrincipal(ctx.store, req);
-        limitExports(ctx, p, reply);
-        requireScope(p, 'export');
-        requireAdmin(p);
+      async (req) => {
+        const p = callerOf(req);
         const { id } = req.params;
         const { page, size } = req.query;
-        const org = await getOrg(ctx.store, p.orgId);
-        const { records, total } = await pageLlmLogs(ctx.store, {
-          orgId: p.orgId,
-          projectId: id,
-          page,
-          size,
-          userLevelData: org.userLevelData,
-          pseudonymKey: pseudonymKey(ctx.config.secret, p.orgId),
-        });
+        // The page is read through the same plan as an llm_logs export: the org's privacy context included.
+        const plan = await ctx.exports.plan(p, { ...LLM_LOGS_REQUEST, entity_ids: [id] }, { skipEstimate: true });
+        const { records, total } = await pageLlmLogs(ctx.store, { ...plan.query, projectId: id, page, size });
         if (total === 0 && !(await llmLogsProjectExists(ctx.store, p.orgId, id))) throw new NotFound(`Project ${id}`);
         return { records, page, size, total };
       },

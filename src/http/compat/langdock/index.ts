@@ -1,16 +1,12 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { getOrg } from '../../../auth/accounts.js';
-import { refuseBrowserOrigin } from '../../../auth/browser-guard.js';
-import type { Principal } from '../../../auth/principal.js';
-import { AppError, Forbidden, Invalid, Unauthorized } from '../../../errors.js';
-import { originOf, requirePrincipal } from '../../authenticate.js';
-import { callerFacingUrl } from '../../base-url.js';
+import { ExportFailed, Forbidden } from '../../../errors.js';
 import type { AppContext } from '../../context.js';
-import { limitExports } from '../../rate-limit.js';
-import { installLangdockErrors, NoData } from './errors.js';
+import type { RouteAccess } from '../../edge/access.js';
+import { callerOf, originOf } from '../../edge/principal.js';
+import { baseUrlOf } from '../../routes/exports.js';
 import { LANGDOCK_EXPORTS, LangdockError, UsageExportBody, UsageExportResponse, type LangdockExport } from './schemas.js';
-import { filePath, resolvePeriod, ROW_LIMIT, toExportRequest } from './translate.js';
+import { filePath, LANGDOCK_POLICY, resolvePeriod, toExportRequest } from './translate.js';
 
 const errors = { 400: LangdockError, 401: LangdockError, 403: LangdockError, 404: LangdockError, 429: LangdockError, 500: LangdockError };
 const FORMATS = [
@@ -19,13 +15,8 @@ const FORMATS = [
   ['/json', 'json'],
 ] as const;
 
-/** Langdock's usage export needs an API key (never a browser session) with the usage-export scope; else 401. */
-async function requireExportKey(ctx: AppContext, req: FastifyRequest): Promise<Principal> {
-  const p = await requirePrincipal(ctx.store, req);
-  if (p.via !== 'api_key') throw new Unauthorized('The usage export API takes an API key: Authorization: Bearer <API key>');
-  if (!p.scopes.includes('export')) throw new Unauthorized("This API key lacks the usage-export scope ('export')");
-  return p;
-}
+/** An API key (never a browser session) with the usage-export scope, called from a server. */
+const ACCESS: RouteAccess = { via: 'key', scopes: ['export'], rateLimit: 'exports', refuseBrowser: true };
 
 /**
  * Langdock's Usage Export API at its own paths (`POST /export/{users,assistants,agents,api-keys,projects,models}`,
@@ -38,32 +29,23 @@ export async function langdockRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await app.register(langdockCompat(ctx));
 }
 
-/** The encapsulated plugin behind `langdockRoutes` (its own error handler gives Langdock's error shape). */
+/** The plugin behind `langdockRoutes`: vocabulary only (parse the period, call the engine, shape the answer). */
 export function langdockCompat(ctx: AppContext): FastifyPluginAsync {
   return async (scope: FastifyInstance) => {
-    installLangdockErrors(scope);
-    scope.addHook('onRequest', async (req) => refuseBrowserOrigin(req.headers));
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
     const handle = (kind: LangdockExport, format: 'csv' | 'json') => async (req: FastifyRequest<{ Body: UsageExportBody }>, reply: FastifyReply) => {
-      const p = await requireExportKey(ctx, req);
-      limitExports(ctx, p, reply);
+      const p = callerOf(req);
       const period = resolvePeriod(req.body);
-      const exportReq = toExportRequest(kind, format, req.body, period, await getOrg(ctx.store, p.orgId));
-      const rows = await ctx.exports.estimate(p, exportReq);
-      if (rows > ROW_LIMIT) throw new Invalid(`This export would have ${rows} rows, over the limit of ${ROW_LIMIT}; narrow the date range`);
-      if (rows === 0) throw new NoData();
-      const row = await ctx.exports.createAndRun(p, exportReq, { source: 'langdock', origin: originOf(req) });
-      if (row.status !== 'completed') {
-        throw new AppError(500, 'export_failed', row.error ?? `The export did not complete (${row.status}); try again`);
-      }
-      const url = await ctx.exports.downloadUrl(p, row.id, originOf(req));
+      const row = await ctx.exports.run(p, toExportRequest(kind, format, req.body, period), { policy: LANGDOCK_POLICY, source: 'langdock', origin: originOf(req) });
+      if (row.status !== 'completed') throw new ExportFailed(row.error ?? `The export did not complete (${row.status}); try again`);
+      const url = await ctx.exports.downloadUrl(p, row.id, { origin: originOf(req), baseUrl: baseUrlOf(req) });
       reply.header('cache-control', 'no-store');
       return {
         success: true as const,
         data: {
           filePath: filePath(kind, row, period),
-          downloadUrl: callerFacingUrl(ctx, req, url),
+          downloadUrl: url,
           dataType: LANGDOCK_EXPORTS[kind].dataType,
           recordCount: Number(row.record_count ?? 0),
           dateRange: { from: new Date(period.from).toISOString(), to: new Date(period.to - 1).toISOString() },
@@ -78,6 +60,7 @@ export function langdockCompat(ctx: AppContext): FastifyPluginAsync {
           r.post(
             `${prefix}/export/${kind}${suffix}`,
             {
+              config: { access: ACCESS, surface: 'langdock' },
               schema: {
                 hide: prefix !== '',
                 tags: ['langdock'],
@@ -95,7 +78,7 @@ export function langdockCompat(ctx: AppContext): FastifyPluginAsync {
         }
       }
       // CORS preflights get a refusal without any Access-Control-Allow-* header.
-      scope.options(`${prefix}/export/*`, { schema: { hide: true } }, async () => {
+      scope.options(`${prefix}/export/*`, { config: { access: { via: 'none', refuseBrowser: true }, surface: 'langdock' }, schema: { hide: true } }, async () => {
         throw new Forbidden('Browser-origin requests are not allowed: call this API from a server');
       });
     }

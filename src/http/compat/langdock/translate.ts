@@ -1,9 +1,8 @@
-import type { Org } from '../../../auth/accounts.js';
-import { getDataset, resolveFields } from '../../../datasets/catalogue.js';
+import { ExportRequestSchema, type ExportRequest } from '../../../contract/exports.js';
 import { localDate, resolveRange } from '../../../datasets/time.js';
 import { Invalid } from '../../../errors.js';
-import { ExportRequestSchema, type ExportRequest } from '../../../exports/request.js';
-import type { ExportRow } from '../../../exports/service.js';
+import type { ExportRow } from '../../../exports/model.js';
+import type { PlanPolicy } from '../../../exports/plan.js';
 import { LANGDOCK_EXPORTS, type LangdockExport, type UsageExportBody } from './schemas.js';
 
 /*
@@ -13,8 +12,11 @@ import { LANGDOCK_EXPORTS, type LangdockExport, type UsageExportBody } from './s
 
 /** Langdock keeps 12 months of usage history. */
 export const HISTORY_MONTHS = 12;
-/** Langdock refuses exports over this many rows ("narrow the date range"). */
-export const ROW_LIMIT = 1_000_000;
+/**
+ * Langdock's rules, as engine policy: over 1,000,000 rows is refused ("narrow the date range"), an empty
+ * period is a 404 "No data found", and with user-level data off the name/email columns are left out.
+ */
+export const LANGDOCK_POLICY: PlanPolicy = { rowLimit: 1_000_000, emptyIsNotFound: true, omitHiddenColumns: true };
 
 /** A resolved Langdock period: UTC instants, `to` exclusive, and the zone for the report's dates. */
 export interface LangdockPeriod {
@@ -56,25 +58,18 @@ export function resolvePeriod(body: UsageExportBody, now = Date.now()): Langdock
 }
 
 /**
- * The native request for a Langdock export. Columns are the dataset's defaults (Langdock's, in its order,
- * plus the group column when grouping); an org with user-level data off gets no name, email or
- * description columns at all, as Langdock leaves them out of the file.
+ * The native request for a Langdock export: the dataset's default columns (Langdock's, in its order, plus
+ * the group column when grouping), over the period, in organization scope.
  */
-export function toExportRequest(kind: LangdockExport, format: 'csv' | 'json', body: UsageExportBody, period: LangdockPeriod, org: Org): ExportRequest {
-  const dataset = getDataset(LANGDOCK_EXPORTS[kind].dataset);
-  const groupBy = body.group_by ?? undefined;
-  const fields = resolveFields(dataset, undefined, groupBy)
-    .filter((f) => org.userLevelData || !(f.pii && !f.pseudonym))
-    .map((f) => f.name);
+export function toExportRequest(kind: LangdockExport, format: 'csv' | 'json', body: UsageExportBody, period: LangdockPeriod): ExportRequest {
   return ExportRequestSchema.parse({
-    dataset: dataset.name,
+    dataset: LANGDOCK_EXPORTS[kind].dataset,
     scope: 'organization',
     format,
-    fields,
     from: new Date(period.from).toISOString(),
-    to: new Date(period.to).toISOString(),
+    to: new Date(period.to - 1).toISOString(),
     timezone: period.timezone,
-    group_by: groupBy,
+    group_by: body.group_by ?? undefined,
     source: 'langdock',
   });
 }

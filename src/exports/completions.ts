@@ -1,0 +1,35 @@
+import { EventEmitter } from 'node:events';
+
+/** How a run in this process ended. */
+export type RunOutcome = 'completed' | 'failed' | 'retrying' | 'cancelled' | 'released' | 'lost';
+
+/**
+ * The in-process completion signal: the runner announces every run's end, so a synchronous surface
+ * waiting for an export learns it at once instead of polling the database. Exports run by another
+ * process are not announced here; waiters fall back to reading the database.
+ * @example const done = completions.next(id, 1000); … completions.announce(id, 'completed');
+ */
+export function createCompletions() {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    /** Announces that a run of export `id` ended. */
+    announce(id: string, outcome: RunOutcome): void {
+      emitter.emit(id, outcome);
+    },
+    /** Resolves with the next run outcome of `id`, or null after `timeoutMs`. */
+    next(id: string, timeoutMs: number): Promise<RunOutcome | null> {
+      return new Promise((resolve) => {
+        const done = (outcome: RunOutcome | null) => {
+          clearTimeout(timer);
+          emitter.off(id, done);
+          resolve(outcome);
+        };
+        const timer = setTimeout(() => done(null), timeoutMs);
+        emitter.on(id, done);
+      });
+    },
+  };
+}
+
+export type Completions = ReturnType<typeof createCompletions>;

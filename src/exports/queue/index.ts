@@ -1,0 +1,12 @@
+export type { Lease } from './lease.js';
+export { enqueue } from './enqueue.js';
+export { claimById, claimNext } from './claim.js';
+export { heartbeat } from './heartbeat.js';
+export { complete } from './complete.js';
+export { fail } from './fail.js';
+export { release } from './release.js';
+export { markCancelled, requestCancel, settleCancelled } from './cancel.js';
+export { expireDue } from './expire.js';
+export { removeExport } from './remove.js';
+export { failAbandoned } from './abandon.js';
+export { claimNotification, markNotified, pendingNotifications } from './outbox.js';
