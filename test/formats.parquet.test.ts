@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDef, FieldType } from '../src/datasets/types.js';
 import { AppError } from '../src/errors.js';
 import { contentType, encoders, fileExtension, isCompressedFormat } from '../src/formats/index.js';
-import { encodeToBuffer, readParquet } from './helpers/readers.js';
+import { encodeToBuffer, field, TYPED_FIELDS } from './helpers/encode.js';
+import { readParquet } from './helpers/readers.js';
 
-const field = (name: string, type: FieldType = 'string'): FieldDef => ({ name, type, description: name, pii: false, default: true, group: 'Test' });
-
-const fields = [
-  field('id'),
-  field('runs', 'integer'),
-  field('cost', 'number'),
-  field('ok', 'boolean'),
-  field('at', 'timestamp'),
-  field('day', 'date'),
-  field('meta', 'json'),
-];
+const fields = TYPED_FIELDS;
 
 describe('Parquet encoder, read back with DuckDB', () => {
   it('writes one typed column per field, with the logical types readers rely on', async () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDef, FieldType } from '../src/datasets/types.js';
 import { AppError } from '../src/errors.js';
 import { contentType, encoders, fileExtension, isCompressedFormat, XLSX_MAX_DATA_ROWS } from '../src/formats/index.js';
-import { encodeToBuffer, frozenRows, headerIsBold, readXlsx, serialToWallMs } from './helpers/readers.js';
+import { encodeToBuffer, field, TYPED_FIELDS } from './helpers/encode.js';
+import { frozenRows, headerIsBold, readXlsx, serialToWallMs } from './helpers/readers.js';
 
-const field = (name: string, type: FieldType = 'string'): FieldDef => ({ name, type, description: name, pii: false, default: true, group: 'Test' });
-
-const fields = [
-  field('id'),
-  field('runs', 'integer'),
-  field('cost', 'number'),
-  field('ok', 'boolean'),
-  field('at', 'timestamp'),
-  field('day', 'date'),
-  field('meta', 'json'),
-];
+const fields = TYPED_FIELDS;
 
 describe('XLSX encoder, read back with SheetJS', () => {
   it('types cells: Excel date-times in the export zone, dates, numbers, booleans, JSON as text, nulls as empty cells', async () => {

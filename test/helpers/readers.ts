@@ -1,27 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import XLSX from 'xlsx';
-import { encoders, type EncoderOptions, type Format } from '../../src/formats/index.js';
 
 /*
  * Readers that are not the writers' libraries, so a test checks the file, not the library's idea of it:
  * DuckDB reads Parquet (Sluice writes it with hyparquet-writer), SheetJS reads XLSX (written with ExcelJS).
  */
-
-/** Runs rows (or batches) through a format's encoder and returns the file's bytes. */
-export async function encodeToBuffer(format: Format, rows: unknown[], options: Partial<EncoderOptions> & Pick<EncoderOptions, 'fields'>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await pipeline(
-    Readable.from(rows),
-    encoders[format]({ timezone: 'UTC', ...options }),
-    new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
-  );
-  return Buffer.concat(chunks);
-}
 
 /** A Parquet file as DuckDB reads it: column types as DuckDB names them, rows as JS values, row-group count. */
 export interface ParquetRead {
