@@ -61,6 +61,9 @@ export function createLibraryEncoder(start: (sink: ByteSink) => LibraryEncoding)
       resolve?.();
     },
     destroy(err, callback) {
+      // Let a library waiting on a write run to its end; its later writes go nowhere.
+      release?.();
+      release = null;
       stream.destroy();
       callback(err);
     },
