@@ -1,148 +1,149 @@
 /*
- * A 1,000,000-row `workflow_runs` CSV export through Sluice's engine (count, DB cursor → CSV encoder →
- * local blob store with fsync + atomic rename, fenced publish), timed against the databases' own CSV
- * tools on the same data and the same joined query: `sqlite3 -csv` and `psql \copy`.
- * Sluice runs in a child process so its peak RSS is its own. Target: ≤ 1.5× the native tool, < 200 MB.
- * Then the same export as Parquet and XLSX (SLUICE_BENCH_FORMATS, default parquet,xlsx; empty skips them).
+ * Exports of the demo platform's realistic workflow runs (one org, default fields with the workflows'
+ * real pipeline JSON; and narrow rows without it) through the service as users run it — the compiled
+ * `sluice serve` started fresh per run, `POST /v1/exports`, polled until `completed` — side by side
+ * with `sqlite3 -csv` and `psql \copy` running the same joined query on the same data. Runs are
+ * interleaved (every case once, then again) and the table shows medians. Fails loudly when a file's
+ * row count differs from the native tool's or from the export's record_count.
  *
- *   npm run bench -- export          (SLUICE_BENCH_ROWS, SLUICE_BENCH_PG_URL override the defaults)
+ *   npm run bench -- export      SLUICE_BENCH_ROWS (1,000,000; 10,000,000 is the opt-in large size),
+ *                                SLUICE_BENCH_REPS (3), SLUICE_BENCH_DIALECTS (sqlite,postgres)
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
-import pg from 'pg';
-import type { DatabaseConfig } from '../src/config/config.js';
-import { openStore, type Store } from '../src/db/database.js';
-import { upsertRows, validateBatch } from '../src/ingest/ingest.js';
-import { createOrg } from '../src/auth/accounts.js';
+import { createGunzip } from 'node:zlib';
+import { demoData, type DemoData } from './lib/demo-data.js';
+import { runNative } from './lib/native.js';
+import { serve } from './lib/serve.js';
+import { FORMATS, type Format } from '../src/contract/vocabulary.js';
 
 const ROWS = Number(process.env.SLUICE_BENCH_ROWS ?? 1_000_000);
-const PG_ADMIN = process.env.SLUICE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REPS = Number(process.env.SLUICE_BENCH_REPS ?? 3);
+const DIALECTS = (process.env.SLUICE_BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const DIR = join(import.meta.dirname, '.data');
-const ORG = 'org_bench';
+const DEFAULT_FIELDS = ['workbook_id', 'workbook_name', 'workbook_created_ts', 'user_id', 'user_email', 'workspace_id', 'workspace_name', 'run_id', 'credit_cost', 'pl_run_created_ts', 'pl_run_finished_ts', 'pipeline'];
+const NARROW_FIELDS = ['run_id', 'workbook_id', 'user_id', 'credit_cost', 'pl_run_created_ts'];
 
-/** The export's query as the native tools run it: same joins, columns and ISO 8601 timestamps. */
-function nativeSql(dialect: 'sqlite' | 'postgres'): string {
-  const ts = (c: string) =>
-    dialect === 'sqlite'
-      ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${c} / 1000.0, 'unixepoch')`
-      : `to_char(to_timestamp(${c} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  return `SELECT r.workflow_id AS workbook_id, w.name AS workbook_name, ${ts('w.created_at')} AS workbook_created_ts, r.user_id, u.email AS user_email,
-    w.workspace_id, ws.name AS workspace_name, r.id AS run_id, r.credit_cost, ${ts('r.created_at')} AS pl_run_created_ts,
-    ${ts('r.finished_at')} AS pl_run_finished_ts, w.pipeline
-  FROM workflow_runs r
-  LEFT JOIN workflows w ON w.org_id = r.org_id AND w.id = r.workflow_id
-  LEFT JOIN users u ON u.org_id = r.org_id AND u.id = r.user_id
-  LEFT JOIN workspaces ws ON ws.org_id = w.org_id AND ws.id = w.workspace_id
-  WHERE r.org_id = '${ORG}' ORDER BY r.created_at, r.id`.replace(/\s+/g, ' ');
+interface Case {
+  name: string;
+  native: boolean;
+  format: Format;
+  gzip: boolean;
+  fields: readonly string[];
 }
+const CASES: Case[] = [
+  { name: 'native csv', native: true, format: 'csv', gzip: false, fields: DEFAULT_FIELDS },
+  { name: 'csv', native: false, format: 'csv', gzip: false, fields: DEFAULT_FIELDS },
+  { name: 'jsonl', native: false, format: 'jsonl', gzip: false, fields: DEFAULT_FIELDS },
+  { name: 'json', native: false, format: 'json', gzip: false, fields: DEFAULT_FIELDS },
+  { name: 'csv.gz', native: false, format: 'csv', gzip: true, fields: DEFAULT_FIELDS },
+  { name: 'native csv narrow', native: true, format: 'csv', gzip: false, fields: NARROW_FIELDS },
+  { name: 'csv narrow', native: false, format: 'csv', gzip: false, fields: NARROW_FIELDS },
+  // Typed formats on request (XLSX at 1M rows takes minutes a run): SLUICE_BENCH_FORMATS=parquet,xlsx.
+  ...(process.env.SLUICE_BENCH_FORMATS ?? '').split(',').filter((f): f is Format => (FORMATS as readonly string[]).includes(f)).map((format) => ({ name: format, native: false, format, gzip: false, fields: DEFAULT_FIELDS })),
+];
 
-async function seed(store: Store): Promise<void> {
-  const have = await store.db.selectFrom('workflow_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', ORG).executeTakeFirst();
-  if (Number(have?.n) === ROWS) return;
-  process.stderr.write(`seeding ${ROWS} runs…\n`);
-  if (!(await store.db.selectFrom('orgs').select('id').where('id', '=', ORG).executeTakeFirst())) await createOrg(store, { id: ORG, name: 'Bench' });
-  const t0 = Date.UTC(2025, 0, 1);
-  await upsertRows(store, ORG, 'workspaces', validateBatch('workspaces', Array.from({ length: 10 }, (_, i) => ({ id: `ws_${i}`, name: `Team ${i}`, kind: 'team', created_at: '2024-01-01T00:00:00Z' }))));
-  await upsertRows(store, ORG, 'users', validateBatch('users', Array.from({ length: 60 }, (_, i) => ({ id: `u_${i}`, email: `user${i}@bench.example`, name: `User ${i}`, role: 'member', created_at: '2024-01-01T00:00:00Z' }))));
-  await upsertRows(store, ORG, 'workflows', validateBatch('workflows', Array.from({ length: 300 }, (_, i) => ({
-    id: `wf_${i}`, workspace_id: `ws_${i % 10}`, name: `Workflow ${i}`, enabled: true, created_by: `u_${i % 60}`,
-    pipeline: { nodes: [{ id: 'n1', type: 'llm' }, { id: 'n2', type: 'http' }] }, created_at: '2024-06-01T00:00:00Z',
-  }))));
-  for (let start = 0; start < ROWS; start += 20_000) {
-    const batch = [];
-    for (let i = start; i < Math.min(ROWS, start + 20_000); i++) {
-      const created = t0 + i * 20_000;
-      batch.push({
-        id: `run_${i.toString().padStart(8, '0')}`, workflow_id: `wf_${i % 300}`, user_id: `u_${i % 60}`, status: 'completed',
-        credit_cost: (i % 500) / 10, created_at: new Date(created).toISOString(), finished_at: new Date(created + 4321).toISOString(),
-      });
-    }
-    await upsertRows(store, ORG, 'workflow_runs', validateBatch('workflow_runs', batch));
-  }
-  // Planner statistics, as autovacuum would have them on a live database (and `ANALYZE` in SQLite).
-  await sql`ANALYZE`.execute(store.db);
-}
-
-function timed(cmd: string, args: string[], env: Record<string, string> = {}): { seconds: number; stdout: string } {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.status}`);
-  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, stdout: r.stdout };
-}
-
-interface EngineResult {
+interface Result {
+  seconds: number;
   rows: number;
   bytes: number;
-  seconds: number;
-  peakRssMb: number;
-  baselineRssMb: number;
+  peakRssMb?: number;
+  baselineRssMb?: number;
 }
 
-/** One export of the seeded runs through the engine, in a child process (its own peak RSS). */
-function engineRun(dialect: 'sqlite' | 'postgres', config: DatabaseConfig, format: string): EngineResult {
-  const child = timed(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/export-child.ts')], {
-    BENCH_DB: JSON.stringify(config),
-    BENCH_DIR: join(DIR, `sluice-${dialect}-${format}`),
-    BENCH_ORG: ORG,
-    BENCH_FORMAT: format,
-  });
-  return JSON.parse(child.stdout.trim().split('\n').pop()!) as EngineResult;
+/** Lines in a file (gunzipped when asked); both tools and Sluice write one line per row here. */
+async function countLines(path: string, gzip: boolean): Promise<number> {
+  let n = 0;
+  const input = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
+  for await (const chunk of input as AsyncIterable<Buffer>) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
 }
 
-/** Typed formats exported after the CSV comparison (no native tool writes them the same way). */
-const TYPED_FORMATS = (process.env.SLUICE_BENCH_FORMATS ?? 'parquet,xlsx').split(',').filter(Boolean);
-const typed = [
-  '',
-  `The same export as Parquet and XLSX (${ROWS.toLocaleString('en')} rows)`,
-  '',
-  '| database | format | rows | Sluice | rows/s | peak RSS | file size |',
-  '|---|---|---:|---:|---:|---:|---:|',
-];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function bench(dialect: 'sqlite' | 'postgres'): Promise<string> {
-  let config: DatabaseConfig;
-  if (dialect === 'sqlite') {
-    config = { dialect: 'sqlite', path: join(DIR, 'export-bench.db') };
-  } else {
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'sluice_bench_export'`);
-    if (!exists.rowCount) await admin.query('CREATE DATABASE sluice_bench_export');
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = '/sluice_bench_export';
-    config = { dialect: 'postgres', url: url.href };
+async function runSluice(data: DemoData, c: Case): Promise<Result> {
+  const server = await serve(data);
+  try {
+    await sleep(500);
+    const baselineRssMb = server.rssMb().now;
+    const headers = { authorization: `Bearer ${data.apiKey}`, 'content-type': 'application/json' };
+    const t = performance.now();
+    const res = await fetch(`${server.url}/v1/exports`, { method: 'POST', headers, body: JSON.stringify({ dataset: 'workflow_runs', format: c.format, compression: c.gzip ? 'gzip' : 'none', fields: c.fields }) });
+    if (res.status !== 202) throw new Error(`POST /v1/exports answered ${res.status}: ${await res.text()}`);
+    const { id } = (await res.json()) as { id: string };
+    let e: { status: string; record_count: number; bytes: number; error?: string };
+    for (;;) {
+      e = (await (await fetch(`${server.url}/v1/exports/${id}`, { headers })).json()) as typeof e;
+      if (e.status !== 'queued' && e.status !== 'running') break;
+      await sleep(50);
+    }
+    const seconds = (performance.now() - t) / 1000;
+    if (e.status !== 'completed') throw new Error(`export ${id} ended ${e.status}: ${e.error}`);
+    const peakRssMb = server.rssMb().peak;
+    const file = join(DIR, `sluice-${data.dialect}.out`);
+    const download = await fetch(`${server.url}/v1/exports/${id}/download`, { headers });
+    const { pipeline } = await import('node:stream/promises');
+    const { createWriteStream } = await import('node:fs');
+    const { Readable } = await import('node:stream');
+    await pipeline(Readable.fromWeb(download.body as never), createWriteStream(file));
+    // Binary formats have no lines to count: their contents are checked by test/exports.formats.test.ts.
+    const binary = c.format === 'parquet' || c.format === 'xlsx';
+    const lines = binary ? Number(e.record_count) : await countLines(file, c.gzip);
+    rmSync(file);
+    const rows = binary ? lines : c.format === 'csv' ? lines - 1 : c.format === 'json' ? lines - 1 : lines;
+    if (rows !== Number(e.record_count)) throw new Error(`${c.name}: the file has ${rows} rows, the export says ${e.record_count}`);
+    return { seconds, rows, bytes: Number(e.bytes), peakRssMb, baselineRssMb };
+  } finally {
+    await server.stop();
   }
-  const store = await openStore(config);
-  await seed(store);
-  await store.close();
+}
 
-  const out = join(DIR, `native-${dialect}.csv`);
-  const native =
-    dialect === 'sqlite'
-      ? timed('sh', ['-c', `sqlite3 -csv -header '${(config as { path: string }).path}' "${nativeSql('sqlite')}" > '${out}'`])
-      : timed('psql', [(config as { url: string }).url, '-q', '-c', `\\copy (${nativeSql('postgres')}) TO '${out}' WITH CSV HEADER`]);
-  const nativeBytes = statSync(out).size;
+async function runNativeCase(data: DemoData, c: Case): Promise<Result> {
+  const out = join(DIR, `native-${data.dialect}.csv`);
+  const seconds = runNative(data, c.fields, out);
+  const rows = (await countLines(out, false)) - 1;
+  const bytes = statSync(out).size;
   rmSync(out);
-
-  const r = engineRun(dialect, config, 'csv');
-  for (const format of TYPED_FORMATS) {
-    const t = engineRun(dialect, config, format);
-    typed.push(`| ${dialect} | ${format} | ${t.rows.toLocaleString('en')} | ${t.seconds.toFixed(2)} s | ${Math.round(t.rows / t.seconds).toLocaleString('en')} | ${t.peakRssMb} MB (${t.baselineRssMb} MB before) | ${(t.bytes / 1e6).toFixed(0)} MB |`);
-  }
-  const tool = dialect === 'sqlite' ? '`sqlite3 -csv`' : '`psql \\copy`';
-  return `| ${dialect} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(2)} s | ${r.peakRssMb} MB (${r.baselineRssMb} MB before) | ${tool} ${native.seconds.toFixed(2)} s | **${(r.seconds / native.seconds).toFixed(2)}×** | ${(r.bytes / 1e6).toFixed(0)} MB vs ${(nativeBytes / 1e6).toFixed(0)} MB |`;
+  return { seconds, rows, bytes };
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 mkdirSync(DIR, { recursive: true });
-const lines = [
-  `workflow_runs CSV export, ${ROWS.toLocaleString('en')} rows, default fields`,
-  '',
-  '| database | rows | Sluice | Sluice peak RSS | native tool | ratio | file size (Sluice vs native) |',
-  '|---|---:|---:|---:|---:|---:|---|',
-];
-for (const d of ['sqlite', 'postgres'] as const) lines.push(await bench(d));
-if (TYPED_FORMATS.length) lines.push(...typed);
-process.stdout.write(lines.join('\n') + '\n');
+const out: string[] = [];
+for (const dialect of DIALECTS) {
+  const data = await demoData(DIR, dialect, ROWS);
+  const results = new Map<string, Result[]>(CASES.map((c) => [c.name, []]));
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const c of CASES) {
+      process.stderr.write(`${dialect} ${c.name} (run ${rep + 1}/${REPS})…\n`);
+      const r = c.native ? await runNativeCase(data, c) : await runSluice(data, c);
+      results.get(c.name)!.push(r);
+      // Each run as it ends, so a long run shows its numbers before the table.
+      process.stderr.write(`  ${r.seconds.toFixed(2)} s, ${r.rows} rows, ${(r.bytes / 1e6).toFixed(0)} MB${r.peakRssMb ? `, peak RSS ${r.peakRssMb} MB (before ${r.baselineRssMb} MB)` : ''}\n`);
+    }
+  }
+  // The loud check: every file of a field set has the native tool's row count.
+  const nativeRows = (fields: readonly string[]) => results.get(fields === NARROW_FIELDS ? 'native csv narrow' : 'native csv')![0].rows;
+  for (const c of CASES) for (const r of results.get(c.name)!) if (r.rows !== nativeRows(c.fields)) throw new Error(`${dialect} ${c.name}: ${r.rows} rows, the native tool wrote ${nativeRows(c.fields)}`);
+
+  const med = (name: string) => median(results.get(name)!.map((r) => r.seconds));
+  const tool = dialect === 'sqlite' ? '`sqlite3 -csv`' : '`psql \\copy`';
+  out.push(`### ${dialect}: ${data.runs.toLocaleString('en')} demo workflow runs (${data.orgId}), medians of ${REPS} interleaved runs`, '');
+  out.push('| case | time | vs native CSV | vs Sluice CSV | rows/s | MB/s | file | serving process peak RSS (before) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const c of CASES) {
+    const rs = results.get(c.name)!;
+    const s = med(c.name);
+    const bytes = rs[0].bytes;
+    const nativeName = c.fields === NARROW_FIELDS ? 'native csv narrow' : 'native csv';
+    const sluiceCsv = c.fields === NARROW_FIELDS ? 'csv narrow' : 'csv';
+    const rss = c.native ? '–' : `${Math.max(...rs.map((r) => r.peakRssMb!))} MB (${median(rs.map((r) => r.baselineRssMb!))} MB)`;
+    out.push(
+      `| ${c.native ? `${tool}${c.fields === NARROW_FIELDS ? ' narrow' : ''}` : `Sluice ${c.name}`} | ${s.toFixed(2)} s | ${(s / med(nativeName)).toFixed(2)}× | ${c.native ? '–' : `${(s / med(sluiceCsv)).toFixed(2)}×`} | ${Math.round(rs[0].rows / s).toLocaleString('en')} | ${(bytes / 1e6 / s).toFixed(0)} | ${(bytes / 1e6).toFixed(0)} MB | ${rss} |`,
+    );
+  }
+  out.push('');
+}
+out.push(`Machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end; ${ROWS.toLocaleString('en')} requested rows.`);
+process.stdout.write(out.join('\n') + '\n');

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI in this very process (tsx as a loader), so a clean clone works without a
-// build step and signals reach the program itself.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI from dist/ (built by `npm install` through `prepare`, or by `npm run build`):
+// no TypeScript compiler at start, so commands start in a fraction of a second and the server's
+// baseline memory is the program's own. Development runs the sources with `npm run dev -- …` (tsx).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('sluice: dist/ is missing; run `npm run build` (npm install runs it too)\n');
+  process.exit(1);
+}
+await import(main.href);

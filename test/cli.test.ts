@@ -1,18 +1,142 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportsTable } from '../src/cli/commands/exports.js';
+import { buildProgram } from '../src/cli/program.js';
+import { formatBytes, formatCount, formatDuration } from '../src/cli/format/units.js';
+import { finalLine, progressLine, RateMeter } from '../src/cli/progress.js';
+import type { Export } from '../src/contract/exports.js';
 import { DIALECTS } from './helpers/stores.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
-import { seedRuns } from './helpers/platform.js';
+import { bearer, createTestApp, type TestApp } from './helpers/app.js';
+import { exportView } from './helpers/export-view.js';
+import { seedRuns, waitForExport } from './helpers/platform.js';
 import { spawnSluice } from './helpers/processes.js';
 
-async function run(args: string[], env: Record<string, string>) {
-  const p = spawnSluice(args, env);
+/** No server or key from the developer's own environment leaks into a test run. */
+const NO_CLIENT_ENV = { SLUICE_API_URL: '', SLUICE_API_KEY: '' };
+/** A zone without daylight saving, so local times in the CLI's output are known: UTC+05:30. */
+const KOLKATA = { TZ: 'Asia/Kolkata' };
+
+async function run(args: string[], env: Record<string, string> = {}, opts: { cwd?: string } = {}) {
+  const p = spawnSluice(args, { ...NO_CLIENT_ENV, ...env }, opts);
   const code = await p.exited;
   return { code, output: p.output() };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** An instant as the CLI writes it in Asia/Kolkata (UTC+05:30). */
+const kolkata = (iso: string) => new Date(Date.parse(iso) + 5.5 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+
+describe('sluice CLI output', () => {
+  it('writes counts, sizes and durations for people', () => {
+    expect([formatBytes(0), formatBytes(532), formatBytes(12_345), formatBytes(1_234_567), formatBytes(999_999), formatBytes(4_500_000_000)]).toEqual([
+      '0 B',
+      '532 B',
+      '12.3 kB',
+      '1.2 MB',
+      '1.0 MB',
+      '4.5 GB',
+    ]);
+    expect(formatCount(1_234_567)).toBe('1,234,567');
+    expect([formatDuration(0), formatDuration(4.2), formatDuration(125), formatDuration(7260)]).toEqual(['0s', '5s', '2m 05s', '2h 01m']);
+  });
+
+  it('shows a queued export as queued…, a running one with rows of the estimate, rows/s and ETA', () => {
+    expect(progressLine(exportView({ status: 'queued', estimated_total: 1 }), undefined)).toBe('queued…');
+    expect(progressLine(exportView({ status: 'queued', estimated_total: null }), 500)).toBe('queued…');
+    const running = exportView({ status: 'running', rows_written: 4000, estimated_total: 10_000 });
+    expect(progressLine(running, undefined)).toBe('running  4,000 / 10,000 rows (40%)');
+    expect(progressLine(running, 2000)).toBe('running  4,000 / 10,000 rows (40%)  2,000 rows/s  ETA 3s');
+    expect(progressLine(running, 0)).toBe('running  4,000 / 10,000 rows (40%)  0 rows/s');
+    expect(progressLine(exportView({ status: 'running', rows_written: 12, estimated_total: null }), 6)).toBe('running  12 rows  6 rows/s');
+    expect(progressLine(exportView({ status: 'running', rows_written: 5, estimated_total: 10, cancel_requested: true }), undefined)).toBe('cancelling…  5 / 10 rows (50%)');
+  });
+
+  it('measures rows/s over the recent past only, and not before a second has passed', () => {
+    const m = new RateMeter();
+    m.add(0, 0);
+    m.add(500, 100);
+    expect(m.rate()).toBeUndefined();
+    m.add(2000, 1000);
+    expect(m.rate()).toBe(500);
+    for (let t = 3000; t <= 30_000; t += 1000) m.add(t, 1000 + (t - 2000) * 2);
+    expect(m.rate()).toBe(2000);
+  });
+
+  it('ends with one line per outcome', () => {
+    const times = { started_at: '2025-03-01T09:05:00.000Z', finished_at: '2025-03-01T09:06:05.000Z' };
+    expect(finalLine(exportView({ status: 'completed', record_count: 1200, rows_written: 1200, bytes: 48_200, ...times }))).toBe('exp_1 completed: 1,200 rows, 48.2 kB in 1m 05s (workflow_runs.csv)');
+    expect(finalLine(exportView({ status: 'failed', attempts: 3, error: 'An internal error occurred' }))).toBe('exp_1 failed after 3 attempts: An internal error occurred');
+    expect(finalLine(exportView({ status: 'cancelled', rows_written: 0 }))).toBe('exp_1 cancelled');
+  });
+
+  it('lists exports as an aligned table', () => {
+    process.env.TZ = 'UTC';
+    const table = exportsTable([
+      exportView({ id: 'exp_long_id_1', status: 'completed', record_count: 1_234_567, bytes: 98_765_432 }),
+      exportView({ id: 'exp_2', dataset: 'credit_logs', status: 'running', rows_written: 42, created_at: '2025-03-02T23:59:00.000Z' }),
+      exportView({ id: 'exp_3', status: 'queued' }),
+    ]);
+    expect(table).toBe(
+      [
+        'ID             DATASET        STATUS          ROWS     SIZE  CREATED',
+        'exp_long_id_1  workflow_runs  completed  1,234,567  98.8 MB  2025-03-01 09:05',
+        'exp_2          credit_logs    running           42        –  2025-03-02 23:59',
+        'exp_3          workflow_runs  queued             –        –  2025-03-01 09:05',
+      ].join('\n'),
+    );
+  });
+
+  it('without a server configured, says how to give one and exits 2', async () => {
+    const r = await run(['exports', 'list', '--api-key', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.output.trim()).toBe('sluice: no Sluice server configured: pass --url <url> or set SLUICE_API_URL (e.g. --url http://localhost:8080)');
+    const both = await run(['export', '-d', 'workflow_runs']);
+    expect(both.code).toBe(2);
+    expect(both.output.trim().split('\n')).toEqual([
+      'sluice: no Sluice server configured: pass --url <url> or set SLUICE_API_URL (e.g. --url http://localhost:8080)',
+      'sluice: no API key: pass --api-key <key> or set SLUICE_API_KEY (create one with `sluice keys create`)',
+    ]);
+  });
+
+  it('a client command run in an empty folder says it cannot reach the server and leaves the folder empty', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sluice-empty-'));
+    try {
+      const r = await run(['exports', 'list', '--url', 'http://127.0.0.1:1', '--api-key', 'x'], {}, { cwd: empty });
+      expect(r.code).toBe(1);
+      expect(r.output).toContain('sluice: cannot reach Sluice at http://127.0.0.1:1');
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('client commands offer no server flags; server commands keep theirs; every command has an example', () => {
+    const program = buildProgram();
+    const help = (path: string[]) => {
+      let cmd = program;
+      for (const name of path) cmd = cmd.commands.find((c) => c.name() === name)!;
+      let text = '';
+      cmd.configureOutput({ writeOut: (s) => (text += s) });
+      cmd.outputHelp();
+      return text;
+    };
+    for (const cmd of [['export'], ['exports', 'list'], ['exports', 'show'], ['exports', 'watch'], ['exports', 'cancel']]) {
+      expect(help(cmd), cmd.join(' ')).toContain('--url <url>');
+      expect(help(cmd), cmd.join(' ')).not.toMatch(/--data-dir|--database-url/);
+      expect(help(cmd), cmd.join(' ')).toMatch(/Examples?:\n {2}(SLUICE_\S+ )*sluice /);
+    }
+    for (const cmd of [['serve'], ['worker'], ['migrate'], ['demo'], ['orgs', 'create'], ['orgs', 'list'], ['users', 'create'], ['keys', 'create'], ['ingest']]) {
+      expect(help(cmd), cmd.join(' ')).toContain('--data-dir <dir>');
+      expect(help(cmd), cmd.join(' ')).toMatch(/Examples?:\n {2}(\S+=\S+ )*(sluice|npm run demo) /);
+    }
+    expect(help([])).toContain('Client commands (export, exports) only talk to a');
+  });
+});
 
 for (const dialect of DIALECTS) {
   describe(`sluice CLI (${dialect})`, () => {
@@ -30,39 +154,101 @@ for (const dialect of DIALECTS) {
       await t?.close();
       rmSync(dir, { recursive: true, force: true });
     });
+    const client = () => ['--url', url, '--api-key', t.orgA.admin.key];
+
+    /** A completed March 2025 export of the 200 seeded runs, made through the API. */
+    async function completedExport(): Promise<Export> {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/exports',
+        headers: bearer(t.orgA.admin.key),
+        payload: { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31', fields: ['run_id', 'credit_cost'] },
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      const done = await waitForExport(t, res.json().id, t.orgA.admin.key);
+      expect(done.status).toBe('completed');
+      return done;
+    }
 
     it('runs an export with progress and saves the checksum-verified file', async () => {
       const out = join(dir, 'runs.csv');
-      const r = await run(
-        ['export', '--dataset', 'workflow_runs', '--from', '2025-03-01', '--to', '2025-03-31', '--fields', 'run_id,credit_cost', '-o', out, '--url', url, '--api-key', t.orgA.admin.key],
-        { SLUICE_DATA_DIR: dir },
-      );
+      const r = await run(['export', '--dataset', 'workflow_runs', '--from', '2025-03-01', '--to', '2025-03-31', '--fields', 'run_id,credit_cost', '-o', out, ...client()]);
       expect(r.code, r.output).toBe(0);
-      expect(r.output).toMatch(/saved 200 rows/);
+      expect(r.output).toMatch(/saved 200 rows, [\d.]+ kB to /);
+      expect(r.output).not.toMatch(/NaN|NF|0\/1 rows/);
       const rows: string[][] = parse(readFileSync(out, 'utf8'));
       expect(rows[0]).toEqual(['run_id', 'credit_cost']);
       expect(rows).toHaveLength(201);
-      const list = await run(['exports', 'list', '--json', '--url', url, '--api-key', t.orgA.admin.key], { SLUICE_DATA_DIR: dir });
-      expect(JSON.parse(list.output.slice(list.output.indexOf('[')))[0]).toMatchObject({ dataset: 'workflow_runs', status: 'completed', source: 'cli' });
+      expect(readdirSync(dir)).toEqual(['runs.csv']);
+    });
+
+    it('lists exports as a table in local time, and as the API returns them with --json', async () => {
+      const e = await completedExport();
+      const table = await run(['exports', 'list', '--limit', '1', ...client()], KOLKATA);
+      expect(table.code, table.output).toBe(0);
+      const [header, row, ...rest] = table.output.trimEnd().split('\n');
+      expect(rest).toEqual([]);
+      expect(header!.split(/\s{2,}/)).toEqual(['ID', 'DATASET', 'STATUS', 'ROWS', 'SIZE', 'CREATED']);
+      expect(row!.split(/\s{2,}/)).toEqual([e.id, 'workflow_runs', 'completed', '200', formatBytes(e.bytes!), kolkata(e.created_at)]);
+      expect(row!.indexOf('workflow_runs')).toBe(header!.indexOf('DATASET'));
+      expect(row!.indexOf(kolkata(e.created_at))).toBe(header!.indexOf('CREATED'));
+      expect(e.bytes).toBeGreaterThan(1000);
+
+      const json = await run(['exports', 'list', '--limit', '1', '--json', ...client()]);
+      expect(json.code, json.output).toBe(0);
+      const listed = JSON.parse(json.output) as Export[];
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({
+        id: e.id,
+        dataset: 'workflow_runs',
+        status: 'completed',
+        source: 'api',
+        record_count: 200,
+        bytes: e.bytes,
+        sha256: e.sha256,
+        created_at: e.created_at,
+        params: { fields: ['run_id', 'credit_cost'], from: '2025-03-01T00:00:00.000Z', to: '2025-03-31T23:59:59.999Z', timezone: 'UTC' },
+      });
+    });
+
+    it('watch prints how a finished export ended and exits 0', async () => {
+      const e = await completedExport();
+      const r = await run(['exports', 'watch', e.id, ...client()]);
+      expect(r.code, r.output).toBe(0);
+      expect(r.output.trim()).toMatch(new RegExp(`^${escape(e.id)} completed: 200 rows, ${escape(formatBytes(e.bytes!))} in \\d+s \\(${escape(e.filename)}\\)$`));
     });
 
     it('explains a refused export and exits non-zero', async () => {
-      const r = await run(['export', '--dataset', 'workflow_runs', '--fields', 'nope', '--url', url, '--api-key', t.orgA.admin.key], { SLUICE_DATA_DIR: dir });
+      const r = await run(['export', '--dataset', 'workflow_runs', '--fields', 'nope', ...client()]);
       expect(r.code).toBe(1);
       expect(r.output).toContain('422');
       expect(r.output).toContain('workbook_id');
+    });
+
+    it('lists organizations with their effective retention and local dates', async () => {
+      const env = { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl(t), ...KOLKATA };
+      const orgs = (await t.app.inject({ url: '/v1/org', headers: bearer(t.orgA.admin.key) })).json();
+      expect(orgs).toMatchObject({ id: 'org_a', retention_days: 7 });
+      const table = await run(['orgs', 'list'], env);
+      expect(table.code, table.output).toBe(0);
+      expect(table.output.trimEnd().split('\n').map((l) => l.split(/\s{2,}/))).toEqual([
+        ['ID', 'NAME', 'USER-LEVEL DATA', 'RETENTION', 'NOTIFY', 'CREATED'],
+        ['org_a', 'Org org_a', 'yes', '7 days', '–', kolkata(orgs.created_at)],
+        ['org_b', 'Org org_b', 'yes', '7 days', '–', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/)],
+      ]);
+      const json = await run(['orgs', 'list', '--json'], env);
+      expect(JSON.parse(json.output)[0]).toEqual({ id: 'org_a', name: 'Org org_a', user_level_data: true, retention_days: 7, notify_email: null, created_at: orgs.created_at });
     });
 
     it('ingests an NDJSON file all-or-nothing per batch, naming the bad line', async () => {
       const file = join(dir, 'runs.ndjson');
       const line = (id: string, cost: unknown) => JSON.stringify({ id, workflow_id: 'wf_1', user_id: 'u_admin', status: 'completed', credit_cost: cost, created_at: '2025-05-01T00:00:00Z' });
       writeFileSync(file, [line('cli_1', 1), line('cli_2', 2)].join('\n') + '\n');
-      const dbUrl = t.store.config.dialect === 'postgres' ? t.store.config.url : t.store.config.path;
-      const ok = await run(['ingest', file, '--entity', 'workflow_runs', '--org', 'org_a'], { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl });
+      const ok = await run(['ingest', file, '--entity', 'workflow_runs', '--org', 'org_a'], { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl(t) });
       expect(ok.code, ok.output).toBe(0);
       expect(ok.output).toContain('"upserted":2');
       writeFileSync(file, [line('cli_3', 3), line('cli_4', 'x')].join('\n') + '\n');
-      const bad = await run(['ingest', file, '--entity', 'workflow_runs', '--org', 'org_a'], { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl });
+      const bad = await run(['ingest', file, '--entity', 'workflow_runs', '--org', 'org_a'], { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl(t) });
       expect(bad.code).toBe(1);
       expect(bad.output).toContain('line 2: credit_cost');
       const ids = await t.store.db.selectFrom('workflow_runs').select('id').where('id', 'like', 'cli_%').execute();
@@ -76,5 +262,35 @@ for (const dialect of DIALECTS) {
       expect(r.output).toMatch(/PORT/);
       expect(r.output).toMatch(/SLUICE_STORAGE_URL/);
     });
+
+    describe('with no worker running', () => {
+      let q: TestApp;
+      let qUrl: string;
+      beforeAll(async () => {
+        q = await createTestApp(dialect, {}, { worker: false });
+        await q.app.listen({ port: 0, host: '127.0.0.1' });
+        qUrl = `http://127.0.0.1:${(q.app.server.address() as { port: number }).port}`;
+      });
+      afterAll(() => q?.close());
+
+      it('watch shows queued… while the export waits, then its cancel, and exits 1', async () => {
+        const created = await q.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(q.orgA.admin.key), payload: { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31' } });
+        expect(created.statusCode, created.body).toBe(202);
+        const id: string = created.json().id;
+        const watch = spawnSluice(['exports', 'watch', id, '--url', qUrl, '--api-key', q.orgA.admin.key], NO_CLIENT_ENV);
+        for (let i = 0; i < 300 && !watch.output().includes('queued…'); i++) await sleep(50);
+        await sleep(1200); // a few more polls: still only "queued…"
+        expect(watch.output()).toBe('queued…\n');
+        const cancel = await q.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(q.orgA.admin.key) });
+        expect(cancel.json().status).toBe('cancelled');
+        expect(await watch.exited).toBe(1);
+        expect(watch.output()).toBe(`queued…\n${id} cancelled\n`);
+      });
+    });
   });
 }
+
+function dbUrl(t: TestApp): string {
+  return t.store.config.dialect === 'postgres' ? t.store.config.url : t.store.config.path;
+}
+

@@ -210,6 +210,51 @@ for (const dialect of DIALECTS) {
       expect(wrongUser.json().success).toBe(false);
     });
 
+    it('honours a request exactly or refuses it naming the problem (issue 11)', async () => {
+      const m = t.orgA.member.id;
+      const a = t.orgA.admin.id;
+      // A member asking for every workspace is refused, not narrowed to their own rows.
+      const all = await exportData(member, { user_id: m, include_all_workspaces: true });
+      expect(all.statusCode).toBe(403);
+      expect(all.json()).toMatchObject({ success: false, error: 'forbidden' });
+      expect((await exportData(member, { user_id: m, workspace_ids: ['ws_team1'] })).statusCode).toBe(403);
+      // Gumloop's lowercase category is its uppercase one; an unknown one lists the valid values.
+      const lower = (await exportData(admin, { user_id: a, data_type: 'credit_logs', category_filter: 'agent_run', export_fields: ['log_id', 'category'] })).json();
+      expect(await fileOf(admin, a, lower.data_export_id)).toEqual([['log_id', 'category'], ['cl_2', 'AGENT_RUN']]);
+      const unknown = await exportData(admin, { user_id: a, data_type: 'credit_logs', category_filter: 'NOT_A_CATEGORY' });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().message).toMatch(/NOT_A_CATEGORY.*valid categories:.*AGENT_RUN.*PIPELINE_RUN/);
+      // Unknown workspaces are named.
+      const ws = await exportData(admin, { ...docRequest(a), workspace_ids: ['ws_team1', 'ws_nowhere'] });
+      expect(ws.statusCode).toBe(400);
+      expect(ws.json().message).toMatch(/^Unknown workspace_ids: ws_nowhere; valid workspace_ids: .*ws_team1/);
+      // export_level is export_scope's synonym; a value outside them, or a disagreement, is refused.
+      expect((await exportData(admin, { ...docRequest(a), export_level: 'everything' })).statusCode).toBe(400);
+      expect((await exportData(admin, { ...docRequest(a), export_level: 'organization', export_scope: 'personal' })).statusCode).toBe(400);
+      const level = await exportData(member, { user_id: m, export_level: 'personal', export_fields: ['run_id'] });
+      expect(level.statusCode).toBe(200);
+      // permission_group_filter filters credit logs exactly, and is refused where it cannot apply.
+      await ingest(t, 'credit_logs', [
+        { id: 'cl_pg', user_id: 'u_admin', category: 'PIPELINE_RUN', amount: -1, balance: 196, permission_group_id: 'pg_ops', created_at: '2025-03-08T10:00:00Z' },
+      ]);
+      const pg = (await exportData(admin, { user_id: a, data_type: 'credit_logs', permission_group_filter: 'pg_ops', export_fields: ['log_id', 'permission_group_id'] })).json();
+      expect(await fileOf(admin, a, pg.data_export_id)).toEqual([['log_id', 'permission_group_id'], ['cl_pg', 'pg_ops']]);
+      expect((await exportData(admin, { user_id: a, data_type: 'credit_logs', permission_group_filter: ['pg_none'] })).statusCode).toBe(400);
+      expect((await exportData(admin, { ...docRequest(a), permission_group_filter: 'pg_ops' })).statusCode).toBe(400);
+    });
+
+    it('answers the Gumloop column names existing scripts use (issue 11)', async () => {
+      const a = t.orgA.admin.id;
+      await ingest(t, 'agent_interactions', [
+        { id: 'ix_g', agent_id: 'ag_1', user_id: 'u_admin', interaction_type: 'chat', name: 'Quarterly numbers', credit_cost: 1, message_count: 2, created_at: '2025-03-04T10:00:00Z' },
+      ]);
+      const ix = (await exportData(admin, { user_id: a, data_type: 'agent_interactions', include_all_workspaces: true, export_fields: ['interaction_id', 'interaction_name', 'interaction_created_ts'] })).json();
+      expect(await fileOf(admin, a, ix.data_export_id)).toEqual([['interaction_id', 'interaction_name', 'interaction_created_ts'], ['ix_g', 'Quarterly numbers', '2025-03-04T10:00:00.000Z']]);
+      const fields = ['log_id', 'permission_group_id', 'permission_group_name', 'project_id', 'balance_scope', 'correlation_id'];
+      const cl = (await exportData(admin, { user_id: a, data_type: 'credit_logs', category_filter: 'PURCHASE', export_fields: fields })).json();
+      expect((await fileOf(admin, a, cl.data_export_id))[0]).toEqual(fields);
+    });
+
     it("answers 403 for another user's export and 404 for another org's", async () => {
       const mine = await exportData(member, { user_id: t.orgA.member.id, export_scope: 'personal', export_fields: ['run_id', 'user_email'] });
       expect(mine.statusCode).toBe(200);

@@ -1,8 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { exportView } from './helpers/export-view.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -106,6 +108,16 @@ async function downloadWhenCompleted(page: Page, id: string): Promise<string> {
   expect(res.status).toBe(200);
   expect(res.contentType ?? '').toContain('text/csv');
   return res.text;
+}
+
+/** Polls the native API until the export settles. */
+async function waitForApi(base: string, id: string, key: string): Promise<Export> {
+  for (let i = 0; i < 300; i++) {
+    const e = (await (await fetch(`${base}/v1/exports/${id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as Export;
+    if (e.status !== 'queued' && e.status !== 'running') return e;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`export ${id} did not settle in 30 s`);
 }
 
 // Launched on first use, so a missing Chromium fails every test with its message (nothing is skipped).
@@ -338,30 +350,8 @@ for (const dialect of DIALECTS) {
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);
         // The history list is served by the test so that every status can be shown on demand.
-        const exp = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
-          id,
-          dataset: 'workflow_runs',
-          scope: 'organization',
-          format: 'csv',
-          compression: 'none',
-          status,
-          params: { fields: ['run_id'], from: '2025-03-01', to: '2025-03-31', timezone: 'UTC', workspace_ids: null, include_personal_workspaces: null, entity_ids: null, category: null, group_by: null },
-          created_by: { id: 'u_admin', email: t.orgA.admin.email, name: 'admin of org_a' },
-          rows_written: 0,
-          estimated_total: 100,
-          record_count: null,
-          bytes: null,
-          sha256: null,
-          error: null,
-          attempts: 1,
-          created_at: '2025-04-01T10:00:00Z',
-          started_at: null,
-          finished_at: null,
-          expires_at: null,
-          filename: `${id}.csv`,
-          download_url: null,
-          ...extra,
-        });
+        const exp = (id: string, status: Export['status'], extra: Partial<Export> = {}): Export =>
+          exportView({ id, status, source: 'console', estimated_total: 100, attempts: 1, created_at: '2025-04-01T10:00:00Z', filename: `${id}.csv`, ...extra });
         let calls = 0;
         await page.route(
           (url) => url.pathname === '/v1/exports',
@@ -385,6 +375,8 @@ for (const dialect of DIALECTS) {
         expect(await page.locator('[data-export-id="exp_failed"]').getByTestId('failure-reason').textContent()).toBe('The source database was unreachable');
         expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('cancel').count()).toBe(1);
         expect(await page.locator('[data-export-id="exp_old"]').textContent()).toContain('1.5 MB');
+        // `to` is the period's last millisecond: the range ends on 03/31, not 04/01.
+        expect(await live.textContent()).toContain('03/01/2025 – 03/31/2025');
         await shot(page, '17-history-statuses');
 
         // Polling turns it completed (and announces it), then stops.
@@ -483,6 +475,47 @@ for (const dialect of DIALECTS) {
         await page.getByRole('dialog').waitFor();
         await page.getByRole('dialog').getByTestId('confirm-action').click();
         await row.waitFor({ state: 'detached' });
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('run again reproduces a Gumloop export with every workspace (personal and not yet known ones) row for row', async () => {
+      const admin = { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' };
+      // A run whose workflow has not arrived yet: only "all workspaces" (no team filter) keeps it.
+      const orphan = { id: 'run_orphan', workflow_id: 'wf_unknown', user_id: 'u_admin', status: 'completed', credit_cost: 1, created_at: '2024-06-15T10:00:00Z' };
+      expect((await fetch(`${base}/v1/ingest/workflow_runs`, { method: 'POST', headers: admin, body: JSON.stringify([orphan]) })).status).toBe(200);
+      const gumloop = await fetch(`${base}/api/v1/export_data`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ user_id: t.orgA.admin.id, include_all_workspaces: true, start_date: '2024-06-01T00:00:00', end_date: '2025-03-31T23:59:59.999' }),
+      });
+      expect(gumloop.status, await gumloop.clone().text()).toBe(200);
+      const sourceId = ((await gumloop.json()) as { data_export_id: string }).data_export_id;
+      const original = await waitForApi(base, sourceId, t.orgA.admin.key);
+      expect(original.status).toBe('completed');
+      // Runs 1–5 (two teams and a personal space) and the orphan; all teams without personal spaces would be 4.
+      expect(original.record_count).toBe(6);
+
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await page.getByTestId('nav-exports').click();
+        const row = page.locator(`[data-export-id="${sourceId}"]`);
+        expect(await row.textContent()).toContain('06/01/2024 – 03/31/2025');
+        await row.getByTestId('run-again').click();
+        await page.getByTestId('copied-note').waitFor();
+        expect(await page.getByTestId('summary').textContent()).toContain('All workspaces');
+        await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe(String(original.record_count));
+        await shot(page, '19-run-again-gumloop');
+        const id = await start(page);
+        await downloadWhenCompleted(page, id);
+        const copy = await waitForApi(base, id, t.orgA.admin.key);
+        expect(copy.record_count).toBe(original.record_count);
+        const { row_limit: _limit, ...sameParams } = original.params;
+        expect(copy.params).toMatchObject(sameParams);
+        expect([copy.scope, copy.format, copy.compression, copy.source]).toEqual([original.scope, original.format, original.compression, 'console']);
       } finally {
         await context.close();
       }

@@ -47,11 +47,11 @@ describe('dataset catalogue', () => {
     for (const name of ['workflow_runs', 'agents', 'agent_interactions', 'credit_logs', 'users_usage']) expect(by[name].scopes).toEqual(['organization', 'personal']);
     for (const name of ['llm_logs', 'agents_usage', 'projects_usage', 'models_usage', 'api_keys_usage']) expect(by[name].scopes).toEqual(['organization']);
     expect(by.account.scopes).toEqual(['personal']);
-    expect(by.credit_logs).toMatchObject({ org_wide: true, filters: ['category'] });
+    expect(by.credit_logs).toMatchObject({ org_wide: true, filters: ['category', 'permission_group_ids'] });
     expect(by.workflow_runs.filters).toEqual(['workspace_ids', 'include_personal_workspaces', 'entity_ids']);
     expect(by.llm_logs.filters).toEqual(['entity_ids']);
     expect([by.users_usage.group_by, by.agents_usage.group_by, by.api_keys_usage.group_by, by.models_usage.group_by, by.projects_usage.group_by]).toEqual([
-      ['model'], ['model'], ['model'], ['source'], [],
+      ['model'], ['model'], ['model'], ['source', 'deployment'], [],
     ]);
   });
 

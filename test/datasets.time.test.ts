@@ -42,13 +42,28 @@ describe('resolveRange', () => {
       to: ms('2025-02-01T00:00:00Z'),
     });
     expect(resolveRange({ from: '2025-01-01T00:00:00+05:30', to: '2025-01-02T00:00-0800' }).from).toBe(ms('2024-12-31T18:30:00Z'));
-    expect(resolveRange({ from: '2025-01-01T00:00:00+05:30', to: '2025-01-02T00:00-0800' }).to).toBe(ms('2025-01-02T08:00:00.001Z'));
+    // A minute-precision end covers its whole minute.
+    expect(resolveRange({ from: '2025-01-01T00:00:00+05:30', to: '2025-01-02T00:00-0800' }).to).toBe(ms('2025-01-02T08:01:00Z'));
+  });
+
+  it('makes a whole-second end cover its whole second, and a millisecond end that instant (issue 11)', () => {
+    // Gumloop's documented end_date: a run at 23:59:59.139 is in this range, and not lost between two days.
+    const r = resolveRange({ from: '2024-12-31T00:00:00', to: '2024-12-31T23:59:59', timezone: 'UTC' });
+    expect(r.to).toBe(ms('2025-01-01T00:00:00Z'));
+    const run = ms('2024-12-31T23:59:59.139Z');
+    expect(run >= r.from && run < r.to).toBe(true);
+    expect(resolveRange({ from: '2024-12-31', to: '2024-12-31T23:59:59Z' }).to).toBe(ms('2025-01-01T00:00:00Z'));
+    expect(resolveRange({ from: '2024-12-31', to: '2024-12-31T23:59:59+01:00' }).to).toBe(ms('2024-12-31T23:00:00Z'));
+    // Milliseconds name an instant: that instant is the last one in the range.
+    expect(resolveRange({ from: '2024-12-31', to: '2024-12-31T23:59:59.500Z' }).to).toBe(ms('2024-12-31T23:59:59.501Z'));
+    // An end equal to the start still covers its second.
+    expect(resolveRange({ from: '2025-01-01T10:00:00Z', to: '2025-01-01T10:00:00Z' })).toEqual({ from: ms('2025-01-01T10:00:00Z'), to: ms('2025-01-01T10:00:01Z') });
   });
 
   it('reads a date-time without offset as local time in the zone, DST-correct', () => {
     expect(resolveRange({ from: '2025-07-01T09:00:00', to: '2025-07-01T17:00:00', timezone: 'Europe/Berlin' })).toEqual({
       from: ms('2025-07-01T07:00:00Z'),
-      to: ms('2025-07-01T15:00:00.001Z'),
+      to: ms('2025-07-01T15:00:01Z'),
     });
     expect(resolveRange({ from: '2025-01-01T09:00', to: '2025-01-01T09:00', timezone: 'America/New_York' }).from).toBe(ms('2025-01-01T14:00:00Z'));
   });

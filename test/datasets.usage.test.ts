@@ -32,6 +32,7 @@ function tally(rows: Record<string, any>[], key: string): Record<string, number>
   return out;
 }
 
+const round6 = (v: number | null) => (v === null ? null : Math.round(v * 1e6) / 1e6);
 const sum = (rows: Record<string, any>[], key: string) => (rows.some((r) => r[key] != null) ? rows.reduce((s, r) => s + (r[key] ?? 0), 0) : null);
 
 /** users_usage computed from the fixture, ungrouped. */
@@ -57,7 +58,8 @@ function expectedUsers(org: string, from: number, to: number): Row[] {
       model_to_messages_total: tally(mine, 'model'),
       sum_prompt_tokens: sum(mine, 'prompt_tokens'),
       sum_completion_tokens: sum(mine, 'completion_tokens'),
-      total_cost_usd: sum(mine, 'cost_usd'),
+      total_cost_usd: round6(sum(mine, 'cost_usd')),
+      payg_consumption_in_period: round6(sum(mine, 'cost_usd') ?? 0),
     };
   });
   const rank = (key: keyof (typeof metrics)[number]) => denseRank(metrics.map((m) => m[key] as number));
@@ -66,10 +68,14 @@ function expectedUsers(org: string, from: number, to: number): Row[] {
     .sort((a, b) => b.messages_total - a.messages_total || (a.user_id < b.user_id ? -1 : 1))
     .map((m) => {
       const u = users.get(m.user_id);
+      const limit = (u?.payg_limit as number | undefined) ?? null;
       return {
         ...PERIOD, org_id: org, name: u?.name ?? null, email: u?.email ?? null, role: u?.role ?? null,
         joined_at: u ? new Date(ms(u.created_at)).toISOString().slice(0, 10) : null, department: u?.department ?? null,
         company_name: u?.company_name ?? null, license_type: u?.license_type ?? null, model: null, ...m,
+        payg_limit_current: limit,
+        payg_utilization_pct_current: limit ? Math.round(((m.payg_consumption_in_period as number) / limit) * 100 * 100) / 100 : null,
+        permission_group_id: u?.permission_group_id ?? null, permission_group_name: u?.permission_group_name ?? null,
         messages_total_rank: rt(m.messages_total), messages_chat_rank: rc(m.messages_chat),
         messages_assistants_rank: ra(m.messages_assistants), messages_projects_rank: rp(m.messages_projects),
       };
@@ -96,8 +102,9 @@ for (const dialect of DIALECTS) {
       });
 
       it('default columns follow Langdock’s users export', () => {
-        expect(resolveFields(usersUsage).map((f) => f.name).slice(0, 12)).toEqual([
-          'period_start', 'period_end', 'org_id', 'user_id', 'name', 'email', 'role', 'joined_at', 'department', 'company_name', 'license_type', 'messages_total',
+        expect(resolveFields(usersUsage).map((f) => f.name).slice(0, 15)).toEqual([
+          'period_start', 'period_end', 'org_id', 'user_id', 'name', 'email', 'role', 'joined_at', 'department', 'company_name', 'license_type',
+          'payg_limit_current', 'payg_consumption_in_period', 'payg_utilization_pct_current', 'messages_total',
         ]);
       });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '../src/auth/api-keys.js';
+import { agentsUsage } from '../src/datasets/agents-usage.js';
 import { login } from '../src/auth/sessions.js';
 import { entityNames } from '../src/ingest/entities.js';
 import type { DemoFile } from '../src/demo/demo-file.js';
@@ -116,6 +117,46 @@ for (const dialect of DIALECTS) {
         }
         expect(rows.filter((r) => r.category === 'PURCHASE').length).toBeGreaterThanOrEqual(13);
       }
+    });
+
+    it('reconciles: per agent and month, agents_usage messages = the interactions’ message counts = the agent messages (issue 11)', async () => {
+      const org = DEMO_ORGS[0].id;
+      const month = (t: number) => new Date(t).toISOString().slice(0, 7);
+      const fromInteractions = new Map<string, number>();
+      for (const i of await a.db.selectFrom('agent_interactions').select(['agent_id', 'message_count', 'created_at']).where('org_id', '=', org).execute()) {
+        const k = `${i.agent_id} ${month(Number(i.created_at))}`;
+        fromInteractions.set(k, (fromInteractions.get(k) ?? 0) + Number(i.message_count));
+      }
+      const fromMessages = new Map<string, number>();
+      for (const m of await a.db.selectFrom('messages').select(['agent_id', 'created_at']).where('org_id', '=', org).where('source', '=', 'agent').execute()) {
+        const k = `${m.agent_id} ${month(Number(m.created_at))}`;
+        fromMessages.set(k, (fromMessages.get(k) ?? 0) + 1);
+      }
+      expect(fromInteractions.size).toBeGreaterThan(10);
+      expect(fromMessages).toEqual(fromInteractions);
+      // The export itself, for one whole month.
+      const from = Date.UTC(2025, 3, 1);
+      const to = Date.UTC(2025, 4, 1);
+      const q = { orgId: org, scope: 'organization' as const, userId: 'x', from, to, timezone: 'UTC', userLevelData: true, pseudonymKey: 'k' };
+      const rows: Record<string, unknown>[] = [];
+      for await (const r of agentsUsage.rows(a, q)) rows.push(r);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(Number(r.messages), String(r.assistant_id)).toBe(fromInteractions.get(`${r.assistant_id} 2025-04`));
+      const interactions = await a.db.selectFrom('agent_interactions').select(['agent_id']).where('org_id', '=', org).where('created_at', '>=', from).where('created_at', '<', to).execute();
+      for (const r of rows) expect(Number(r.conversations)).toBe(interactions.filter((i) => i.agent_id === r.assistant_id).length);
+    });
+
+    it('fills the contract fields vendors need: payg limits, permission groups, agent URLs, balance scopes, cache tokens', async () => {
+      const users = await a.db.selectFrom('users').selectAll().where('org_id', '=', DEMO_ORGS[0].id).execute();
+      expect(users.some((u) => u.payg_limit !== null && u.payg_limit > 0)).toBe(true);
+      expect(users.every((u) => u.permission_group_id?.startsWith('pg_') && u.permission_group_name)).toBe(true);
+      const agents = await a.db.selectFrom('agents').select('url').execute();
+      expect(agents.every((x) => x.url?.startsWith('https://'))).toBe(true);
+      const charge = await a.db.selectFrom('credit_logs').selectAll().where('category', '=', 'AGENT_RUN').limit(1).executeTakeFirstOrThrow();
+      expect(charge).toMatchObject({ balance_scope: 'organization', permission_group_id: expect.stringMatching(/^pg_/) });
+      const byok = await a.db.selectFrom('messages').select(['cached_prompt_tokens', 'deployment']).where('byok', '=', 1).execute();
+      expect(byok.length).toBeGreaterThan(0);
+      expect(byok.every((m) => m.cached_prompt_tokens !== null)).toBe(true);
     });
 
     it('creates admin and member logins and API keys that work', async () => {

@@ -60,6 +60,12 @@ function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): Blo
     async stat(key: string): Promise<never> {
       throw new BlobMissing(key);
     },
+    async deletePrefix(prefix: string) {
+      store.deleted.push(prefix);
+    },
+    async sweepIncomplete() {
+      return 0;
+    },
   };
   return store;
 }

@@ -1,3 +1,4 @@
+import type { OrgView } from '../contract/org.js';
 import type { Store } from '../db/database.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
 import { upsertRows, validateBatch } from '../ingest/ingest.js';
@@ -59,6 +60,21 @@ function toOrg(row: { id: string; name: string; user_level_data: number; retenti
     retentionDays: row.retention_days === null ? null : Number(row.retention_days),
     notifyEmail: row.notify_email,
     createdAt: Number(row.created_at),
+  };
+}
+
+/**
+ * An org as the API shows it: retention is the effective value (the server default when the org set none).
+ * @example orgView(await getOrg(store, id), config.retentionDays).retention_days // 7
+ */
+export function orgView(org: Org, defaultRetentionDays: number): OrgView {
+  return {
+    id: org.id,
+    name: org.name,
+    user_level_data: org.userLevelData,
+    retention_days: org.retentionDays ?? defaultRetentionDays,
+    notify_email: org.notifyEmail,
+    created_at: new Date(org.createdAt).toISOString(),
   };
 }
 

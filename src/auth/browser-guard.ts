@@ -4,12 +4,16 @@ import { Forbidden } from '../errors.js';
 /*
  * Some vendor APIs (Langdock's usage export) refuse requests made from a web page, so an API key pasted
  * into front-end code fails loudly instead of leaking. Browsers always send `Origin` on cross-origin and
- * non-GET requests and `Sec-Fetch-Site` on every request; server-side HTTP clients send neither.
+ * non-GET requests and `Sec-Fetch-Site` on every request. What is *not* a web page:
+ *   - `Sec-Fetch-Site: none` — a user-initiated navigation (typed URL, bookmark): no page's script is involved;
+ *   - `Sec-Fetch-Mode` / `Sec-Fetch-Dest` alone — Node's fetch (undici) sends `sec-fetch-mode: cors` from
+ *     servers, and so do SDKs built on it (Humanloop's), so they say nothing about a page.
  */
 
 /** True when the headers show the request was made by a browser on behalf of a web page. */
 export function isBrowserRequest(headers: IncomingHttpHeaders): boolean {
-  return headers.origin !== undefined || headers['sec-fetch-site'] !== undefined;
+  const site = headers['sec-fetch-site'];
+  return headers.origin !== undefined || (site !== undefined && String(site).trim().toLowerCase() !== 'none');
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ClientConfig } from '../config/client-config.js';
+
 /** A minimal client of the native API for CLI commands; errors carry the server's message. */
 export interface ApiClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
@@ -5,25 +7,36 @@ export interface ApiClient {
   raw(path: string): Promise<Response>;
 }
 
-export function createApiClient(baseUrl: string, apiKey: string | undefined): ApiClient {
-  if (!apiKey) throw new Error('no API key: pass --api-key or set SLUICE_API_KEY (create one with `sluice keys create`)');
-  const headers = { authorization: `Bearer ${apiKey}` };
+/**
+ * @example const client = createApiClient(loadClientConfig(process.env)); await client.request('GET', '/v1/me');
+ */
+export function createApiClient(config: ClientConfig): ApiClient {
+  const { apiUrl } = config;
+  const headers = { authorization: `Bearer ${config.apiKey}` };
+  const send = (path: string, init: RequestInit) =>
+    fetch(apiUrl + path, init).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
+      const why = err.cause?.code ?? err.cause?.message ?? err.message;
+      throw new Error(`cannot reach Sluice at ${apiUrl} (${why}); check --url / SLUICE_API_URL and that the server is running`);
+    });
   return {
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(baseUrl + path, {
+      const res = await send(path, {
         method,
         headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).catch((err: Error) => {
-        throw new Error(`cannot reach Sluice at ${baseUrl}: ${err.message}`);
       });
       const text = await res.text();
-      const json = text ? JSON.parse(text) : undefined;
+      let json: { message?: string } | undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        throw new Error(`${res.status}: ${apiUrl} answered something that is not Sluice's JSON API: ${text.slice(0, 200)}`);
+      }
       if (!res.ok) throw new Error(`${res.status}: ${json?.message ?? text}`);
       return json as T;
     },
     async raw(path: string): Promise<Response> {
-      const res = await fetch(baseUrl + path, { headers, redirect: 'follow' });
+      const res = await send(path, { headers, redirect: 'follow' });
       if (!res.ok) throw new Error(`${res.status}: ${(await res.text()).slice(0, 500)}`);
       return res;
     },

@@ -37,11 +37,10 @@ const EnvSchema = z.object({
   SLUICE_ORG_CONCURRENCY: int(2, 1),
   SLUICE_LEASE_SECONDS: int(30, 2),
   SLUICE_MAX_ATTEMPTS: int(3, 1),
+  SLUICE_RETRY_BASE_MS: int(5000, 0),
   SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
   SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
   SLUICE_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
-  SLUICE_API_URL: z.string().url().optional(),
-  SLUICE_API_KEY: z.string().optional(),
 });
 
 export type DatabaseConfig =
@@ -52,7 +51,10 @@ export type StorageConfig =
   | { readonly kind: 'file'; readonly dir: string }
   | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string; readonly endpoint?: string };
 
-/** Validated, typed, frozen configuration. Nothing else in Sluice reads `process.env`. */
+/**
+ * Validated, typed, frozen configuration of the server side (serve, worker, migrate, demo, store-side
+ * commands). Nothing else in Sluice reads `process.env`; CLI clients use `loadClientConfig` instead.
+ */
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -73,14 +75,12 @@ export interface Config {
   readonly orgConcurrency: number;
   readonly leaseSeconds: number;
   readonly maxAttempts: number;
+  /** First retry delay of a failed attempt; doubles each attempt. */
+  readonly retryBaseMs: number;
   readonly rateLimitPerMinute: number;
   readonly downloadUrlTtlSeconds: number;
   /** Believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy that sets them). */
   readonly trustProxy: boolean;
-  /** CLI client: the Sluice server to talk to (default: the public URL). */
-  readonly apiUrl: string;
-  /** CLI client: the API key it sends. */
-  readonly apiKey?: string;
 }
 
 /** Raised when the environment is invalid; `problems` has one line per problem. */
@@ -133,11 +133,10 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     orgConcurrency: e.SLUICE_ORG_CONCURRENCY,
     leaseSeconds: e.SLUICE_LEASE_SECONDS,
     maxAttempts: e.SLUICE_MAX_ATTEMPTS,
+    retryBaseMs: e.SLUICE_RETRY_BASE_MS,
     rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
     downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
     trustProxy: e.SLUICE_TRUST_PROXY === 'true' || e.SLUICE_TRUST_PROXY === '1',
-    apiUrl: (e.SLUICE_API_URL ?? publicUrl).replace(/\/+$/, ''),
-    apiKey: e.SLUICE_API_KEY,
   });
 }
 

@@ -16,7 +16,8 @@ export const ExportRequestSchema = z
     workspace_ids: z.array(z.string()).optional().describe('Teams to include (organization scope)'),
     include_personal_workspaces: z.boolean().optional().describe("Also include members' personal workspaces"),
     entity_ids: z.array(z.string()).optional().describe('Only these workflows / agents / projects'),
-    category: z.string().optional().describe('Credit log category, e.g. PIPELINE_RUN'),
+    category: z.string().optional().describe('Credit log category, e.g. PIPELINE_RUN (case-insensitive; unknown → 422 listing the valid ones)'),
+    permission_group_ids: z.array(z.string().min(1)).min(1).optional().describe('Credit logs: only entries of these permission groups'),
     group_by: z.string().optional().describe('Usage datasets: model (users, agents, api keys) or source (models)'),
     notify_email: z.email().optional().describe('Email this address when the export completes or fails'),
     webhook_url: z.url({ protocol: /^https?$/ }).optional().describe('POST a signed Standard Webhooks event here when the export finishes'),
@@ -43,6 +44,8 @@ export const ExportParamsSchema = z.object({
   include_personal_workspaces: z.boolean().nullable(),
   entity_ids: z.array(z.string()).nullable(),
   category: z.string().nullable(),
+  // Absent in exports stored before it existed.
+  permission_group_ids: z.array(z.string()).nullable().default(null),
   group_by: z.string().nullable(),
   csv_bom: z.boolean(),
   neutralize_formulas: z.boolean(),

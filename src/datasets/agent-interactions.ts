@@ -10,7 +10,7 @@ import { recordDataset } from './records.js';
 const fields = defineFields({
   interaction_id: { type: 'string', group: 'Interaction', description: 'Id of the interaction' },
   agent_id: { type: 'string', group: 'Agent', description: 'Id of the agent that was used' },
-  agent_name: { type: 'string', group: 'Agent', description: 'Name of the agent; empty when the agent is not known yet' },
+  agent_name: { type: 'string', group: 'Agent', description: 'Name of the agent; empty when the agent is not known yet', personalSpace: 'hide' },
   user_id: { type: 'string', group: 'User', description: 'Id of the user who interacted with the agent', pii: 'pseudonym' },
   user_email: { type: 'string', group: 'User', description: 'Email of that user', pii: 'hidden' },
   interaction_type: { type: 'string', group: 'Interaction', description: 'chat, slack, api or triggered' },
@@ -23,9 +23,12 @@ const fields = defineFields({
   message_count: { type: 'integer', group: 'Interaction', description: 'Number of messages in the interaction' },
   created_ts: { type: 'timestamp', group: 'Interaction', description: 'When the interaction started (the date range applies to this)' },
   workspace_id: { type: 'string', group: 'Team', description: "Id of the agent's workspace" },
-  workspace_name: { type: 'string', group: 'Team', description: "Name of the agent's workspace" },
+  workspace_name: { type: 'string', group: 'Team', description: "Name of the agent's workspace", personalSpace: 'label' },
   user_name: { type: 'string', group: 'User', description: 'Display name of the user', pii: 'hidden', default: false },
   workspace_kind: { type: 'string', group: 'Team', description: 'team or personal', default: false },
+  // Gumloop's own column names for `name` and `created_ts`, which existing scripts ask for.
+  interaction_name: { type: 'string', group: 'Interaction', description: 'Title of the interaction (Gumloop name of `name`)', pii: 'hidden', default: false },
+  interaction_created_ts: { type: 'timestamp', group: 'Interaction', description: 'When the interaction started (Gumloop name of `created_ts`)', default: false },
 });
 
 /** Agent interactions with their credit breakdown. */
@@ -56,7 +59,10 @@ export const agentInteractions = recordDataset({
     workspace_name: 'ws.name',
     user_name: 'u.name',
     workspace_kind: 'ws.kind',
+    interaction_name: 'i.name',
+    interaction_created_ts: 'i.created_at',
   },
+  personalSpace: { kind: 'ws.kind', owner: 'ws.owner_user_id' },
   from(db, q) {
     let qb = db
       .selectFrom('agent_interactions as i')
@@ -69,6 +75,8 @@ export const agentInteractions = recordDataset({
     qb = whereTeams(qb, { workspaceId: 'a.workspace_id', workspaceKind: 'ws.kind' }, q);
     return whereIn(qb, 'i.agent_id', q.entityIds);
   },
+  sequenceTable: 'agent_interactions',
+  sequenceColumn: 'i.seq',
   orderBy: [
     ['i.created_at', 'asc'],
     ['i.id', 'asc'],

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { defineFields } from './fields.js';
 import { round2, PERIOD_FIELDS, usageDataset } from './usage.js';
 import type { Row } from './types.js';
@@ -11,7 +12,7 @@ import type { Row } from './types.js';
 const fields = defineFields({
   ...PERIOD_FIELDS,
   assistant_id: { type: 'string', group: 'Agent', description: 'Id of the agent' },
-  assistant_name: { type: 'string', group: 'Agent', description: 'Name of the agent; empty when the agent is not known' },
+  assistant_name: { type: 'string', group: 'Agent', description: 'Name of the agent; empty when the agent is not known (or, with user-level data off, lives in a personal workspace)' },
   model: { type: 'string', group: 'Model', description: 'Model of this row (group_by=model only)', groupBy: 'model' },
   messages: { type: 'integer', group: 'Usage', description: 'Messages users sent to the agent in the period' },
   unique_users: { type: 'integer', group: 'Usage', description: 'Distinct users who messaged the agent' },
@@ -19,8 +20,10 @@ const fields = defineFields({
   conversations: { type: 'integer', group: 'Usage', description: 'Distinct conversations with the agent' },
   messages_per_user: { type: 'number', group: 'Usage', description: 'Average messages per active user (2 decimals)' },
   assistant_description: { type: 'string', group: 'Agent', description: 'Description of the agent', pii: 'hidden' },
-  assistant_owner_id: { type: 'string', group: 'Owner', description: 'Id of the user who owns the agent', pii: 'pseudonym' },
+  // Langdock leaves owner ids as they are with user-level data off; only names and emails go.
+  assistant_owner_id: { type: 'string', group: 'Owner', description: 'Id of the user who owns the agent' },
   assistant_owner_email: { type: 'string', group: 'Owner', description: 'Email of the user who owns the agent', pii: 'hidden' },
+  assistant_url: { type: 'string', group: 'Agent', description: 'Public URL of the agent on the platform' },
   sum_prompt_tokens: { type: 'integer', group: 'Tokens', description: 'Total input tokens' },
   avg_prompt_tokens: { type: 'number', group: 'Tokens', description: 'Average input tokens per request (2 decimals)' },
   min_prompt_tokens: { type: 'integer', group: 'Tokens', description: 'Minimum input tokens per request' },
@@ -65,7 +68,15 @@ export const agentsUsage = usageDataset({
     qb
       .leftJoin('agents as a', (j: any) => j.onRef('a.id', '=', 'agg.assistant_id').on('a.org_id', '=', q.orgId))
       .leftJoin('users as o', (j: any) => j.onRef('o.id', '=', 'a.created_by').on('o.org_id', '=', q.orgId))
-      .select(['a.name as assistant_name', 'a.description as assistant_description', 'a.created_by as assistant_owner_id', 'o.email as assistant_owner_email']),
+      .leftJoin('workspaces as ws', (j: any) => j.onRef('ws.id', '=', 'a.workspace_id').on('ws.org_id', '=', q.orgId))
+      .select([
+        // An agent in a personal workspace is named after its owner's work: hidden with user-level data off (personal-space.ts).
+        q.userLevelData ? sql.ref('a.name').as('assistant_name') : sql`CASE WHEN ws.kind = 'personal' THEN NULL ELSE a.name END`.as('assistant_name'),
+        'a.description as assistant_description',
+        'a.created_by as assistant_owner_id',
+        'o.email as assistant_owner_email',
+        'a.url as assistant_url',
+      ]),
   derive(row: Row) {
     row.active_users = row.unique_users;
     const users = Number(row.unique_users);

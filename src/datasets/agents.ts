@@ -9,21 +9,23 @@ import { recordDataset } from './records.js';
 
 const fields = defineFields({
   agent_id: { type: 'string', group: 'Agent', description: 'Id of the agent' },
-  agent_name: { type: 'string', group: 'Agent', description: 'Name of the agent' },
-  agent_description: { type: 'string', group: 'Agent', description: 'Description of the agent', pii: 'hidden' },
+  agent_name: { type: 'string', group: 'Agent', description: 'Name of the agent', personalSpace: 'hide' },
+  // Configuration, not user-level data: an org backing up its agents needs them whatever its privacy setting.
+  agent_description: { type: 'string', group: 'Agent', description: 'Description of the agent' },
   agent_model: { type: 'string', group: 'Agent', description: 'Model the agent uses, e.g. gpt-4o' },
-  agent_system_prompt: { type: 'string', group: 'Agent', description: "The agent's system prompt", pii: 'hidden' },
+  agent_system_prompt: { type: 'string', group: 'Agent', description: "The agent's system prompt" },
   agent_created_ts: { type: 'timestamp', group: 'Agent', description: 'When the agent was created (the date range applies to this)' },
   agent_tools: { type: 'json', group: 'Agent', description: 'Tools the agent may call (JSON array)' },
   agent_metadata: { type: 'json', group: 'Agent', description: 'Free-form metadata the platform attached (JSON)' },
   creator_email: { type: 'string', group: 'Creator', description: 'Email of the user who created the agent', pii: 'hidden' },
   workspace_id: { type: 'string', group: 'Team', description: 'Id of the workspace (team or personal space) the agent belongs to' },
-  workspace_name: { type: 'string', group: 'Team', description: 'Name of that workspace' },
+  workspace_name: { type: 'string', group: 'Team', description: 'Name of that workspace', personalSpace: 'label' },
   agent_status: { type: 'string', group: 'Agent', description: 'Current status of the agent, e.g. active, running, stopped', default: false },
   agent_updated_ts: { type: 'timestamp', group: 'Agent', description: 'When the agent was last changed', default: false },
   creator_id: { type: 'string', group: 'Creator', description: 'Id of the user who created the agent', pii: 'pseudonym', default: false },
   creator_name: { type: 'string', group: 'Creator', description: 'Display name of the user who created the agent', pii: 'hidden', default: false },
   workspace_kind: { type: 'string', group: 'Team', description: 'team or personal', default: false },
+  agent_url: { type: 'string', group: 'Agent', description: 'Public URL of the agent on the platform', default: false },
 });
 
 /** Agent configurations (Gumloop "agents" export). */
@@ -52,7 +54,9 @@ export const agents = recordDataset({
     creator_id: 'a.created_by',
     creator_name: 'u.name',
     workspace_kind: 'ws.kind',
+    agent_url: 'a.url',
   },
+  personalSpace: { kind: 'ws.kind', owner: 'ws.owner_user_id' },
   json: ['agent_tools', 'agent_metadata'],
   from(db, q) {
     let qb = db
@@ -65,6 +69,8 @@ export const agents = recordDataset({
     qb = whereTeams(qb, { workspaceId: 'a.workspace_id', workspaceKind: 'ws.kind' }, q);
     return whereIn(qb, 'a.id', q.entityIds);
   },
+  sequenceTable: 'agents',
+  sequenceColumn: 'a.seq',
   orderBy: [
     ['a.created_at', 'asc'],
     ['a.id', 'asc'],

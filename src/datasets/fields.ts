@@ -8,6 +8,8 @@ export interface FieldSpec {
   readonly description: string;
   /** 'hidden' → null when user-level data is off; 'pseudonym' → `anon_…`. */
   readonly pii?: 'hidden' | 'pseudonym';
+  /** Names a person only in a personal workspace (see FieldDef.personalSpace). */
+  readonly personalSpace?: 'label' | 'hide';
   /** Off-by-default extras say `default: false`. */
   readonly default?: boolean;
   readonly groupBy?: string;
@@ -21,11 +23,12 @@ export interface FieldSpec {
 export function defineFields(specs: Record<string, FieldSpec>): readonly FieldDef[] {
   return Object.freeze(
     Object.entries(specs).map(([name, s]) => {
-      const base = { pii: s.pii !== undefined, pseudonym: s.pii === 'pseudonym' };
+      const base = { pii: s.pii !== undefined, pseudonym: s.pii === 'pseudonym', personalSpace: s.personalSpace };
       return Object.freeze({
         name,
         type: s.type,
         description: s.description + privacyNote(base),
+        ...(s.personalSpace ? { personalSpace: s.personalSpace } : {}),
         pii: base.pii,
         ...(base.pseudonym ? { pseudonym: true } : {}),
         default: s.default ?? s.groupBy === undefined,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { derivedLogValue, isDerivedLogKey } from './llm-log-derived.js';
 import { LLM_LOG_COLUMNS, llmLogs } from './llm-logs.js';
 import { privacyTransform } from './privacy.js';
 
@@ -118,7 +119,8 @@ function toRecord(row: Record<string, unknown>): LlmLogRecord {
   const data = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : {};
   const record = {} as Record<string, unknown>;
   for (const key of LLM_LOG_RECORD_KEYS) {
-    if (!COLUMN_KEYS.has(key)) record[key] = data[key] ?? null;
+    if (isDerivedLogKey(key)) record[key] = derivedLogValue(data, key);
+    else if (!COLUMN_KEYS.has(key)) record[key] = data[key] ?? null;
     else if (TIMESTAMP_KEYS.has(key)) record[key] = row[key] === null || row[key] === undefined ? null : new Date(Number(row[key])).toISOString();
     else record[key] = row[key] ?? null;
   }

@@ -1,5 +1,6 @@
 import { defineFields, type FieldSpec } from './fields.js';
 import { whereIn, whereRange } from './filters.js';
+import { derivedLogValue, isDerivedLogKey } from './llm-log-derived.js';
 import { recordDataset } from './records.js';
 import type { Row } from './types.js';
 
@@ -38,7 +39,7 @@ const fields = defineFields({
   prompt_cost: d('number', 'Cost of the prompt tokens in USD'),
   output_cost: d('number', 'Cost of the output tokens in USD'),
   provider_latency: d('number', "The provider's latency in seconds"),
-  tokens: d('integer', 'Total tokens'),
+  tokens: d('integer', 'Total tokens (prompt_tokens + output_tokens when not sent)'),
   raw_output: d('string', 'Raw output text from the provider'),
   finish_reason: d('string', 'Why generation stopped, e.g. stop or length'),
   tools: d('json', 'Tools called during the log (JSON array)'),
@@ -50,7 +51,7 @@ const fields = defineFields({
   reference_id: d('string', 'Caller-supplied reference id of the log'),
   session_reference_id: d('string', 'Caller-supplied reference id of the session', { default: false }),
   parent_reference_id: d('string', 'Caller-supplied reference id of the parent log', { default: false }),
-  config_id: d('string', 'Id of the model configuration', { default: false }),
+  config_id: d('string', 'Id of the model configuration (config.id when not sent)', { default: false }),
   source_datapoint_id: d('string', 'Id of the dataset datapoint the log was generated from', { default: false }),
   save: d('boolean', 'Whether the log was saved', { default: false }),
   provider_request: d('json', 'Raw request sent to the provider (large)', { default: false }),
@@ -92,6 +93,8 @@ export const llmLogs = recordDataset({
     qb = whereRange(qb, 'l.created_at', q);
     return whereIn(qb, 'l.project_id', q.entityIds);
   },
+  sequenceTable: 'llm_logs',
+  sequenceColumn: 'l.seq',
   orderBy: [
     ['l.created_at', 'desc'],
     ['l.id', 'desc'],
@@ -104,7 +107,7 @@ export const llmLogs = recordDataset({
       transform(row: Row) {
         const data = typeof row.__data === 'string' ? (JSON.parse(row.__data) as Record<string, unknown>) : {};
         delete row.__data;
-        for (const name of names) row[name] = data[name] ?? null;
+        for (const name of names) row[name] = isDerivedLogKey(name) ? derivedLogValue(data, name) : (data[name] ?? null);
       },
     };
   },

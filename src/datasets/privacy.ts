@@ -21,6 +21,23 @@ export function pseudonym(key: string, value: string): string {
   return 'anon_' + createHmac('sha256', key).update(value).digest('hex').slice(0, 16);
 }
 
+/**
+ * `pseudonym` with a bounded memo of its answers (one per export stream).
+ * @example const anon = memoizedPseudonym(key); anon('u_alice') === anon('u_alice')
+ */
+export function memoizedPseudonym(key: string): (value: string) => string {
+  const memo = new Map<string, string>();
+  return (value) => {
+    let out = memo.get(value);
+    if (out === undefined) {
+      out = pseudonym(key, value);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(value, out);
+    }
+    return out;
+  };
+}
+
 /** Mutates a row in place. */
 export type RowTransform = (row: Row) => void;
 
@@ -33,18 +50,8 @@ export function privacyTransform(fields: readonly FieldDef[], query: Pick<Datase
   const hidden = fields.filter((f) => f.pii && !f.pseudonym).map((f) => f.name);
   const masked = fields.filter((f) => f.pii && f.pseudonym).map((f) => f.name);
   if (hidden.length === 0 && masked.length === 0) return null;
-  const memo = new Map<string, string>();
-  const mask = (value: unknown): unknown => {
-    if (value === null || value === undefined) return null;
-    const text = String(value);
-    let out = memo.get(text);
-    if (out === undefined) {
-      out = pseudonym(query.pseudonymKey, text);
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(text, out);
-    }
-    return out;
-  };
+  const anon = memoizedPseudonym(query.pseudonymKey);
+  const mask = (value: unknown): unknown => (value === null || value === undefined ? null : anon(String(value)));
   return (row) => {
     for (let i = 0; i < hidden.length; i++) if (hidden[i] in row) row[hidden[i]] = null;
     for (let i = 0; i < masked.length; i++) if (masked[i] in row) row[masked[i]] = mask(row[masked[i]]);
@@ -52,7 +59,9 @@ export function privacyTransform(fields: readonly FieldDef[], query: Pick<Datase
 }
 
 /** A one-line suffix for field descriptions, so the docs say what happens when user-level data is off. */
-export function privacyNote(field: Pick<FieldDef, 'pii' | 'pseudonym'>): string {
+export function privacyNote(field: Pick<FieldDef, 'pii' | 'pseudonym' | 'personalSpace'>): string {
+  if (field.personalSpace === 'label') return ' (for a personal workspace "Personal workspace of anon_…" when user-level data is off)';
+  if (field.personalSpace === 'hide') return ' (empty for personal workspaces when user-level data is off)';
   if (!field.pii) return '';
   return field.pseudonym ? ' (pseudonymized as anon_… when user-level data is off)' : ' (empty when user-level data is off)';
 }

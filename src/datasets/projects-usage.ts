@@ -10,7 +10,8 @@ const fields = defineFields({
   ...PERIOD_FIELDS,
   project_id: { type: 'string', group: 'Project', description: 'Id of the project' },
   project_name: { type: 'string', group: 'Project', description: 'Name of the project; empty when the project is not known' },
-  project_owner_id: { type: 'string', group: 'Owner', description: 'Id of the project owner', pii: 'pseudonym' },
+  // Langdock leaves the owner id as it is with user-level data off; only the email goes.
+  project_owner_id: { type: 'string', group: 'Owner', description: 'Id of the project owner' },
   project_owner_email: { type: 'string', group: 'Owner', description: 'Email of the project owner', pii: 'hidden' },
   messages: { type: 'integer', group: 'Usage', description: 'Messages in the project’s chats in the period' },
 });

@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import { BATCH_SIZE, flatten } from './batching.js';
+import { recordByteStream, type LineSpec } from './byte-stream.js';
 import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
+import { KIND_COLUMN, OWNER_COLUMN, personalSpaceTransform } from './personal-space.js';
 import { privacyTransform, type RowTransform } from './privacy.js';
 import type { Dataset, DatasetQuery, FieldDef, Row } from './types.js';
 
@@ -26,6 +28,10 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
   from(db: Kysely<any>, query: DatasetQuery): AnyQuery;
   /** Stable order: `[expression, direction]` pairs, ending with a unique key. */
   readonly orderBy: readonly (readonly [string, 'asc' | 'desc'])[];
+  /** SQL over `from`'s aliases for the row's workspace kind and owner, for fields with `personalSpace`. */
+  readonly personalSpace?: { readonly kind: string; readonly owner: string };
+  /** The change-sequence column of the dataset's own table (e.g. `r.seq`), for reads by sequence. */
+  readonly sequenceColumn: string;
   /** Extra per-row work for the fields being read (e.g. picking keys out of a JSON column). */
   prepare?(fields: readonly FieldDef[]): { extraColumns?: Record<string, string>; transform: RowTransform } | null;
 }
@@ -35,7 +41,10 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
  * @example export const workflowRuns = recordDataset({ name: 'workflow_runs', … });
  */
 export function recordDataset(spec: RecordSpec): Dataset {
-  const { columns, json = [], repeatedJson = [], from, orderBy, prepare, ...meta } = spec;
+  const { columns, json = [], repeatedJson = [], from, orderBy, prepare, personalSpace, sequenceColumn, ...meta } = spec;
+  // Custom per-row JavaScript rules out the fast path (personal-space names it does in SQL).
+  const needsRowWork = (fields: readonly FieldDef[]) => (prepare?.(fields) ?? null) !== null;
+  const lineSpec: LineSpec = { columns, json, from, orderBy, needsRowWork, personalSpace };
   return {
     ...meta,
     kind: 'records',
@@ -46,19 +55,34 @@ export function recordDataset(spec: RecordSpec): Dataset {
     batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]> {
       const fields = selectedFields(meta.fields, query);
       const custom = prepare?.(fields) ?? null;
-      const select = { ...pick(columns, fields), ...custom?.extraColumns };
+      const personal = personalSpace ? personalSpaceTransform(fields, query) : null;
+      const select = {
+        ...pick(columns, fields),
+        ...custom?.extraColumns,
+        ...(personal && personalSpace ? { [KIND_COLUMN]: personalSpace.kind, [OWNER_COLUMN]: personalSpace.owner } : {}),
+      };
       let qb = from(store.db as Kysely<any>, query).select(Object.entries(select).map(([name, expr]) => sql.raw(expr).as(name)));
-      for (const [expr, dir] of orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+      const seq = query.sequence;
+      if (seq) {
+        // A drain's read: after its cursor, in change-sequence order (commit order), one batch.
+        qb = qb.select(sql.raw(sequenceColumn).as('_sequence')).where(sql.raw(sequenceColumn), '>', seq.after);
+        if (seq.upTo !== undefined) qb = qb.where(sql.raw(sequenceColumn), '<=', seq.upTo);
+        qb = qb.orderBy(sql.raw(sequenceColumn), 'asc').limit(seq.limit);
+      } else {
+        for (const [expr, dir] of orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+      }
       const fromColumns = fields.filter((f) => columns[f.name] !== undefined);
       const steps = [
         ...fromColumns.filter((f) => json.includes(f.name)).map((f) => parseJson(f.name, repeatedJson.includes(f.name))),
         ...fromColumns.filter((f) => f.type === 'boolean').map((f) => toBoolean(f.name)),
         custom?.transform,
+        personal,
         privacyTransform(fields, query),
       ].filter((s): s is RowTransform => Boolean(s));
       const stream = store.streamBatches(qb.compile(), BATCH_SIZE) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
+    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),
     async count(store: Store, query: DatasetQuery): Promise<number> {
       const row = await from(store.db as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);

@@ -37,6 +37,17 @@ export function localDate(ms: number, timezone: string): string {
   return new Date(ms + zoneOffset(ms, timezone)).toISOString().slice(0, 10);
 }
 
+/**
+ * The start (an instant) of the local calendar month `months` before the one `now` is in, in a zone:
+ * a history window counted in whole months, as Langdock counts its 12 months.
+ * @example startOfMonthsBack(Date.parse('2025-12-01T10:00:00Z'), 12, 'UTC') // 2024-12-01T00:00:00Z
+ */
+export function startOfMonthsBack(now: number, months: number, timezone: string): number {
+  const [y, m] = localDate(now, timezone).split('-').map(Number);
+  const index = y * 12 + (m - 1) - months;
+  return localToInstant(Date.UTC(Math.floor(index / 12), index % 12, 1), timezone);
+}
+
 /** What a request says about its period: date-only or date-time strings, in a zone. */
 export interface RangeInput {
   readonly from: string;
@@ -51,24 +62,47 @@ export interface ResolvedRange {
 }
 
 /**
- * Resolves a request's period. A date-only value means whole local days with both ends inclusive (so
- * `to` becomes the start of the next local day); a date-time with `Z`/offset is that instant (an end is
- * inclusive: that instant is in the period); one without is local time in the zone. Throws `Invalid` naming the bad field, or when the end is before the start.
+ * Resolves a request's period, the same on every surface. An end covers the last unit it names: a
+ * date-only `to` its whole local day (so it becomes the start of the next day), a date-time `to` with
+ * whole seconds its whole second (`23:59:59` includes 23:59:59.999; minutes alone, the whole minute), and
+ * one with fractional seconds that instant, included (so a stored plan's last millisecond reproduces it). A date-time with `Z`/offset is that instant;
+ * one without is local time in the zone. Throws `Invalid` naming the bad field, or when the end is before the start.
  * @example resolveRange({ from: '2025-03-09', to: '2025-03-09', timezone: 'America/New_York' }) // a 23-hour day
  */
 export function resolveRange(input: RangeInput): ResolvedRange {
   const timezone = input.timezone ?? 'UTC';
   zoneOffset(0, timezone); // throws Invalid naming an unknown zone
   const from = parsePoint(input.from, 'from', timezone);
-  // A date-only end already is the start of the next day; a date-time end is inclusive (that instant is in).
-  const end = DATE_ONLY.test(String(input.to).trim()) ? parsePoint(input.to, 'to', timezone) : parsePoint(input.to, 'to', timezone) + 1;
-  if (end <= from) {
+  const to = parsePoint(input.to, 'to', timezone);
+  // Every end covers at least its own instant, so it is too early only when it ends by the start.
+  if (to <= from) {
     throw new Invalid(`to (${input.to}) is before from (${input.from}); the end date must be on or after the start date`, { field: 'to' });
   }
-  return { from, to: end };
+  return { from, to };
+}
+
+/**
+ * How much past its named instant an end reaches: a day for a date, a second for whole seconds, a minute
+ * for whole minutes, one millisecond (the instant itself) with fractional seconds.
+ */
+function endUnitMs(value: unknown): number {
+  if (typeof value !== 'string') return 0;
+  const text = value.trim();
+  if (DATE_ONLY.test(text)) return DAY_MS;
+  const m = DATE_TIME.exec(text);
+  if (!m) return 0;
+  if (m[7] !== undefined) return 1;
+  return m[6] !== undefined ? 1000 : 60_000;
 }
 
 function parsePoint(value: string, field: 'from' | 'to', timezone: string): number {
+  const instant = parseInstant(value, field, timezone);
+  // The date-only case already resolved to the start of the next day.
+  const unit = field === 'to' && !DATE_ONLY.test(String(value).trim()) ? endUnitMs(value) : 0;
+  return instant + unit;
+}
+
+function parseInstant(value: string, field: 'from' | 'to', timezone: string): number {
   if (typeof value !== 'string') throw invalid(field, value);
   const text = value.trim();
   const day = DATE_ONLY.exec(text);

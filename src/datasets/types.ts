@@ -1,7 +1,10 @@
 import type { Store } from '../db/database.js';
+import type { DatasetKind, FieldType, FilterName, Scope } from '../contract/vocabulary.js';
+import type { LineStream } from '../db/line-sql.js';
+import type { EncoderOptions, Format } from '../formats/types.js';
 
-/** How a field's value is typed in every format (CSV text, JSON value). */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
+// The public vocabulary of the catalogue is the contract's.
+export type { DatasetKind, FieldType, FilterName, Scope } from '../contract/vocabulary.js';
 
 /** One exportable column. The description feeds /v1/datasets, the OpenAPI document and the console. */
 export interface FieldDef {
@@ -19,12 +22,13 @@ export interface FieldDef {
   readonly pseudonym?: boolean;
   /** Usage datasets: the column a `group_by` value adds; default-on only when the request groups by it. */
   readonly groupBy?: string;
+  /**
+   * Text that names a person only when its row belongs to a personal workspace (user-level data off):
+   * 'label' → "Personal workspace of anon_…" (the workspace's name), 'hide' → null (names of things in it).
+   */
+  readonly personalSpace?: 'label' | 'hide';
 }
 
-/** Filters a dataset may accept; anything else in a request for it is a 422. */
-export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'group_by';
-
-export type Scope = 'organization' | 'personal';
 
 /** A validated request for rows, already resolved to instants and the caller's identity. */
 export interface DatasetQuery {
@@ -43,6 +47,8 @@ export interface DatasetQuery {
   readonly includePersonalWorkspaces?: boolean;
   readonly entityIds?: readonly string[];
   readonly category?: string;
+  /** Credit logs: only entries attributed to these permission groups. */
+  readonly permissionGroupIds?: readonly string[];
   readonly groupBy?: string;
   /** Org setting: when false, PII fields are emitted as null or as stable pseudonyms. */
   readonly userLevelData: boolean;
@@ -50,6 +56,11 @@ export interface DatasetQuery {
   readonly pseudonymKey: string;
   /** The fields the caller will read (from `resolveFields`); lets rows skip unrequested work such as JSON parsing. Undefined = all. */
   readonly fields?: readonly string[];
+  /**
+   * Drains: read by change sequence instead of time order — rows with `after < seq <= upTo`, in
+   * sequence order, at most `limit`, each with its sequence as `_sequence`. Record datasets only.
+   */
+  readonly sequence?: { readonly after: number; readonly upTo?: number; readonly limit: number };
 }
 
 /** Row values: timestamps as epoch ms, dates as `YYYY-MM-DD`, json as parsed values. Keys are field names. */
@@ -61,7 +72,7 @@ export interface Dataset {
   readonly title: string;
   /** One line, shown in the console's export-type step. */
   readonly description: string;
-  readonly kind: 'records' | 'usage' | 'document';
+  readonly kind: DatasetKind;
   readonly fields: readonly FieldDef[];
   readonly filters: readonly FilterName[];
   /** Allowed `group_by` values (usage datasets); empty when group_by is not supported. */
@@ -70,10 +81,26 @@ export interface Dataset {
   readonly scopes: readonly Scope[];
   /** True for datasets that ignore team selection (credit logs). */
   readonly orgWide: boolean;
+  /** Record datasets: the table whose change sequence orders them (drains read only these). */
+  readonly sequenceTable?: string;
   /** Streams rows in a stable order, never loading them all; `fields` limits what is computed when it helps. */
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
   /** The same rows in batches (what exports read: no per-row promise). */
   batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]>;
+  /**
+   * The whole encoded file as bytes the database writes itself (the fast path), or null when this
+   * dataset, format, field set or database has none; then the export encodes `batches` row by row.
+   * Both paths write identical files.
+   */
+  byteStream?(store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null;
   /** The number of rows `rows` would yield (for estimates, limits and 404-when-empty). */
   count(store: Store, query: DatasetQuery): Promise<number>;
+}
+
+/** What a fast-path file is encoded as: the row encoders' options plus the format and the row limit. */
+export interface ByteEncoding extends EncoderOptions {
+  readonly format: Format;
+  /** The stream fails with `tooMany()` past this many rows (as the row path's counter does). */
+  readonly limit: number;
+  tooMany(): Error;
 }

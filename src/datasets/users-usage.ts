@@ -1,5 +1,6 @@
 import { defineFields } from './fields.js';
-import { countSource, PERIOD_FIELDS, usageDataset } from './usage.js';
+import type { Row } from './types.js';
+import { countSource, PERIOD_FIELDS, round2, usageDataset } from './usage.js';
 
 /*
  * Langdock's users export: one row per user who sent messages in the period. Column names and meanings
@@ -17,6 +18,13 @@ const fields = defineFields({
   department: { type: 'string', group: 'User', description: "The user's department" },
   company_name: { type: 'string', group: 'User', description: "The user's company name" },
   license_type: { type: 'string', group: 'User', description: "The user's current license tier" },
+  payg_limit_current: { type: 'number', group: 'Extra usage', description: "The user's current pay-as-you-go (extra usage) limit in USD; empty when none is set" },
+  payg_consumption_in_period: { type: 'number', group: 'Extra usage', description: 'Model cost in USD of the user’s messages in the period (what counts against the limit)' },
+  payg_utilization_pct_current: {
+    type: 'number',
+    group: 'Extra usage',
+    description: 'payg_consumption_in_period / payg_limit_current × 100 (2 decimals); empty without a limit',
+  },
   model: { type: 'string', group: 'Model', description: 'Model of this row (group_by=model only)', groupBy: 'model' },
   messages_total: { type: 'integer', group: 'Messages', description: 'Messages the user sent in the period' },
   messages_total_rank: { type: 'integer', group: 'Messages', description: 'Position among users by messages_total (1 = most; ties share a rank; per model when grouped)' },
@@ -36,7 +44,12 @@ const fields = defineFields({
   sum_prompt_tokens: { type: 'integer', group: 'Tokens', description: 'Input tokens of the user’s messages', default: false },
   sum_completion_tokens: { type: 'integer', group: 'Tokens', description: 'Output tokens of the user’s messages', default: false },
   total_cost_usd: { type: 'number', group: 'Tokens', description: 'Model cost of the user’s messages in USD', default: false },
+  permission_group_id: { type: 'string', group: 'User', description: "Id of the user's permission group", default: false },
+  permission_group_name: { type: 'string', group: 'User', description: "Name of the user's permission group", default: false },
 });
+
+/** Micro-dollars: sums of float costs then agree to the digit on both databases. */
+const round6 = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 1e6) / 1e6);
 
 /** Per-user usage for a period (Langdock users export). */
 export const usersUsage = usageDataset({
@@ -61,6 +74,7 @@ export const usersUsage = usageDataset({
     sum_prompt_tokens: 'sum(m.prompt_tokens)',
     sum_completion_tokens: 'sum(m.completion_tokens)',
     total_cost_usd: 'sum(m.cost_usd)',
+    payg_consumption_in_period: 'sum(m.cost_usd)',
   },
   ranks: {
     messages_total_rank: 'messages_total',
@@ -81,5 +95,15 @@ export const usersUsage = usageDataset({
         'u.department as department',
         'u.company_name as company_name',
         'u.license_type as license_type',
+        'u.payg_limit as payg_limit_current',
+        'u.permission_group_id as permission_group_id',
+        'u.permission_group_name as permission_group_name',
       ]),
+  derive(row: Row) {
+    row.payg_consumption_in_period = round6(row.payg_consumption_in_period ?? 0);
+    row.total_cost_usd = round6(row.total_cost_usd);
+    const limit = row.payg_limit_current === null || row.payg_limit_current === undefined ? null : Number(row.payg_limit_current);
+    row.payg_limit_current = limit;
+    row.payg_utilization_pct_current = limit !== null && limit > 0 ? round2((Number(row.payg_consumption_in_period) / limit) * 100) : null;
+  },
 });

@@ -10,14 +10,18 @@ import { recordDataset } from './records.js';
 
 const fields = defineFields({
   workbook_id: { type: 'string', group: 'Workflow', description: 'Id of the workflow (Gumloop "workbook") that ran' },
-  workbook_name: { type: 'string', group: 'Workflow', description: 'Name of the workflow; empty when the workflow is not known yet' },
+  workbook_name: { type: 'string', group: 'Workflow', description: 'Name of the workflow; empty when the workflow is not known yet', personalSpace: 'hide' },
   workbook_created_ts: { type: 'timestamp', group: 'Workflow', description: 'When the workflow was created' },
   user_id: { type: 'string', group: 'User', description: 'Id of the user who ran the workflow', pii: 'pseudonym' },
   user_email: { type: 'string', group: 'User', description: 'Email of the user who ran the workflow', pii: 'hidden' },
   workspace_id: { type: 'string', group: 'Team', description: 'Id of the workspace (team or personal space) the workflow belongs to' },
-  workspace_name: { type: 'string', group: 'Team', description: 'Name of that workspace' },
+  workspace_name: { type: 'string', group: 'Team', description: 'Name of that workspace', personalSpace: 'label' },
   run_id: { type: 'string', group: 'Run', description: 'Id of the run' },
-  credit_cost: { type: 'number', group: 'Run', description: 'Credits the run consumed' },
+  credit_cost: {
+    type: 'number',
+    group: 'Run',
+    description: 'Credits the run consumed (its one credit log entry); failed and cancelled runs are charged only for the steps that ran before they stopped',
+  },
   pl_run_created_ts: { type: 'timestamp', group: 'Run', description: 'When the run started (the date range applies to this)' },
   pl_run_finished_ts: { type: 'timestamp', group: 'Run', description: 'When the run finished; empty while running' },
   pipeline: { type: 'json', group: 'Workflow', description: "The workflow's pipeline definition (JSON)" },
@@ -58,6 +62,7 @@ export const workflowRuns = recordDataset({
     workbook_enabled: 'w.enabled',
     workbook_updated_ts: 'w.updated_at',
   },
+  personalSpace: { kind: 'ws.kind', owner: 'ws.owner_user_id' },
   json: ['pipeline'],
   repeatedJson: ['pipeline'],
   from(db, q) {
@@ -72,6 +77,8 @@ export const workflowRuns = recordDataset({
     qb = whereTeams(qb, { workspaceId: 'w.workspace_id', workspaceKind: 'ws.kind' }, q);
     return whereIn(qb, 'r.workflow_id', q.entityIds);
   },
+  sequenceTable: 'workflow_runs',
+  sequenceColumn: 'r.seq',
   orderBy: [
     ['r.created_at', 'asc'],
     ['r.id', 'asc'],

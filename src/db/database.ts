@@ -3,6 +3,7 @@ import type { DatabaseConfig } from '../config/config.js';
 import { createDialect, type SluiceDialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { unavailableReason } from './unavailable.js';
 
 export type DB = Kysely<Database>;
 
@@ -44,18 +45,33 @@ export async function openStore(config: DatabaseConfig, opts: { migrate?: boolea
 
 /** Applies every pending migration; returns the names applied. Throws with the failing migration's error. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migrations developed side by side may land in any order; each applies once.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Answers whether the database responds (for /readyz). */
-export async function ping(db: DB): Promise<boolean> {
+/** Whether the database answered a ping, and if not, why (for /readyz). */
+export type PingResult = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Answers whether the database responds within `timeoutMs` (for /readyz); a hung connect counts as down.
+ * @example const r = await ping(store.db); if (!r.ok) log.warn(r.reason);
+ */
+export async function ping(db: DB, timeoutMs = 3000): Promise<PingResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const query = sql`select 1`.execute(db);
+  query.catch(() => {}); // a late failure after the timeout answered is already reported
   try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    await Promise.race([query, timeout]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: unavailableReason(err) };
+  } finally {
+    clearTimeout(timer);
   }
 }

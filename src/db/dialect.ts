@@ -1,5 +1,6 @@
 import type { CompiledQuery, Dialect, Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
+import type { LineDialect } from './line-sql.js';
 
 /**
  * What differs between the databases Sluice runs on, in one place (as Kysely's adapter does).
@@ -24,8 +25,14 @@ export interface SluiceDialect {
    * A faster bulk upsert of `(org_id, id)`-keyed rows than a multi-row VALUES, where the database has
    * one (PostgreSQL: one `INSERT … SELECT FROM unnest(…)` per batch); absent means the portable path.
    * Runs inside the caller's transaction; rows carry every column except org_id and have distinct ids.
+   * An existing row is rewritten only when a column other than `seq` differs (a re-sent row keeps its sequence).
    */
   bulkUpsert?(trx: Kysely<any>, table: string, orgId: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * The database can write each export line itself (see line-sql.ts): the fast path of exports.
+   * Absent means the row-by-row path only.
+   */
+  readonly lines?: LineDialect;
   /** Releases anything the driver holds outside Kysely (nothing for either today). */
   close?(): Promise<void>;
 }

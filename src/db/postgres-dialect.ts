@@ -2,6 +2,7 @@ import { CompiledQuery, PostgresDialect, type Kysely } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SluiceDialect } from './dialect.js';
+import { postgresLines } from './postgres-lines.js';
 
 // int8 (epoch ms) and float8 arrive as numbers, as they do from SQLite. Epoch ms fit in 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -28,10 +29,29 @@ function columnTypes(): (db: Kysely<any>, table: string) => Promise<Record<strin
   };
 }
 
+/** How long a cursor close or session reset may take before the connection is thrown away instead. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/** True when `p` resolves within `ms`; false when it rejects or takes longer (it is then ignored). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** PostgreSQL through a pool; streaming uses server-side cursors. */
 export function createPostgresDialect(url: string): SluiceDialect {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle client erroring (server restart) must not crash the process; the next query reconnects.
+  // A connect that hangs (database host gone) fails after 10 s instead of holding requests forever.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+  // pg-pool listens for errors only on idle clients; a checked-out client (a Kysely query, a transaction,
+  // an export's cursor) whose backend is terminated emits 'error' with no listener, which kills the
+  // process. Every client gets a listener for its whole life: the query in flight rejects on its own,
+  // and release(err) or the pool's idle handling throws the dead client away.
+  pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('error', () => {});
   const typesOf = columnTypes();
   return {
@@ -39,25 +59,30 @@ export function createPostgresDialect(url: string): SluiceDialect {
     kysely: new PostgresDialect({ pool, cursor: Cursor }),
     supportsSkipLocked: true,
     maxParameters: 65_000,
+    lines: postgresLines(pool),
     async bulkUpsert(trx, table, orgId, rows) {
       // One array parameter per column: nothing to build or parse per value, and no parameter limit.
       const types = await typesOf(trx, table);
       const cols = Object.keys(rows[0]);
+      const compared = cols.filter((c) => c !== 'id' && c !== 'seq');
       const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
       const text =
         `INSERT INTO ${q(table)} ("org_id", ${cols.map(q).join(', ')}) ` +
         `SELECT $1, * FROM unnest(${cols.map((c, i) => `$${i + 2}::${types[c] ?? 'text'}[]`).join(', ')}) ` +
-        `ON CONFLICT ("org_id", "id") DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+        `ON CONFLICT ("org_id", "id") DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}` +
+        // Only a changed row is rewritten (and gets a new change sequence): a re-sent row stays as it was.
+        (compared.length ? ` WHERE ${compared.map((c) => `${q(table)}.${q(c)} IS DISTINCT FROM excluded.${q(c)}`).join(' OR ')}` : ' WHERE FALSE');
       await trx.executeQuery(CompiledQuery.raw(text, [orgId, ...cols.map((c) => rows.map((r) => r[c] ?? null))]));
     },
     async *streamBatches(query, batchSize) {
       const client = await pool.connect();
-      // Cursors are planned for a fast first row by default (nested loops); an export reads every row,
-      // so plan for the total, as COPY does (hash joins): several times faster on large exports.
-      await client.query('SET cursor_tuple_fraction = 1.0');
-      const cursor = client.query(new Cursor(query.sql, query.parameters as unknown[]));
       let broken = false;
+      let cursor: Cursor | undefined;
       try {
+        // Cursors are planned for a fast first row by default (nested loops); an export reads every row,
+        // so plan for the total, as COPY does (hash joins): several times faster on large exports.
+        await client.query('SET cursor_tuple_fraction = 1.0');
+        cursor = client.query(new Cursor(query.sql, query.parameters as unknown[]));
         for (;;) {
           const rows = await cursor.read(batchSize);
           if (rows.length === 0) return;
@@ -67,10 +92,10 @@ export function createPostgresDialect(url: string): SluiceDialect {
         broken = true;
         throw err;
       } finally {
-        await cursor.close().catch(() => {
-          broken = true;
-        });
-        if (!broken) await client.query('RESET cursor_tuple_fraction').catch(() => (broken = true));
+        // Closing a cursor on a dead connection writes to a closed socket and waits for a
+        // readyForQuery that never comes: only a healthy connection is closed politely, and only briefly.
+        if (!broken && cursor) broken = !(await settlesWithin(cursor.close(), CLOSE_TIMEOUT_MS));
+        if (!broken) broken = !(await settlesWithin(client.query('RESET cursor_tuple_fraction'), CLOSE_TIMEOUT_MS));
         client.release(broken);
       }
     },

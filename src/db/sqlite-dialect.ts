@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import type { SluiceDialect } from './dialect.js';
+import { sqliteLines } from './sqlite-lines.js';
 
 /** SQLite in WAL mode; several processes (serve + workers) may share the file on one host. */
 export function createSqliteDialect(path: string): SluiceDialect {
@@ -17,6 +18,18 @@ export function createSqliteDialect(path: string): SluiceDialect {
     kysely: new SqliteDialect({ database: sqlite }),
     supportsSkipLocked: false,
     maxParameters: 32_000,
+    lines: sqliteLines(
+      () => {
+        // As streamBatches: a read-only connection of its own sees one snapshot while writers go on.
+        if (path === ':memory:') return sqlite;
+        const reader = new BetterSqlite3(path, { readonly: true });
+        reader.pragma('busy_timeout = 10000');
+        return reader;
+      },
+      (reader) => {
+        if (reader !== sqlite) reader.close();
+      },
+    ),
     async *streamBatches(query, batchSize) {
       // In WAL mode a second connection reads a consistent snapshot while the main one keeps writing.
       const reader = path === ':memory:' ? sqlite : new BetterSqlite3(path, { readonly: true });

@@ -1,17 +1,19 @@
 import { INTERACTION_TYPES, QUESTIONS, RUN_TRIGGERS, TRIGGER_TYPES } from './catalog.js';
+import { agentMessages } from './agent-messages.js';
 import type { CreditLedger } from './ledger.js';
 import type { Rng } from './random.js';
 import { HOUR_MS, iso, timeInDay } from './time.js';
 import type { OrgWorld } from './world.js';
 
-type Emit = (entity: 'workflow_runs' | 'agent_interactions', record: Record<string, unknown>) => void;
+type Emit = (entity: 'workflow_runs' | 'agent_interactions' | 'messages', record: Record<string, unknown>) => void;
 
 const cents = (credits: number) => Math.max(1, Math.round(credits * 100));
 const seqId = (prefix: string, tag: string, n: number) => `${prefix}_${tag}_${n.toString(36).padStart(8, '0')}`;
 
 /**
  * Generates one day of workflow runs and agent interactions in time order, charging each to the
- * ledger so that every one has its credit log. Counters carry ids across days.
+ * ledger so that every one has its credit log, and emitting each interaction's messages. Counters
+ * carry ids across days.
  */
 export class ChargedActivity {
   private runSeq = 0;
@@ -23,6 +25,8 @@ export class ChargedActivity {
     private readonly ledger: CreditLedger,
     private readonly now: number,
     private readonly emit: Emit,
+    /** A stream of its own for the interactions' messages, so runs and interactions stay as they were. */
+    private readonly messageRng: Rng,
   ) {}
 
   day(dayStart: number, runs: number, interactions: number): void {
@@ -49,7 +53,7 @@ export class ChargedActivity {
     const full = rng.logNormal(wf.medianCost, 0.5);
     const cost = cents(status === 'completed' ? full : full * (status === 'failed' ? 0.1 + rng.next() * 0.5 : 0.1 + rng.next() * 0.2));
     const at = this.ledger.charge(t, {
-      category: 'PIPELINE_RUN', cents: cost, name: wf.name, userId: user.id, workspaceId: wf.workspaceId, entityId: id, correlationId: wf.id,
+      category: 'PIPELINE_RUN', cents: cost, name: wf.name, user, workspaceId: wf.workspaceId, entityId: id, correlationId: wf.id,
     });
     // A run that would end after "now" is still running.
     if (at + durationMs > this.now) status = 'running' as typeof status;
@@ -77,8 +81,9 @@ export class ChargedActivity {
     const tool = Math.round((cost - llm) * rng.next());
     const flow = cost - llm - tool;
     const at = this.ledger.charge(t, {
-      category: 'AGENT_RUN', cents: cost, name: agent.name, userId: user.id, workspaceId: agent.workspaceId, entityId: id, correlationId: agent.id,
+      category: 'AGENT_RUN', cents: cost, name: agent.name, user, workspaceId: agent.workspaceId, entityId: id, correlationId: agent.id,
     });
+    const messageCount = type === 'chat' ? rng.int(1, 6) : type === 'slack' ? rng.int(1, 3) : rng.int(1, 2);
     this.emit('agent_interactions', {
       id,
       agent_id: agent.id,
@@ -90,8 +95,9 @@ export class ChargedActivity {
       llm_credit_cost: llm / 100,
       tool_credit_cost: tool / 100,
       flow_credit_cost: flow / 100,
-      message_count: type === 'chat' ? rng.int(2, 20) : type === 'slack' ? rng.int(1, 6) : rng.int(1, 4),
+      message_count: messageCount,
       created_at: iso(at),
     });
+    agentMessages(this.messageRng, agent, { id, userId: user.id, at, messageCount }, (r) => this.emit('messages', r));
   }
 }

@@ -55,8 +55,8 @@ export function generateAgents(tag: string, seed: number, users: DemoUser[], wor
   return out;
 }
 
-/** The wire-format record of an agent. */
-export function agentRecord(a: DemoAgent) {
+/** The wire-format record of an agent; `domain` is the platform's, for the agent's public URL. */
+export function agentRecord(a: DemoAgent, domain: string) {
   return {
     id: a.id,
     workspace_id: a.workspaceId,
@@ -67,6 +67,7 @@ export function agentRecord(a: DemoAgent) {
     system_prompt: a.systemPrompt,
     metadata: a.metadata,
     status: a.status,
+    url: `https://${domain}/agents/${a.id}`,
     created_by: a.createdBy,
     created_at: iso(a.createdAt),
     updated_at: iso(a.updatedAt),

@@ -68,7 +68,8 @@ export const PIPELINE_NODES = [
 export const RUN_TRIGGERS = [['manual', 4], ['schedule', 5], ['webhook', 3], ['api', 2], ['slack', 1]] as const;
 export const INTERACTION_TYPES = [['chat', 6], ['slack', 2], ['api', 1.5], ['triggered', 1.5]] as const;
 export const TRIGGER_TYPES = ['schedule', 'webhook', 'email', 'calendar_event'] as const;
-export const MESSAGE_SOURCES = [['chat', 45], ['agent', 30], ['project', 10], ['api', 15]] as const;
+/** Sources of the free-standing message stream; agent messages come from agent interactions instead. */
+export const MESSAGE_SOURCES = [['chat', 45], ['project', 10], ['api', 15]] as const;
 
 export const PROJECT_NAMES = ['Support Copilot', 'Contract Review', 'Search Answers', 'Code Review Bot', 'Lead Qualifier', 'Docs Q&A'] as const;
 export const PLATFORM_KEY_NAMES = ['Production backend', 'Staging', 'Zapier integration', 'Data team notebook', 'Mobile app'] as const;

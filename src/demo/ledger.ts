@@ -1,3 +1,4 @@
+import type { DemoUser } from './people.js';
 import { iso } from './time.js';
 
 /** A charge to record: what consumed credits, for whom. */
@@ -5,7 +6,7 @@ export interface Charge {
   category: 'PIPELINE_RUN' | 'AGENT_RUN';
   cents: number;
   name: string;
-  userId: string;
+  user: Pick<DemoUser, 'id' | 'permissionGroupId' | 'permissionGroupName'>;
   workspaceId: string;
   entityId: string;
   correlationId: string;
@@ -41,6 +42,8 @@ export class CreditLedger {
     this.write(this.tick(t), {
       user_id: this.ownerId,
       workspace_id: null,
+      permission_group_id: null,
+      permission_group_name: null,
       category: 'PURCHASE',
       type,
       name: type === 'SUBSCRIPTION' ? 'Monthly credits' : 'Auto top-up',
@@ -56,8 +59,10 @@ export class CreditLedger {
     this.balanceCents -= c.cents;
     const at = this.tick(t);
     this.write(at, {
-      user_id: c.userId,
+      user_id: c.user.id,
       workspace_id: c.workspaceId,
+      permission_group_id: c.user.permissionGroupId,
+      permission_group_name: c.user.permissionGroupName,
       category: c.category,
       type: 'DEDUCTION',
       name: c.name,
@@ -72,6 +77,9 @@ export class CreditLedger {
     this.emit({
       id: `cl_${this.tag}_${(this.seq++).toString(36).padStart(8, '0')}`,
       ...fields,
+      // One organization-wide balance in the demo; no charge is made inside a project.
+      project_id: null,
+      balance_scope: 'organization',
       balance: this.balanceCents / 100,
       created_at: iso(at),
     });

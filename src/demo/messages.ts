@@ -4,7 +4,6 @@ import { iso, timeInDay } from './time.js';
 import type { OrgWorld } from './world.js';
 
 const MODEL_PICKS = MODELS.map((m) => [m, m.weight] as const);
-const MODEL_BY_NAME = new Map(MODELS.map((m) => [m.model, m]));
 
 /** USD for a call at list price, to the micro-dollar. */
 export function costUsd(model: ModelInfo, promptTokens: number, completionTokens: number): number {
@@ -12,7 +11,39 @@ export function costUsd(model: ModelInfo, promptTokens: number, completionTokens
 }
 
 /**
- * LLM messages across sources and models (Langdock's usage unit). Messages of one person continue
+ * Prompt-cache token counts of a BYOK message (the provider reports them; Langdock's BYOK statistics):
+ * a share of the prompt read from cache and a smaller share written to it. None for platform-keyed ones.
+ */
+export function byokCacheTokens(byok: boolean, promptTokens: number): { cached_prompt_tokens: number | null; cache_creation_tokens: number | null } {
+  return byok
+    ? { cached_prompt_tokens: Math.floor(promptTokens * 0.4), cache_creation_tokens: Math.floor(promptTokens * 0.1) }
+    : { cached_prompt_tokens: null, cache_creation_tokens: null };
+}
+
+/**
+ * The model-call part of a message record: tokens drawn from `rng` (prompt, completion, then BYOK, in that
+ * order), the BYOK deployment and cache tokens, and the platform's cost.
+ */
+export function llmCall(rng: Rng, model: ModelInfo) {
+  const promptTokens = Math.max(5, Math.round(rng.logNormal(900, 1)));
+  const completionTokens = Math.max(1, Math.round(rng.logNormal(280, 0.9)));
+  const byok = (model.provider === 'openai' || model.provider === 'anthropic') && rng.chance(0.1);
+  return {
+    model: model.model,
+    provider: model.provider,
+    byok,
+    deployment: byok && model.provider === 'openai' ? 'azure-westeurope' : null,
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    ...byokCacheTokens(byok, promptTokens),
+    // A customer paying their own provider (BYOK) costs the platform nothing.
+    cost_usd: byok ? 0 : costUsd(model, promptTokens, completionTokens),
+  };
+}
+
+/**
+ * LLM messages across sources and models (Langdock's usage unit). Agent messages are not made here:
+ * they belong to agent interactions (see agent-messages.ts), so the two always reconcile. Messages of one person continue
  * their last conversation most of the time, so conversations have several messages.
  */
 export class MessageStream {
@@ -36,16 +67,12 @@ export class MessageStream {
   private message(t: number): void {
     const { rng, world } = this;
     const source = rng.weighted(MESSAGE_SOURCES);
-    const { user, index } = world.pickUser(rng);
+    const { user } = world.pickUser(rng);
     let model = rng.weighted(MODEL_PICKS);
-    let agentId: string | null = null;
+    const agentId: string | null = null;
     let projectId: string | null = null;
     let apiKeyId: string | null = null;
-    if (source === 'agent') {
-      const agent = world.pickAgent(rng, index);
-      agentId = agent.id;
-      model = MODEL_BY_NAME.get(agent.model) ?? model;
-    } else if (source === 'project') {
+    if (source === 'project') {
       const project = world.pickProject(rng);
       projectId = project.id;
       model = project.model;
@@ -60,9 +87,6 @@ export class MessageStream {
       conversationId = `conv_${world.org.tag}_${(this.conversations++).toString(36).padStart(7, '0')}`;
       this.lastConversation.set(convKey, conversationId);
     }
-    const promptTokens = Math.max(5, Math.round(rng.logNormal(900, 1)));
-    const completionTokens = Math.max(1, Math.round(rng.logNormal(280, 0.9)));
-    const byok = (model.provider === 'openai' || model.provider === 'anthropic') && rng.chance(0.1);
     this.emit({
       id: `msg_${world.org.tag}_${(this.seq++).toString(36).padStart(8, '0')}`,
       user_id: userId,
@@ -70,14 +94,7 @@ export class MessageStream {
       agent_id: agentId,
       project_id: projectId,
       api_key_id: apiKeyId,
-      model: model.model,
-      provider: model.provider,
-      byok,
-      deployment: byok && model.provider === 'openai' ? 'azure-westeurope' : null,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      // A customer paying their own provider (BYOK) costs the platform nothing.
-      cost_usd: byok ? 0 : costUsd(model, promptTokens, completionTokens),
+      ...llmCall(rng, model),
       conversation_id: conversationId,
       created_at: iso(t),
     });

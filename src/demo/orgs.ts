@@ -41,7 +41,8 @@ export const MEMBER_INDEX = 3;
 export const BASE_VOLUMES = {
   workflow_runs: 200_000,
   agent_interactions: 40_000,
-  messages: 60_000,
+  /** Chat, project and API messages; agent messages come with agent interactions (≈ 2.7 each). */
+  messages: 42_000,
   llm_logs: 10_000,
 } as const;
 

@@ -13,6 +13,10 @@ export interface DemoUser {
   licenseType: string;
   referralCode: string;
   referralCredits: number;
+  /** Pay-as-you-go (extra usage) limit in USD; null = none. */
+  paygLimit: number | null;
+  permissionGroupId: string;
+  permissionGroupName: string;
   personalWorkspaceId: string;
   teamWorkspaceIds: string[];
   createdAt: number;
@@ -27,6 +31,10 @@ export interface DemoWorkspace {
   ownerUserId: string | null;
   createdAt: number;
 }
+
+/** Extra-usage limits handed out in turn (USD); some users have none. */
+const PAYG_LIMITS = [null, 25, 50, 100, 200] as const;
+const GROUP_NAMES = { admins: 'Admins', builders: 'Builders', viewers: 'Viewers' } as const;
 
 /** Generates an org's users and workspaces (a personal one per user, plus its teams). */
 export function generatePeople(org: OrgProfile, seed: number, start: number): { users: DemoUser[]; workspaces: DemoWorkspace[] } {
@@ -60,11 +68,20 @@ export function generatePeople(org: OrgProfile, seed: number, start: number): { 
       licenseType: role === 'member' ? rng.weighted(LICENSES) : 'full',
       referralCode: `${org.tag.toUpperCase()}-${rng.base62(6).toUpperCase()}`,
       referralCredits: rng.chance(0.3) ? rng.int(1, 10) * 50 : 0,
+      paygLimit: PAYG_LIMITS[i % PAYG_LIMITS.length],
+      permissionGroupId: '',
+      permissionGroupName: '',
       personalWorkspaceId: `ws_${org.tag}_personal_${String(i + 1).padStart(2, '0')}`,
       teamWorkspaceIds: teamIds,
       createdAt: start - (300 - i * 8) * DAY_MS - rng.int(0, DAY_MS),
       weight: Math.max(login ? 2 : 0.1, rng.logNormal(1, 0.9)),
     });
+  }
+  // Derived, not drawn: the new attributes leave the random stream (and so every older value) unchanged.
+  for (const u of users) {
+    const group = u.role !== 'member' ? 'admins' : u.licenseType === 'viewer' ? 'viewers' : 'builders';
+    u.permissionGroupId = `pg_${org.tag}_${group}`;
+    u.permissionGroupName = GROUP_NAMES[group];
   }
   const personal: DemoWorkspace[] = users.map((u) => ({
     id: u.personalWorkspaceId,
@@ -90,6 +107,9 @@ export function userRecord(u: DemoUser, companyName: string) {
     referral_code: u.referralCode,
     referral_credits: u.referralCredits,
     workspace_ids: [u.personalWorkspaceId, ...u.teamWorkspaceIds],
+    payg_limit: u.paygLimit,
+    permission_group_id: u.permissionGroupId,
+    permission_group_name: u.permissionGroupName,
     created_at: iso(u.createdAt),
   };
 }

@@ -21,8 +21,8 @@ export class SeedCounter {
       0,
     );
     const v = BASE_VOLUMES;
-    // Every run and interaction also writes a credit log; purchases are a few hundred more at most.
-    this.expected = Math.round(dims + scale * (2 * (v.workflow_runs + v.agent_interactions) + v.messages + v.llm_logs));
+    // Every run and interaction also writes a credit log, every interaction ≈ 2.7 messages; purchases are a few hundred more at most.
+    this.expected = Math.round(dims + scale * (2 * (v.workflow_runs + v.agent_interactions) + 2.7 * v.agent_interactions + v.messages + v.llm_logs));
   }
 
   /** A sink for one org whose batches count towards this seed. */

@@ -82,7 +82,7 @@ async function seedOrg(
   sink.addAll('workspaces', world.workspaces.map(workspaceRecord));
   sink.addAll('users', users.map((u) => userRecord(u, org.name)));
   sink.addAll('workflows', world.workflows.map(workflowRecord));
-  sink.addAll('agents', world.agents.map(agentRecord));
+  sink.addAll('agents', world.agents.map((a) => agentRecord(a, org.domain)));
   sink.addAll('projects', world.projects.map(projectRecord));
   sink.addAll('platform_api_keys', world.platformKeys.map(platformKeyRecord));
   sink.addAll('scheduled_tasks', world.scheduledTasks);
@@ -100,7 +100,7 @@ async function generateActivity(world: OrgWorld, o: { scale: number; now: number
   const tag = world.org.tag;
   const per = (base: number) => base * o.scale * world.org.share;
   const ledger = new CreditLedger(tag, world.users[0].id, monthlyCredits(world, per(BASE_VOLUMES.workflow_runs), per(BASE_VOLUMES.agent_interactions)), (r) => emit('credit_logs', r));
-  const charged = new ChargedActivity(world, Rng.for(o.seed, `${tag}:charged`), ledger, o.now, emit);
+  const charged = new ChargedActivity(world, Rng.for(o.seed, `${tag}:charged`), ledger, o.now, emit, Rng.for(o.seed, `${tag}:agent-messages`));
   const messages = new MessageStream(world, Rng.for(o.seed, `${tag}:messages`), (r) => emit('messages', r));
   const llmLogs = new LlmLogStream(world, Rng.for(o.seed, `${tag}:llm_logs`), (r) => emit('llm_logs', r));
   const counts = Rng.for(o.seed, `${tag}:counts`);

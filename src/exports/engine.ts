@@ -38,6 +38,8 @@ export interface CreateOptions {
   readonly idempotencyKey?: string;
   readonly source?: ExportSource;
   readonly origin?: RequestOrigin;
+  /** Schedules: the schedule this run belongs to. */
+  readonly scheduleId?: string;
 }
 
 export interface ListOptions {
@@ -119,6 +121,8 @@ export function createExportEngine(deps: EngineDeps) {
       expires_at: null,
       notified_at: null,
       notify_claimed_until: null,
+      schedule_id: opts.scheduleId ?? null,
+      uploaded_at: null,
     };
   }
 
@@ -213,7 +217,8 @@ export function createExportEngine(deps: EngineDeps) {
     async remove(p: Principal, id: string, origin?: RequestOrigin): Promise<void> {
       const row = await get(p, id);
       const removed = await removeExport(store, id, p.orgId);
-      if (removed?.blob_key) await blobs.delete(removed.blob_key).catch((err) => deps.logger.warn({ err, exportId: id }, 'could not delete an export file'));
+      // Every attempt's files and temps, not only the published one: a killed attempt leaves its temp behind.
+      if (removed) await blobs.deletePrefix(`${p.orgId}/${id}/`).catch((err) => deps.logger.warn({ err, exportId: id }, 'could not delete an export file'));
       await audit(store, p, 'export.deleted', { type: 'export', id }, origin, { dataset: row.dataset });
     },
 

@@ -10,6 +10,7 @@ import type { Store } from '../db/database.js';
 import { Forbidden, Invalid, NoData, RowLimitExceeded, Unprocessable } from '../errors.js';
 import { checkCompression } from './compression.js';
 import { pseudonymKey } from './query.js';
+import { checkReferences } from './references.js';
 
 /**
  * What a surface asks of the engine beyond the request itself: its vendor's rules, typed. The engine
@@ -52,6 +53,7 @@ const FILTER_KEYS: Record<FilterName, keyof ExportRequest> = {
   include_personal_workspaces: 'include_personal_workspaces',
   entity_ids: 'entity_ids',
   category: 'category',
+  permission_group_ids: 'permission_group_ids',
   group_by: 'group_by',
 };
 
@@ -85,11 +87,13 @@ export async function resolvePlan(deps: PlanDeps, p: Principal, req: ExportReque
     include_personal_workspaces: req.all_workspaces ? null : (req.include_personal_workspaces ?? null),
     entity_ids: req.entity_ids ?? null,
     category: req.category ?? null,
+    permission_group_ids: req.permission_group_ids ?? null,
     group_by: req.group_by ?? null,
     csv_bom: req.csv_bom,
     neutralize_formulas: req.neutralize_formulas,
     row_limit: rowLimit,
   };
+  await checkReferences(deps.store, p.orgId, params);
   const query = toDatasetQuery({ orgId: p.orgId, userId: p.userId, scope }, params, org, deps.config.secret);
   const estimate = policy.skipEstimate ? null : await dataset.count(deps.store, query);
   if (estimate !== null && estimate > rowLimit) throw new RowLimitExceeded(estimate, rowLimit);
@@ -151,6 +155,7 @@ export function toDatasetQuery(job: { orgId: string; userId: string; scope: Scop
     includePersonalWorkspaces: params.include_personal_workspaces ?? undefined,
     entityIds: params.entity_ids ?? undefined,
     category: params.category ?? undefined,
+    permissionGroupIds: params.permission_group_ids ?? undefined,
     groupBy: params.group_by ?? undefined,
     fields: params.fields,
     userLevelData: org.userLevelData,

@@ -14,6 +14,7 @@ import type { Completions, RunOutcome } from './completions.js';
 import { parseParams } from './model.js';
 import { sendOwedNotification } from './notify.js';
 import { toDatasetQuery } from './plan.js';
+import { transientFault } from './retryable.js';
 import { complete, fail, heartbeat, markCancelled, release, type Lease } from './queue/index.js';
 
 export interface RunnerDeps {
@@ -86,12 +87,14 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
   const onShutdown = () => stopWith('shutdown');
   shutdown.addEventListener('abort', onShutdown, { once: true });
   const counter = new RowCounter(params.row_limit);
+  // Rows written so far: the counter's on the row path, the byte stream's own on the fast path.
+  let rowsWritten = () => counter.count;
   let beating = false;
   const beat = setInterval(async () => {
     if (beating) return;
     beating = true;
     try {
-      const state = await heartbeat(store, lease, { leaseMs, rowsWritten: counter.count });
+      const state = await heartbeat(store, lease, { leaseMs, rowsWritten: rowsWritten() });
       if (!state) stopWith('lost');
       else if (state.cancelRequested) stopWith('cancelled');
     } catch (err) {
@@ -112,29 +115,33 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     const fresh = job.estimated_total !== null && lease.attempt === 1 && Date.now() - Number(job.created_at) < FRESH_ESTIMATE_MS;
     const estimate = fresh ? Number(job.estimated_total) : await dataset.count(store, query);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
-    // Batches of rows, a few in flight: backpressure reaches the database cursor.
-    const source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
-    const encoder = encoders[job.format]({
-      fields,
-      timezone: params.timezone,
-      bom: params.csv_bom,
-      neutralizeFormulas: params.neutralize_formulas,
-    });
-    const stages: NodeJS.ReadWriteStream[] = [counter, encoder];
+    const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
+    // The fast path: the database writes the file's lines itself (same bytes as the row path below).
+    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit) });
+    const stages: NodeJS.ReadWriteStream[] = [];
+    let source: Readable;
+    if (fast) {
+      source = addAbortSignal(abort.signal, fast.body);
+      rowsWritten = fast.rows;
+    } else {
+      // Batches of rows, a few in flight: backpressure reaches the database cursor.
+      source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
+      stages.push(counter, encoders[job.format](encoding));
+    }
     if (job.compression === 'gzip') stages.push(createGzipStream());
-    const body = (pipeline as any)(source, ...stages, () => {}) as Readable;
+    const body = (stages.length ? (pipeline as any)(source, ...stages, () => {}) : source) as Readable;
     const info = await blobs.put(blobKey, body, { contentType: contentType(job.format, job.compression) });
     if (abort.signal.aborted) throw abort.signal.reason;
 
     const retentionDays = org.retentionDays ?? config.retentionDays;
-    const published = await complete(store, lease, { recordCount: counter.count, bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000 });
+    const published = await complete(store, lease, { recordCount: rowsWritten(), bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000 });
     if (!published) {
       // Someone else holds the job now (or it was cancelled/deleted): this file must never be seen.
       await blobs.delete(blobKey).catch(() => {});
       log.warn('lost the job before publishing; discarded the file');
       return 'lost';
     }
-    log.info({ rows: counter.count, bytes: info.bytes }, 'export completed');
+    log.info({ rows: rowsWritten(), bytes: info.bytes, fast: Boolean(fast) }, 'export completed');
     return 'completed';
   } catch (err) {
     const stop = err instanceof Stop ? err : abort.signal.reason instanceof Stop ? (abort.signal.reason as Stop) : null;
@@ -151,11 +158,17 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
       log.warn('lease lost; another worker owns this export');
       return 'lost';
     } else {
-      // Errors we raised on purpose are safe to show; anything else is logged and summarized.
+      // Errors we raised on purpose are safe to show; database and storage faults say what failed;
+      // anything else is logged and summarized. Only our own refusals are final: the rest is retried.
       const safe = err instanceof AppError;
-      const message = safe ? (err as AppError).message : 'An internal error occurred while writing the export';
+      const message = safe ? (err as AppError).message : (transientFault(err) ?? 'An internal error occurred while writing the export');
       const retryIn = safe ? null : (deps.retryBaseMs ?? 5_000) * 2 ** (lease.attempt - 1);
-      const outcome = await fail(store, lease, message, retryIn);
+      // With the database gone, recording the failure fails too: the lease then runs out and the job is
+      // claimed again (the attempt still counts), so the run ends here either way.
+      const outcome = await fail(store, lease, message, retryIn).catch((failErr: unknown) => {
+        log.warn({ err: failErr }, 'could not record the failed attempt; its lease will expire');
+        return 'lost' as const;
+      });
       log.error({ err, outcome }, 'export run failed');
       return outcome;
     }

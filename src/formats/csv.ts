@@ -1,7 +1,7 @@
 import type { FieldDef } from '../datasets/types.js';
 import { createRowEncoder } from './row-encoder.js';
 import { timestampFormatter, type TimestampFormatter } from './timestamps.js';
-import type { EncoderFactory } from './types.js';
+import type { EncoderFactory, EncoderOptions } from './types.js';
 import { booleanValue, jsonText, numberText, stringText, timestampText } from './values.js';
 
 /** Turns one value into the cell's final text (already quoted when needed). */
@@ -18,9 +18,8 @@ export const csvEncoder: EncoderFactory = (options) => {
   const names = options.fields.map((f) => f.name);
   const writers = options.fields.map((f) => cellWriter(f, timestamps, neutralize));
   const n = names.length;
-  const header = names.map((name) => csvCell(name)).join(',') + '\r\n';
   return createRowEncoder({
-    head: (options.bom ? '\uFEFF' : '') + header,
+    head: csvHead(options),
     encodeRow(row) {
       let line = n > 0 ? writers[0](row[names[0]]) : '';
       for (let i = 1; i < n; i++) line += ',' + writers[i](row[names[i]]);
@@ -29,7 +28,21 @@ export const csvEncoder: EncoderFactory = (options) => {
   });
 };
 
-function cellWriter(field: FieldDef, timestamps: TimestampFormatter, neutralize: boolean): CellWriter {
+/** What a CSV file starts with: the BOM when asked, then the header line. */
+export function csvHead(options: Pick<EncoderOptions, 'fields' | 'bom'>): string {
+  return (options.bom ? '\uFEFF' : '') + options.fields.map((f) => csvCell(f.name)).join(',') + '\r\n';
+}
+
+/**
+ * One cell's final CSV text for a field, exactly as the encoder writes it (fast paths call this where
+ * the database cannot match it, so both paths stay byte-identical).
+ * @example csvCellWriter({ name: 'n', type: 'number' } as FieldDef, 'UTC', true)(5) // '5'
+ */
+export function csvCellWriter(field: Pick<FieldDef, 'type'>, timezone: string, neutralize: boolean): CellWriter {
+  return cellWriter(field, timestampFormatter(timezone), neutralize);
+}
+
+function cellWriter(field: Pick<FieldDef, 'type'>, timestamps: TimestampFormatter, neutralize: boolean): CellWriter {
   const text = neutralize ? (s: string) => csvCell(neutralized(s)) : csvCell;
   switch (field.type) {
     case 'timestamp':

@@ -8,7 +8,9 @@ import { xlsxEncoder } from './xlsx.js';
 
 export { FORMATS, type EncoderFactory, type EncoderOptions, type Format, type FormatSpec } from './types.js';
 export { createGzipStream, type Compression } from './gzip.js';
-export { timestampFormatter } from './timestamps.js';
+export { isUtcZone, timestampFormatter } from './timestamps.js';
+export { csvCellWriter, csvHead } from './csv.js';
+export { jsonValueWriter } from './json-row.js';
 export { XLSX_MAX_DATA_ROWS } from './xlsx.js';
 
 /** The format registry: every format Sluice writes, with its encoder and how its files are served. */

@@ -25,7 +25,15 @@ export function jsonRowWriter(options: EncoderOptions): (row: Row) => string {
   };
 }
 
-function valueWriter(field: FieldDef, timestamps: TimestampFormatter): ValueWriter {
+/**
+ * One value's JSON text for a field, exactly as the JSON encoders write it (see csvCellWriter).
+ * @example jsonValueWriter({ type: 'number' }, 'UTC')(5) // '5'
+ */
+export function jsonValueWriter(field: Pick<FieldDef, 'type'>, timezone: string): ValueWriter {
+  return valueWriter(field, timestampFormatter(timezone));
+}
+
+function valueWriter(field: Pick<FieldDef, 'type'>, timestamps: TimestampFormatter): ValueWriter {
   switch (field.type) {
     case 'timestamp':
       return (v) => {

@@ -23,6 +23,11 @@ export function timestampFormatter(timezone: string): TimestampFormatter {
   return formatter;
 }
 
+/** True for the zone names written as `…Z` (the others get their offset, `+00:00` included). */
+export function isUtcZone(timezone: string): boolean {
+  return UTC_NAMES.has(timezone.toUpperCase());
+}
+
 function formatUtc(ms: number): string {
   return isoWithoutZone(ms) + 'Z';
 }

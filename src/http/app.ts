@@ -8,6 +8,7 @@ import { gumloopErrors } from './compat/gumloop/errors.js';
 import { humanloopErrors } from './compat/humanloop/errors.js';
 import { langdockErrors } from './compat/langdock/errors.js';
 import { consoleRoutes } from './console.js';
+import { installContentTypes } from './content-types.js';
 import type { AppContext } from './context.js';
 import { ACCESS } from './edge/access.js';
 import { installEdge, type RouteEntry } from './edge/authorize.js';
@@ -39,6 +40,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, { gumloop: gumloopErrors, langdock: langdockErrors, agentbot: agentbotErrors, humanloop: humanloopErrors });
+  installContentTypes(app);
   const routes = installEdge(app, { store: ctx.store, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
   app.decorate('routeTable', routes);
 

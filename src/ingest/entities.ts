@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IngestEntity } from '../contract/vocabulary.js';
 import type { Database } from '../db/schema.js';
 import { bool, id, int, json, jsonArray, num, oneOf, opt, text, timestamp } from './fields.js';
 
@@ -27,6 +28,9 @@ const users = z.object({
   referral_code: opt(text()),
   referral_credits: opt(num()),
   workspace_ids: opt(z.array(id(), { error: 'must be an array of ids' }).transform((v) => JSON.stringify(v))),
+  payg_limit: opt(num().min(0, 'must be a number ≥ 0')),
+  permission_group_id: opt(id()),
+  permission_group_name: opt(text()),
   created_at: timestamp(),
 });
 
@@ -62,6 +66,7 @@ const agents = z.object({
   system_prompt: opt(text()),
   metadata: opt(json()),
   status: text(),
+  url: opt(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048)),
   created_by: id(),
   created_at: timestamp(),
   updated_at: timestamp(),
@@ -110,6 +115,8 @@ const messages = z.object({
   deployment: opt(text()),
   prompt_tokens: opt(int()),
   completion_tokens: opt(int()),
+  cached_prompt_tokens: opt(int()),
+  cache_creation_tokens: opt(int()),
   cost_usd: opt(num()),
   conversation_id: opt(id()),
   created_at: timestamp(),
@@ -126,6 +133,10 @@ const credit_logs = z.object({
   balance: num(),
   entity_id: opt(id()),
   correlation_id: opt(id()),
+  project_id: opt(id()),
+  balance_scope: opt(text()),
+  permission_group_id: opt(id()),
+  permission_group_name: opt(text()),
   created_at: timestamp(),
 });
 
@@ -178,7 +189,8 @@ export const entities = {
   credit_logs,
   scheduled_tasks,
   llm_logs,
-} satisfies { [K in keyof Database]?: z.ZodType<Omit<Database[K], 'org_id'>, any> };
+// Exactly the contract's entities (the route's path enum), each producing its table's row (seq is set by ingest).
+} satisfies { [K in IngestEntity]: z.ZodType<Omit<Database[K], 'org_id' | 'seq'>, any> };
 
 export type EntityName = keyof typeof entities;
 export const entityNames = Object.keys(entities) as EntityName[];

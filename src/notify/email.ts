@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/config.js';
 
 /** One outgoing email. */
@@ -32,17 +32,35 @@ export interface Mailer {
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /**
+ * Creates the nodemailer transport on first use: most processes never send a mail, and nodemailer is a
+ * couple of MB of a server's baseline memory. A failed creation is retried on the next send.
+ */
+function lazyTransport(options: object): { get(): Promise<Transporter>; close(): void } {
+  let transport: Promise<Transporter> | undefined;
+  return {
+    get() {
+      transport ??= import('nodemailer').then((m) => m.default.createTransport(options));
+      transport.catch(() => (transport = undefined));
+      return transport;
+    },
+    close() {
+      void transport?.then((t) => t.close(), () => {});
+    },
+  };
+}
+
+/**
  * Creates the mailer the config asks for: SMTP with `smtpUrl`, otherwise an outbox directory.
  * @example const mailer = createMailer(config); await mailer.send({ to: 'a@b.c', subject: 'Hi', text: 'Hello' });
  */
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>): Mailer {
   const from = config.mailFrom;
   if (config.smtpUrl) {
-    const transport = nodemailer.createTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS });
+    const transport = lazyTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS });
     return {
       mode: 'smtp',
       async send(mail) {
-        const info = await transport.sendMail({ from: mail.from ?? from, ...toOptions(mail) });
+        const info = await (await transport.get()).sendMail({ from: mail.from ?? from, ...toOptions(mail) });
         return { messageId: info.messageId };
       },
       close: () => transport.close(),
@@ -50,11 +68,11 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
   }
 
   const outbox = join(config.dataDir, 'outbox');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const transport = lazyTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     mode: 'outbox',
     async send(mail) {
-      const info = await transport.sendMail({ from: mail.from ?? from, ...toOptions(mail) });
+      const info = await (await transport.get()).sendMail({ from: mail.from ?? from, ...toOptions(mail) });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
       await mkdir(outbox, { recursive: true });
       // Written beside the target and renamed, so a reader of the outbox never sees half a message.

@@ -2,9 +2,10 @@ import type { Config } from '../config/config.js';
 import { createLocalStore, type LocalBlobStore } from './local-store.js';
 import type { BlobStore } from './types.js';
 
-export { BlobMissing, type BlobInfo, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
+export { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 export { createLocalStore, type LocalBlobStore, type LocalStoreOptions } from './local-store.js';
 export type { S3StoreOptions } from './s3-store.js';
+export { StorageFault } from './faults.js';
 export { contentDisposition } from './content-disposition.js';
 export { signDownloadToken, verifyDownloadToken, type DownloadTokenPayload } from './signed-url.js';
 export { assertSafeKey } from './keys.js';

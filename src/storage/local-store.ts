@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
-import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDigestTap } from './digest.js';
+import { diskFault } from './faults.js';
 import { assertSafeKey } from './keys.js';
 import { signDownloadToken } from './signed-url.js';
-import { BlobMissing, type BlobInfo, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
+import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 
 export interface LocalStoreOptions {
   /** Root directory; created when missing. */
@@ -79,7 +80,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
         return tap.info();
       } catch (err) {
         await rm(temp, { force: true }).catch(() => {});
-        throw err;
+        throw diskFault(err) ?? err;
       }
     },
 
@@ -103,6 +104,31 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
       const path = resolvePath(key);
       await rm(path, { force: true });
       await pruneEmptyDirs(root, dirname(path));
+    },
+
+    async deletePrefix(prefix: string): Promise<void> {
+      // The whole directory: published file, earlier attempts' files and any temp a dead attempt left.
+      const path = resolvePath(prefix.replace(/\/+$/, ''));
+      await rm(path, { recursive: true, force: true });
+      await pruneEmptyDirs(root, dirname(path));
+    },
+
+    async sweepIncomplete(o: IncompleteSweep): Promise<number> {
+      let removed = 0;
+      for (const temp of await listTemps(root)) {
+        const dir = relative(root, dirname(temp)).split(sep).join('/');
+        if (o.isLive(dir)) continue;
+        try {
+          // A writer keeps touching its temp; one untouched past the grace belongs to a dead attempt.
+          if ((await stat(temp)).mtimeMs >= o.olderThan) continue;
+          await rm(temp, { force: true });
+          removed++;
+          await pruneEmptyDirs(root, dirname(temp));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
+      return removed;
     },
 
     async exists(key: string): Promise<boolean> {
@@ -136,6 +162,17 @@ async function openTemp(temp: string): Promise<number> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
     }
+  }
+}
+
+/** Every `.tmp-*` file under the root (export directories are three levels deep; the walk does not assume it). */
+async function listTemps(root: string): Promise<string[]> {
+  try {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.startsWith('.tmp-')).map((e) => join(e.parentPath, e.name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }
 

@@ -1,8 +1,12 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
+  DeleteObjectsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -12,8 +16,9 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { contentDisposition } from './content-disposition.js';
 import { createDigestTap } from './digest.js';
+import { s3Fault } from './faults.js';
 import { assertSafeKey } from './keys.js';
-import { BlobMissing, type BlobInfo, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
+import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -24,6 +29,12 @@ export interface S3StoreOptions {
   /** Extra client settings (credentials, region) — tests and embedders; normally the AWS environment. */
   readonly client?: S3ClientConfig;
 }
+
+// The SDK warns once per process on Node < 22 that releases after January 2027 will need Node 22.
+// Sluice supports Node 20, 22 and 24 and pins the SDK through its lockfile, so the warning is only
+// noise in every worker's log; the SDK reads this variable when a client is constructed. An operator
+// who set it either way keeps their choice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** Parts of 8 MiB, two in flight: at most ~16 MiB buffered per upload, whatever the file size (80 GB max). */
 const PART_SIZE = 8 * 1024 * 1024;
@@ -57,10 +68,53 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
     return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
   };
 
+  /** Every SDK error from here on is a StorageFault with a clear message (the runner retries those). */
+  const send: S3Client['send'] = (async (command: Parameters<S3Client['send']>[0]) => {
+    try {
+      return await client.send(command);
+    } catch (err) {
+      throw s3Fault(err) ?? err;
+    }
+  }) as S3Client['send'];
+
+  /**
+   * Aborts multipart uploads under `under` started before `olderThan` whose attempt is not live. A process
+   * killed mid-upload leaves one behind, and S3 bills its parts until it is aborted.
+   */
+  const abortUploads = async (under: string, isLive: IncompleteSweep['isLive'], olderThan: number): Promise<number> => {
+    let aborted = 0;
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: under, KeyMarker, UploadIdMarker }));
+      } catch (err) {
+        // Some S3-compatible servers (s3rver among them) do not list uploads: nothing to sweep there.
+        if ((err as { name?: string }).name === 'NotImplemented') return aborted;
+        throw s3Fault(err) ?? err;
+      }
+      for (const u of page.Uploads ?? []) {
+        if (!u.Key || !u.UploadId) continue;
+        const rel = prefix ? u.Key.slice(prefix.length + 1) : u.Key;
+        if (isLive(rel.split('/').slice(0, -1).join('/'))) continue;
+        if ((u.Initiated?.getTime() ?? 0) >= olderThan) continue;
+        await send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }));
+        aborted++;
+      }
+      if (!page.IsTruncated) return aborted;
+      KeyMarker = page.NextKeyMarker;
+      UploadIdMarker = page.NextUploadIdMarker;
+    }
+  };
+
   return {
     async put(key: string, body: Readable, meta: { contentType: string }): Promise<BlobInfo> {
       const Key = fullKey(key);
       const tap = createDigestTap();
+      // The export's own stream failing (the database) is not a storage fault: remember it to tell them apart.
+      let sourceError: unknown;
+      body.once('error', (err) => (sourceError ??= err));
       // pipeline destroys the tap with the source's error, which makes the upload fail and abort.
       pipeline(body, tap, () => {});
       const upload = new Upload({
@@ -74,12 +128,12 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
         await upload.done();
       } catch (err) {
         tap.destroy(); // stops the source too, so nothing keeps running for a failed upload
-        throw err;
+        throw sourceError ?? s3Fault(err) ?? err;
       }
       const info = tap.info();
       // The hash is known only at the end, after CreateMultipartUpload fixed the metadata: set it by an in-place copy.
       if (info.bytes <= MAX_COPY_BYTES) {
-        await client.send(
+        await send(
           new CopyObjectCommand({
             Bucket: bucket,
             Key,
@@ -128,6 +182,22 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
 
     async delete(key: string): Promise<void> {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+    },
+
+    async deletePrefix(key: string): Promise<void> {
+      const Prefix = `${fullKey(key.replace(/\/+$/, ''))}/`;
+      for (let token: string | undefined; ; ) {
+        const page = await send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken: token }));
+        const Objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+        if (Objects.length > 0) await send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } }));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        if (!token) break;
+      }
+      await abortUploads(Prefix, () => false, Number.POSITIVE_INFINITY); // the export is gone: no attempt of it is live
+    },
+
+    async sweepIncomplete(o: IncompleteSweep): Promise<number> {
+      return abortUploads(prefix ? `${prefix}/` : '', o.isLive, o.olderThan);
     },
 
     async exists(key: string): Promise<boolean> {

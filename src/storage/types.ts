@@ -32,6 +32,14 @@ export interface OpenedBlob {
   readonly etag: string;
 }
 
+/** What the sweeper asks a store to clear: unfinished writes older than `olderThan` of attempts no longer live. */
+export interface IncompleteSweep {
+  /** Epoch ms: only writes last touched (temp files) or started (multipart uploads) before this go. */
+  readonly olderThan: number;
+  /** Whether the attempt owning a key directory (`org/export/attempt`) still holds its lease. */
+  isLive(attemptDir: string): boolean;
+}
+
 /** The object does not exist (expired, deleted, or never written). */
 export class BlobMissing extends Error {
   constructor(readonly key: string) {
@@ -54,6 +62,10 @@ export interface BlobStore {
   stat(key: string): Promise<Omit<OpenedBlob, 'body'>>;
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Deletes every object under `prefix` (an export's `org/export/` directory), finished or not. */
+  deletePrefix(prefix: string): Promise<void>;
+  /** Removes unfinished writes of dead attempts (temp files, incomplete multipart uploads); returns how many. */
+  sweepIncomplete(options: IncompleteSweep): Promise<number>;
   /** Releases clients. */
   close?(): Promise<void>;
 }

@@ -43,6 +43,7 @@ export const FIXTURE_A: Fixture = {
     {
       id: 'u_alice', email: 'alice@a.example', name: 'Alice Able', role: 'owner', plan: 'solo', department: 'Research', company_name: 'Acme',
       license_type: 'enterprise', referral_code: 'REF-ALICE', referral_credits: 5, workspace_ids: ['ws_growth', 'ws_p_alice'], created_at: '2024-11-01T09:00:00Z',
+      payg_limit: 0.5, permission_group_id: 'pg_admins', permission_group_name: 'Admins',
     },
     { id: 'u_bob', email: 'bob@a.example', name: 'Bob Baker', role: 'admin', department: 'Ops', created_at: '2024-11-02T22:30:00-05:00' },
     { id: 'u_carol', email: 'carol@a.example', name: 'Carol Cole', role: 'member', created_at: '2024-11-03T09:00:00Z' },

@@ -11,13 +11,17 @@ export interface CliProcess {
   exited: Promise<number | string>;
 }
 
+/** tsx's import hook by absolute URL, so that the CLI can run in any folder (an empty one, say). */
+const tsxLoader = import.meta.resolve('tsx');
+
 /**
  * Runs `sluice <args>` from the source tree as one real process (tsx as an import hook, not its CLI,
- * which would put the program in a grandchild that a SIGKILL to the child does not reach).
+ * which would put the program in a grandchild that a SIGKILL to the child does not reach), in the
+ * repository root unless `cwd` is given.
  */
-export function spawnSluice(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-    cwd: root,
+export function spawnSluice(args: string[], env: Record<string, string>, opts: { cwd?: string } = {}): CliProcess {
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/cli/main.ts'), ...args], {
+    cwd: opts.cwd ?? root,
     env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { demoFilePath, type DemoFile } from '../../demo/demo-file.js';
-import { startDemo } from '../../demo/start.js';
-import { createLogger } from '../../log.js';
-import { stopOnSignals } from '../../server.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
 const HELP = `
@@ -38,6 +35,12 @@ export function demoCommand(program: Command): void {
       const seed = Number(flags.seed);
       if (!(scale > 0) || !Number.isInteger(seed)) throw new Error('--scale must be a positive number and --seed an integer');
       const config = configFrom(flags);
+      // Loaded only when the command runs (see serve.ts).
+      const [{ startDemo }, { createLogger }, { stopOnSignals }] = await Promise.all([
+        import('../../demo/start.js'),
+        import('../../log.js'),
+        import('../../server.js'),
+      ]);
       // Logs go to stderr so that stdout stays the readable banner.
       const logger = createLogger(config.logLevel, 2);
       const bar = new cliProgress.SingleBar(

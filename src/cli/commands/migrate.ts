@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { migrateToLatest, openStore } from '../../db/database.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
 export function migrateCommand(program: Command): void {
   withConfigFlags(program.command('migrate'))
     .description('Apply pending database migrations (also done at every start)')
+    .addHelpText('after', '\nExample:\n  sluice migrate --database-url postgres://sluice@db/sluice\n')
     .action(async (flags) => {
       const config = configFrom(flags);
+      // Loaded only when the command runs (see serve.ts).
+      const { migrateToLatest, openStore } = await import('../../db/database.js');
       const store = await openStore(config.database, { migrate: false });
       try {
         const applied = await migrateToLatest(store.db);

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { createLogger } from '../../log.js';
-import { createServices } from '../../services.js';
-import { stopOnSignals } from '../../server.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
 export function workerCommand(program: Command): void {
@@ -12,8 +9,15 @@ export function workerCommand(program: Command): void {
     )
     .option('-c, --concurrency <n>', 'exports run at once by this process (SLUICE_WORKER_CONCURRENCY, default 2)')
     .option('--storage-url <url>', 'file://<dir> or s3://bucket/prefix (SLUICE_STORAGE_URL)')
+    .addHelpText('after', '\nExample:\n  SLUICE_DATABASE_URL=postgres://sluice@db/sluice SLUICE_STORAGE_URL=s3://bucket/exports sluice worker -c 4\n')
     .action(async (flags) => {
       const config = configFrom(flags, { SLUICE_WORKER_CONCURRENCY: flags.concurrency });
+      // Loaded only when the command runs (see serve.ts).
+      const [{ createLogger }, { createServices }, { stopOnSignals }] = await Promise.all([
+        import('../../log.js'),
+        import('../../services.js'),
+        import('../../server.js'),
+      ]);
       const logger = createLogger(config.logLevel);
       const services = await createServices(config, logger, { worker: true });
       logger.info({ workerId: services.worker?.id, concurrency: config.workerConcurrency, database: config.database.dialect }, 'sluice worker started');

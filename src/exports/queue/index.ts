@@ -9,4 +9,5 @@ export { markCancelled, requestCancel, settleCancelled } from './cancel.js';
 export { expireDue } from './expire.js';
 export { removeExport } from './remove.js';
 export { failAbandoned } from './abandon.js';
+export { liveAttempts } from './live.js';
 export { claimNotification, markNotified, pendingNotifications } from './outbox.js';

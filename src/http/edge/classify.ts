@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { AppError, ERROR_CODES, RateLimited, Unavailable, type ErrorCode } from '../../errors.js';
 
 /** What an error becomes on the wire, before a surface shapes the body. */
@@ -33,12 +34,6 @@ export function validationIssues(err: FastifyError): { path: string; message: st
   });
 }
 
-/** A database error that means "the database is not there" rather than "this query is wrong". */
-function isConnectionLoss(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'SQLITE_BUSY'].includes(code);
-}
 
 /**
  * Classifies anything thrown while serving a request, once: AppErrors keep their registered code,
@@ -62,7 +57,7 @@ export function classifyError(err: unknown): WireError {
   }
   const known = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return { status: ERROR_CODES[known].status, code: known, message: fe.message };
-  if (isConnectionLoss(err)) return { status: 503, code: 'unavailable', message: 'The database is unreachable; try again shortly', retryAfterSeconds: 5 };
+  if (isDatabaseUnavailable(err)) return { status: 503, code: 'unavailable', message: 'The database is unreachable; try again shortly', retryAfterSeconds: 5 };
   const status = fe?.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code: ErrorCode = status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { LoginRequestSchema, LoginResponseSchema, MeSchema } from '../../contract/auth.js';
+import { STANDARD_ERRORS } from '../../contract/errors.js';
+import type { Role } from '../../contract/vocabulary.js';
 import { getOrg } from '../../auth/accounts.js';
 import { SESSION_COOKIE, login, logout } from '../../auth/sessions.js';
 import { NotFound } from '../../errors.js';
@@ -21,7 +24,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         tags: ['auth'],
         summary: 'Log in with email and password; sets the session cookie',
         security: [],
-        body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
+        body: LoginRequestSchema,
+        response: { 200: LoginResponseSchema, ...STANDARD_ERRORS },
       },
     },
     async (req, reply) => {
@@ -37,22 +41,26 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   );
 
-  r.post('/v1/auth/logout', { config: { access: ACCESS.public }, schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) await logout(ctx.store, token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send();
-  });
+  r.post(
+    '/v1/auth/logout',
+    { config: { access: ACCESS.public }, schema: { tags: ['auth'], summary: 'End the session', security: [], response: { 204: z.null().describe('Logged out'), ...STANDARD_ERRORS } } },
+    async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await logout(ctx.store, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.get('/v1/me', { config: { access: ACCESS.signedIn }, schema: { tags: ['auth'], summary: 'The caller: user, org and permissions' } }, async (req) => {
+  r.get('/v1/me', { config: { access: ACCESS.signedIn }, schema: { tags: ['auth'], summary: 'The caller: user, org and permissions', response: { 200: MeSchema, ...STANDARD_ERRORS } } }, async (req) => {
     const p = callerOf(req);
-    const user = await ctx.store.db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.userId).executeTakeFirst();
+    const user = await ctx.store.db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.userId).$narrowType<{ role: Role }>().executeTakeFirst();
     if (!user) throw new NotFound('User');
     const org = await getOrg(ctx.store, p.orgId);
     return {
       user: { id: user.id, email: user.email, name: user.name, role: user.role },
       org: { id: org.id, name: org.name, user_level_data: org.userLevelData },
-      scopes: p.scopes,
+      scopes: [...p.scopes],
       via: p.via,
     };
   });

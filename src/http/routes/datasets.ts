@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actsAsAdmin } from '../../auth/principal.js';
+import { DatasetListSchema, WorkspaceListSchema, WorkspaceQuerySchema } from '../../contract/datasets.js';
+import { STANDARD_ERRORS } from '../../contract/errors.js';
+import type { WorkspaceKind } from '../../contract/vocabulary.js';
 import { describeCatalogue } from '../../datasets/catalogue.js';
 import { ACCESS } from '../edge/access.js';
 import { callerOf } from '../edge/principal.js';
@@ -27,6 +29,7 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
           'Parquet and XLSX files are compressed already: `compression: "gzip"` is refused for them (422).',
         ].join('\n'),
         security: [],
+        response: { 200: DatasetListSchema },
       },
     },
     async () => ({ data: describeCatalogue() }),
@@ -39,7 +42,8 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
       schema: {
         tags: ['datasets'],
         summary: "The org's workspaces: teams, and personal spaces (admins see all; members their own)",
-        querystring: z.object({ kind: z.enum(['team', 'personal']).optional(), q: z.string().max(200).optional().describe('Name contains') }),
+        querystring: WorkspaceQuerySchema,
+        response: { 200: WorkspaceListSchema, ...STANDARD_ERRORS },
       },
     },
     async (req) => {
@@ -47,7 +51,8 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
       let q = ctx.store.db.selectFrom('workspaces').select(['id', 'name', 'kind', 'owner_user_id']).where('org_id', '=', p.orgId);
       if (req.query.kind) q = q.where('kind', '=', req.query.kind);
       if (!actsAsAdmin(p)) q = q.where((eb) => eb.or([eb('kind', '=', 'team'), eb('owner_user_id', '=', p.userId)]));
-      const rows = await q.orderBy('name').execute();
+      // The kind column only ever holds the contract's kinds (ingest validates them).
+      const rows = await q.orderBy('name').$narrowType<{ kind: WorkspaceKind }>().execute();
       const needle = req.query.q?.toLowerCase();
       return { data: needle ? rows.filter((w) => w.name.toLowerCase().includes(needle)) : rows };
     },

@@ -1,6 +1,11 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { ApiKeyList } from '@contract/api-keys';
+import type { Me } from '@contract/auth';
+import type { DatasetList, WorkspaceList } from '@contract/datasets';
+import type { Export, ExportList } from '@contract/exports';
+import type { OrgView } from '@contract/org';
 import { ApiError, api } from './client';
-import { ACTIVE_STATUSES, type ApiKey, type Dataset, type Export, type Me, type OrgSettings, type Page, type Workspace } from './types';
+import { ACTIVE_STATUSES } from '../lib/exports';
 
 /** Query keys in one place so mutations invalidate exactly what they change. */
 export const keys = {
@@ -35,14 +40,14 @@ export function useMe() {
 }
 
 export const useDatasets = () =>
-  useQuery({ queryKey: keys.datasets, queryFn: () => api<Page<Dataset>>('/v1/datasets').then((p) => p.data), staleTime: Infinity });
+  useQuery({ queryKey: keys.datasets, queryFn: () => api<DatasetList>('/v1/datasets').then((p) => p.data), staleTime: Infinity });
 
 export const useTeams = (enabled = true) =>
-  useQuery({ queryKey: keys.teams, queryFn: () => api<Page<Workspace>>('/v1/workspaces?kind=team').then((p) => p.data), enabled, staleTime: 60_000 });
+  useQuery({ queryKey: keys.teams, queryFn: () => api<WorkspaceList>('/v1/workspaces?kind=team').then((p) => p.data), enabled, staleTime: 60_000 });
 
-export const useOrg = (enabled = true) => useQuery({ queryKey: keys.org, queryFn: () => api<OrgSettings>('/v1/org'), enabled });
+export const useOrg = (enabled = true) => useQuery({ queryKey: keys.org, queryFn: () => api<OrgView>('/v1/org'), enabled });
 
-export const useApiKeys = () => useQuery({ queryKey: keys.apiKeys, queryFn: () => api<Page<ApiKey>>('/v1/api-keys').then((p) => p.data) });
+export const useApiKeys = () => useQuery({ queryKey: keys.apiKeys, queryFn: () => api<ApiKeyList>('/v1/api-keys').then((p) => p.data) });
 
 export interface HistoryFilters {
   status: string;
@@ -59,7 +64,7 @@ export function useExportHistory(filters: HistoryFilters) {
       if (filters.status) qs.set('status', filters.status);
       if (filters.dataset) qs.set('dataset', filters.dataset);
       if (pageParam) qs.set('cursor', pageParam);
-      return api<Page<Export>>(`/v1/exports?${qs}`, { signal });
+      return api<ExportList>(`/v1/exports?${qs}`, { signal });
     },
     getNextPageParam: (last) => last.next_cursor || undefined,
     refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(isActive)) ? POLL_MS : false),

@@ -1,7 +1,8 @@
 import { useCallback, useMemo } from 'react';
+import type { Me } from '@contract/auth';
+import type { Export } from '@contract/exports';
 import { ApiError, messageOf } from '../api/client';
 import { useDatasets, useExport } from '../api/queries';
-import type { Export, Me } from '../api/types';
 import { ExportActions } from '../components/ExportActions';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';

@@ -1,7 +1,9 @@
 import { useCallback, useState } from 'react';
+import type { Me } from '@contract/auth';
+import type { Export } from '@contract/exports';
 import { messageOf } from '../api/client';
 import { useDatasets, useExportHistory, type HistoryFilters } from '../api/queries';
-import { isAdmin, type Export, type Me } from '../api/types';
+import { isAdmin } from '../lib/caller';
 import { ExportActions } from '../components/ExportActions';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';

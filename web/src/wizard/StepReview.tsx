@@ -1,6 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Me } from '@contract/auth';
+import type { Dataset, Workspace } from '@contract/datasets';
+import type { Estimate } from '@contract/exports';
+import type { Format } from '@contract/vocabulary';
 import { api, messageOf } from '../api/client';
-import type { Dataset, Format, Me, Workspace } from '../api/types';
 import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { formatNumber } from '../lib/format';
@@ -30,13 +33,14 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
   const waitingForTeams = teamsApply(dataset, draft.scope) && !teams;
   const estimate = useQuery({
     queryKey: ['estimate', estimateBody],
-    queryFn: ({ signal }) => api<{ estimated_rows: number; row_limit?: number }>('/v1/exports/estimate', { body: estimateBody, signal }),
+    queryFn: ({ signal }) => api<Estimate>('/v1/exports/estimate', { body: estimateBody, signal }),
     enabled: !waitingForTeams,
     retry: false,
     staleTime: 30_000,
   });
   const teamSummary = () => {
     if (!teamsApply(dataset, draft.scope)) return dataset.org_wide ? 'Entire organization' : draft.scope === 'personal' ? 'Your own data' : 'Not applicable';
+    if (draft.allWorkspaces) return `All workspaces (${teams?.length ?? 0} teams), plus personal spaces and any workspace not known yet`;
     const ids = new Set(selectedTeams(draft, teams));
     const names = (teams ?? []).filter((t) => ids.has(t.id)).map((t) => t.name);
     const all = teams && ids.size === teams.length && teams.length > 0;
@@ -114,8 +118,8 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
                 <dd>{body.group_by}</dd>
               </>
             )}
-            <dt>Fields ({body.fields.length})</dt>
-            <dd className="summary__fields">{body.fields.join(', ')}</dd>
+            <dt>Fields ({draft.fields.length})</dt>
+            <dd className="summary__fields">{draft.fields.join(', ')}</dd>
             <dt>File</dt>
             <dd>
               {draft.format.toUpperCase()}

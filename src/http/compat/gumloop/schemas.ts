@@ -37,7 +37,16 @@ export const ExportDataBody = z.object({
   include_personal_workspaces: z.boolean().nullish().describe("Members' personal workspaces; not applicable to credit logs"),
   workspace_ids: ids('Teams to include; not applicable to credit logs'),
   entity_ids: ids('Only these workbooks (workflows) or agents; not applicable to credit logs'),
-  category_filter: z.string().min(1).nullish().describe('Credit logs only: one category, e.g. PIPELINE_RUN or AGENT_RUN'),
+  category_filter: z
+    .string()
+    .min(1)
+    .nullish()
+    .describe('Credit logs only: one category, e.g. PIPELINE_RUN or AGENT_RUN (lowercase accepted); an unknown one is a 400 listing the valid ones'),
+  export_level: z.enum(['organization', 'personal']).nullish().describe('Same as export_scope; both given must agree'),
+  permission_group_filter: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .nullish()
+    .describe('Credit logs only: permission group id(s) to keep; unknown ids are a 400'),
 });
 export type ExportDataBody = z.output<typeof ExportDataBody>;
 

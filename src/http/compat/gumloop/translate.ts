@@ -43,10 +43,11 @@ export function toExportRequest(body: ExportDataBody): ExportRequest {
   const all = body.include_all_workspaces === true;
   const personalSpaces = body.include_personal_workspaces === true;
   if (!creditLogs && body.category_filter) throw new Invalid('category_filter applies to credit_logs exports only');
+  const groups = permissionGroups(body, creditLogs);
 
   return ExportRequestSchema.parse({
     dataset: GUMLOOP_DATA_TYPES[dataType],
-    scope: body.export_scope ?? undefined,
+    scope: requestedScope(body),
     format: 'csv',
     fields: body.export_fields ?? undefined,
     from: normalizeDate(body.start_date),
@@ -57,8 +58,30 @@ export function toExportRequest(body: ExportDataBody): ExportRequest {
     include_personal_workspaces: creditLogs || all || !personalSpaces ? undefined : true,
     entity_ids: creditLogs || !body.entity_ids?.length ? undefined : body.entity_ids,
     category: creditLogs ? (body.category_filter ?? undefined) : undefined,
+    permission_group_ids: groups,
     source: 'gumloop',
   });
+}
+
+/**
+ * The scope the request asks for: `export_scope` or its synonym `export_level` (they must agree). A team
+ * selection without either asks for organization data, which the engine refuses members with 403.
+ */
+function requestedScope(body: ExportDataBody): 'organization' | 'personal' | undefined {
+  const scope = body.export_scope ?? undefined;
+  const level = body.export_level ?? undefined;
+  if (scope !== undefined && level !== undefined && scope !== level) {
+    throw new Invalid(`export_scope (${scope}) and export_level (${level}) disagree; send one of them`);
+  }
+  return scope ?? level;
+}
+
+/** `permission_group_filter` (one id or a list) for credit logs; refused for the other data types. */
+function permissionGroups(body: ExportDataBody, creditLogs: boolean): string[] | undefined {
+  const f = body.permission_group_filter;
+  if (f === null || f === undefined) return undefined;
+  if (!creditLogs) throw new Invalid('permission_group_filter applies to credit_logs exports only');
+  return Array.isArray(f) ? f : [f];
 }
 
 /** Sluice status → Gumloop state. A job waiting to retry has started, so it is IN_PROGRESS. */

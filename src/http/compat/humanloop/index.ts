@@ -21,7 +21,6 @@ export async function humanloopRoutes(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(async (scoped) => {
     // Records are built by the dataset adapter; validating 1,000 of them again per response buys nothing.
     scoped.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    acceptEmptyJsonBody(scoped);
     const r = scoped.withTypeProvider<ZodTypeProvider>();
 
     r.post(
@@ -51,19 +50,5 @@ export async function humanloopRoutes(app: FastifyInstance, ctx: AppContext): Pr
         return { records, page, size, total };
       },
     );
-  });
-}
-
-/** Humanloop's SDKs may POST `Content-Type: application/json` with no body; the export takes none. */
-function acceptEmptyJsonBody(scoped: FastifyInstance): void {
-  scoped.removeContentTypeParser('application/json');
-  scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body).trim();
-    if (!text) return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(Object.assign(new Error('Request body is not valid JSON'), { statusCode: 400 }), undefined);
-    }
   });
 }

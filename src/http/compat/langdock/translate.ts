@@ -1,5 +1,5 @@
 import { ExportRequestSchema, type ExportRequest } from '../../../contract/exports.js';
-import { localDate, resolveRange } from '../../../datasets/time.js';
+import { localDate, resolveRange, startOfMonthsBack } from '../../../datasets/time.js';
 import { Invalid } from '../../../errors.js';
 import type { ExportRow } from '../../../exports/model.js';
 import type { PlanPolicy } from '../../../exports/plan.js';
@@ -49,10 +49,12 @@ export function resolvePeriod(body: UsageExportBody, now = Date.now()): Langdock
   // A date-time end is one instant (inclusive), a date end is its whole day.
   const end = to.end === to.start ? to.start + 1 : to.end;
   if (end <= from) throw new Invalid(`Invalid date range: to (${body.to.date}) must be after from (${body.from.date})`);
-  const oldest = new Date(now);
-  oldest.setUTCMonth(oldest.getUTCMonth() - HISTORY_MONTHS);
-  if (from < oldest.getTime()) {
-    throw new Invalid(`Usage data is available for the last ${HISTORY_MONTHS} months only: from must be on or after ${oldest.toISOString()}`);
+  // Whole months in the request's zone: on Dec 1 the whole of last December is still in the window.
+  const oldest = startOfMonthsBack(now, HISTORY_MONTHS, body.from.timezone);
+  if (from < oldest) {
+    throw new Invalid(
+      `Usage data is available for the last ${HISTORY_MONTHS} months only: from must be on or after ${localDate(oldest, body.from.timezone)} (${body.from.timezone})`,
+    );
   }
   return { from, to: end, timezone: body.from.timezone };
 }

@@ -1,0 +1,51 @@
+/*
+ * The service as users run it: the compiled `sluice serve` (bin/sluice.js → dist/), started fresh for
+ * each measured export so that its peak RSS (VmHWM) is that export's alone.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DemoData } from './demo-data.js';
+
+const BIN = join(import.meta.dirname, '../../bin/sluice.js');
+
+export interface Served {
+  readonly url: string;
+  readonly pid: number;
+  /** Resident set right now and at its peak so far, MB (from /proc). */
+  rssMb(): { now: number; peak: number };
+  stop(): Promise<void>;
+}
+
+export async function serve(data: DemoData): Promise<Served> {
+  const env = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLUICE_DATA_DIR: data.dataDir,
+    SLUICE_DATABASE_URL: data.database.dialect === 'sqlite' ? data.database.path : data.database.url,
+    SLUICE_EXPORT_ROW_LIMIT: '100000000',
+    SLUICE_RATE_LIMIT_PER_MINUTE: '100000',
+    SLUICE_LOG_LEVEL: 'info',
+  };
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (line.includes('sluice listening')) resolve((JSON.parse(line) as { url: string }).url.replace('localhost', '127.0.0.1'));
+    });
+    child.once('exit', (code) => reject(new Error(`sluice serve exited ${code} before listening`)));
+  });
+  const kb = (field: string) => Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+  return {
+    url,
+    pid: child.pid!,
+    rssMb: () => ({ now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

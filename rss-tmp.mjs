@@ -1,0 +1,17 @@
+const mb = (n) => (n/1048576).toFixed(1);
+const show = (l) => { const m = process.memoryUsage(); console.log(l, 'rss', mb(m.rss), 'heapTotal', mb(m.heapTotal), 'heapUsed', mb(m.heapUsed), 'ext', mb(m.external), 'ab', mb(m.arrayBuffers)); };
+show('start');
+const { loadConfig } = await import('./dist/config/config.js');
+const { createLogger } = await import('./dist/log.js');
+const { startServer } = await import('./dist/server.js');
+show('imported');
+const config = loadConfig({ ...process.env, PORT: '0', SLUICE_DATA_DIR: process.argv[2] });
+const r = await startServer(config, createLogger('warn'), {});
+show('started');
+await new Promise(r => setTimeout(r, 2000));
+globalThis.gc?.(); show('after gc');
+const ids = Object.keys(await import('node:module')).length;
+await r.stop();
+const v8 = await import('node:v8');
+for (const s of v8.getHeapSpaceStatistics()) console.log(s.space_name, mb(s.space_size), mb(s.space_used_size));
+console.log(v8.getHeapStatistics());

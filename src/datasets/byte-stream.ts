@@ -1,0 +1,113 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store } from '../db/database.js';
+import type { Expr, LineContext, LineSql, LineStream } from '../db/line-sql.js';
+import { csvCellWriter, csvHead, isUtcZone, jsonValueWriter, timestampFormatter } from '../formats/index.js';
+import { memoizedPseudonym } from './privacy.js';
+import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
+
+/*
+ * The fast path of a record dataset: one SELECT whose single column is the finished output line, so
+ * the database formats every cell and JavaScript only moves text (see src/db/line-sql.ts). Offered
+ * only where it is provably the row path's output: CSV and JSONL, every field a plain column with a
+ * type the dialect formats; anything else (JSON arrays, per-row JavaScript such as picking keys out of
+ * a JSON column) returns null and the export takes the row path.
+ */
+
+/** The parts of a record spec the line query is built from (see records.ts). */
+export interface LineSpec {
+  readonly columns: Readonly<Record<string, string>>;
+  readonly json: readonly string[];
+  from(db: Kysely<any>, query: DatasetQuery): ReturnType<typeof import('./filters.js').whereIn>;
+  readonly orderBy: readonly (readonly [string, 'asc' | 'desc'])[];
+  /** True when the fields need per-row JavaScript (then there is no fast path). */
+  needsRowWork(fields: readonly FieldDef[], query: DatasetQuery): boolean;
+  /** SQL of the row's workspace kind and owner, for fields named after a personal workspace (see personal-space.ts). */
+  readonly personalSpace?: { readonly kind: string; readonly owner: string };
+}
+
+function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
+  const neutralize = encoding.neutralizeFormulas ?? true;
+  return {
+    timezone: encoding.timezone,
+    utc: isUtcZone(encoding.timezone),
+    pseudonymKey: query.pseudonymKey,
+    reference: {
+      timestamp: timestampFormatter(encoding.timezone),
+      pseudonym: memoizedPseudonym(query.pseudonymKey),
+      csvNumber: csvCellWriter({ type: 'number' }, encoding.timezone, neutralize),
+      jsonlNumber: jsonValueWriter({ type: 'number' }, encoding.timezone),
+    },
+  };
+}
+
+/** The cell expression of one field, privacy applied as privacy.ts does; null when it has none. */
+function cell(L: LineSql, format: 'csv' | 'jsonl', field: FieldDef, column: string, spec: LineSpec, query: DatasetQuery, neutralize: boolean): Expr | null {
+  let value: Expr = sql.raw(column);
+  if (!query.userLevelData && field.pii) {
+    // A pseudonym is text, so the row path formats it as a string; other types are left to that path.
+    if (field.pseudonym && field.type !== 'string') return null;
+    value = field.pseudonym ? L.pseudonym(value) : sql.lit(null);
+  } else if (!query.userLevelData && field.personalSpace && spec.personalSpace) {
+    value = personalSpaceCell(L, field.personalSpace, value, spec.personalSpace);
+  }
+  const f = L[format];
+  switch (field.type) {
+    case 'timestamp':
+      return f.timestamp(value);
+    case 'boolean':
+      return f.boolean(value);
+    case 'integer':
+    case 'number':
+      return f.number(value);
+    case 'json':
+      return spec.json.includes(field.name) ? f.json(value) : null;
+    case 'string':
+    case 'date':
+      return format === 'csv' ? L.csv.string(value, neutralize) : L.jsonl.string(value);
+    default:
+      return null;
+  }
+}
+
+/** personal-space.ts in SQL: in a personal workspace, its name becomes its owner's pseudonym label and the names in it are hidden. */
+function personalSpaceCell(L: LineSql, rule: 'label' | 'hide', value: Expr, ws: { kind: string; owner: string }): Expr {
+  const kind = sql.raw(ws.kind);
+  const owner = sql.raw(ws.owner);
+  const personal =
+    rule === 'hide'
+      ? sql`NULL`
+      : sql`CASE WHEN ${owner} IS NULL OR ${owner} = '' THEN ${L.literal('Personal workspace')} ELSE ${L.concat([L.literal('Personal workspace of '), L.pseudonym(owner)])} END`;
+  return sql`CASE WHEN ${kind} = 'personal' THEN ${personal} ELSE ${value} END`;
+}
+
+/**
+ * The file of a record export as bytes made by the database, or null when this request has no fast path.
+ * @example const fast = recordByteStream(spec, store, query, { format: 'csv', fields, timezone: 'UTC', limit, tooMany });
+ */
+export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null {
+  const lines = store.dialect.lines;
+  const format = encoding.format;
+  if (!lines || (format !== 'csv' && format !== 'jsonl')) return null;
+  const fields = encoding.fields;
+  if (spec.needsRowWork(fields, query) || fields.some((f) => spec.columns[f.name] === undefined)) return null;
+  const ctx = lineContext(query, encoding);
+  const L = lines.sql(ctx);
+  const neutralize = encoding.neutralizeFormulas ?? true;
+  const cells: Expr[] = [];
+  for (const f of fields) {
+    const c = cell(L, format, f, spec.columns[f.name], spec, query, neutralize);
+    if (!c) return null;
+    cells.push(c);
+  }
+  const parts: Expr[] = [];
+  if (format === 'csv') {
+    cells.forEach((c, i) => parts.push(...(i > 0 ? [L.literal(','), c] : [c])));
+  } else {
+    fields.forEach((f, i) => parts.push(L.literal((i === 0 ? '{' : ',') + JSON.stringify(f.name) + ':'), cells[i]));
+    parts.push(L.literal(fields.length === 0 ? '{}' : '}'));
+  }
+  let qb = spec.from(store.db as Kysely<any>, query).select(sql`${L.concat(parts)}`.as('line'));
+  for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+  const head = format === 'csv' ? csvHead({ fields, bom: encoding.bom }) : '';
+  return lines.stream(qb.compile(), ctx, { head, terminator: format === 'csv' ? '\r\n' : '\n', limit: encoding.limit, tooMany: encoding.tooMany });
+}

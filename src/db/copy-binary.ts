@@ -1,0 +1,77 @@
+import { Transform, type TransformCallback } from 'node:stream';
+
+/*
+ * Reads PostgreSQL's binary COPY format for a one-column text query and writes each value followed by
+ * a terminator. Binary, not CSV or text: those formats quote or escape what the line already quoted
+ * (a CSV line's own quotes and newlines, a JSON line's backslashes); binary hands the text over as is.
+ * Format: 11-byte signature, int32 flags, int32 extension length + extension; then per tuple an int16
+ * field count (-1 ends the data) and per field an int32 length (-1 = NULL) and the bytes.
+ */
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER = SIGNATURE.length + 8;
+
+export interface CopyLineOptions {
+  readonly head: string;
+  readonly terminator: string;
+  readonly limit: number;
+  tooMany(): Error;
+}
+
+/** A Transform from binary COPY bytes to `head` + one line per tuple; `rows` counts the tuples seen. */
+export class CopyLines extends Transform {
+  rows = 0;
+  private pending: Buffer = Buffer.alloc(0);
+  private headerDone = false;
+  private ended = false;
+  private readonly terminator: Buffer;
+
+  constructor(private readonly options: CopyLineOptions) {
+    super();
+    this.terminator = Buffer.from(options.terminator);
+    if (options.head) this.push(options.head);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    const out: Buffer[] = [];
+    let at = 0;
+    if (!this.headerDone) {
+      if (buf.length < HEADER) return this.keep(buf, 0, cb);
+      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) return cb(new Error('COPY: not the binary format'));
+      const ext = buf.readInt32BE(SIGNATURE.length + 4);
+      if (buf.length < HEADER + ext) return this.keep(buf, 0, cb);
+      at = HEADER + ext;
+      this.headerDone = true;
+    }
+    while (!this.ended && buf.length - at >= 2) {
+      const fields = buf.readInt16BE(at);
+      if (fields === -1) {
+        this.ended = true;
+        at += 2;
+        break;
+      }
+      if (fields !== 1) return cb(new Error(`COPY: expected one column, got ${fields}`));
+      if (buf.length - at < 6) break;
+      const len = buf.readInt32BE(at + 2);
+      if (len < 0) return cb(new Error('COPY: a line was NULL'));
+      if (buf.length - at < 6 + len) break;
+      if (++this.rows > this.options.limit) return cb(this.options.tooMany());
+      out.push(buf.subarray(at + 6, at + 6 + len), this.terminator);
+      at += 6 + len;
+    }
+    if (out.length > 0) this.push(Buffer.concat(out));
+    this.keep(buf, at, cb);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (!this.ended || this.pending.length > 0) return cb(new Error('COPY: the data ended early'));
+    cb();
+  }
+
+  /** Keeps the unread tail (a partial tuple) for the next chunk; copied so the big chunk can be freed. */
+  private keep(buf: Buffer, at: number, cb: TransformCallback): void {
+    this.pending = at >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(at));
+    cb();
+  }
+}

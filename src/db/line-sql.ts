@@ -1,0 +1,88 @@
+import type { CompiledQuery, RawBuilder } from 'kysely';
+import type { Readable } from 'node:stream';
+
+/*
+ * The fast-path seam: the database writes each output line itself (one text column per row) and
+ * JavaScript only moves the text to the blob store. Each dialect implements the cell expressions so
+ * that they produce, byte for byte, what the row-by-row encoders in src/formats produce for the same
+ * values (the reference; a test compares both paths).
+ */
+
+/** What a line query needs to know beyond its columns: the export's zone and the org's pseudonym key. */
+export interface LineContext {
+  /** IANA zone for timestamps (UTC gives `…Z`). */
+  readonly timezone: string;
+  /** True for the zones the row path writes as `…Z`. */
+  readonly utc: boolean;
+  /** Per-org key of `anon_…` pseudonyms (HMAC-SHA256). */
+  readonly pseudonymKey: string;
+  /**
+   * The row path's own functions, for dialects that can call JavaScript from SQL (SQLite) where SQL
+   * alone cannot match it exactly (zone offsets, the rare exponent forms of numbers, HMAC).
+   */
+  readonly reference: {
+    timestamp(ms: number): string;
+    pseudonym(value: string): string;
+    csvNumber(value: unknown): string;
+    jsonlNumber(value: unknown): string;
+  };
+}
+
+/** A SQL expression over the query's own columns (e.g. `r.created_at`), as a Kysely fragment. */
+export type Expr = RawBuilder<unknown>;
+
+/** Cell expressions of one dialect: each takes a column expression and gives text (never NULL). */
+export interface LineSql {
+  /** `anon_<16 hex>` of a non-null value, NULL for NULL (then formatted as the field's type). */
+  pseudonym(value: Expr): Expr;
+  csv: CellSql & {
+    /** Text cell: `''` for NULL; formula-neutralized when asked; RFC 4180 quoting. */
+    string(value: Expr, neutralize: boolean): Expr;
+  };
+  jsonl: CellSql & {
+    /** A JSON string, or `null`. */
+    string(value: Expr): Expr;
+  };
+  /** Joins cell texts into one text. */
+  concat(parts: readonly Expr[]): Expr;
+  /** A text literal. */
+  literal(text: string): Expr;
+}
+
+/** Cells whose text is the same kind in both formats, apart from NULL (`''` in CSV, `null` in JSON). */
+export interface CellSql {
+  /** Epoch ms → ISO 8601 in the context's zone (quoted in JSON). */
+  timestamp(value: Expr): Expr;
+  /** A number as JavaScript's `String(n)` writes it. */
+  number(value: Expr): Expr;
+  /** Stored 0/1 → `true` / `false`. */
+  boolean(value: Expr): Expr;
+  /** Stored JSON text as is (it was written by JSON.stringify at ingest). */
+  json(value: Expr): Expr;
+}
+
+/** How the lines become the file: text before them, after each one, and the row limit. */
+export interface LineFraming {
+  readonly head: string;
+  readonly terminator: string;
+  /** Fail the stream with `tooMany()` once the query yields more rows than this. */
+  readonly limit: number;
+  tooMany(): Error;
+}
+
+/** A byte stream of a whole file that also says how many rows (lines) it has passed on so far. */
+export interface LineStream {
+  readonly body: Readable;
+  rows(): number;
+}
+
+/** The dialect capability: cell expressions plus running a one-text-column query as a byte stream. */
+export interface LineDialect {
+  sql(ctx: LineContext): LineSql;
+  /**
+   * Streams `query` (one text column per row, the line without terminator) as the file's bytes, with
+   * backpressure, on a connection of its own that reads one snapshot and is released when the stream
+   * ends, fails or is destroyed.
+   */
+  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming): LineStream;
+}

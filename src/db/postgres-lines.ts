@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { sql, type CompiledQuery } from 'kysely';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { CopyLines } from './copy-binary.js';
+import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
+
+/*
+ * PostgreSQL writes each line: `COPY (SELECT <line> …) TO STDOUT (FORMAT binary)` streamed through
+ * pg-copy-streams, so no row is ever materialized in JavaScript. Formatting happens in SQL:
+ * timestamps with to_char in the export's zone (set for the transaction), numbers as JavaScript
+ * writes them, CSV quoting and formula neutralization, and pseudonyms as HMAC-SHA256 built from the
+ * core sha256() (no extension needed): H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ value)), the two padded keys
+ * computed here and handed over as transaction settings rather than query text.
+ */
+
+const NULL = sql.lit(null);
+const whenNull = (x: Expr, ifNull: string, then: Expr): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} ELSE ${then} END`;
+
+const csvQuoted = (v: Expr): Expr =>
+  sql`CASE WHEN strpos(${v}, '"') > 0 THEN '"' || replace(${v}, '"', '""') || '"' WHEN strpos(${v}, ',') > 0 OR strpos(${v}, chr(10)) > 0 OR strpos(${v}, chr(13)) > 0 THEN '"' || ${v} || '"' ELSE ${v} END`;
+
+/**
+ * float8 text → `String(n)`. PostgreSQL (12+) writes the same shortest digits as JavaScript but
+ * switches to exponent form at other thresholds and pads the exponent (`1e-05`); JavaScript writes
+ * plain decimals for 1e-7 ≤ |n| < 1e21 and `1e-7` / `1e+21` outside. Only the exponent forms need work.
+ */
+function numberText(x: Expr): Expr {
+  const t = sql`(${x})::text`;
+  const sign = sql`CASE WHEN left(${t}, 1) = '-' THEN '-' ELSE '' END`;
+  const mantissa = sql`split_part(ltrim(${t}, '-'), 'e', 1)`;
+  const exp = sql`split_part(${t}, 'e', 2)::int`;
+  const digits = sql`replace(${mantissa}, '.', '')`;
+  return sql`CASE WHEN ${x} = 0 THEN '0' WHEN strpos(${t}, 'e') = 0 THEN ${t}
+    WHEN ${exp} >= 21 OR ${exp} <= -7 THEN ${sign} || ${mantissa} || 'e' || CASE WHEN ${exp} > 0 THEN '+' ELSE '-' END || abs(${exp})::text
+    WHEN ${exp} < 0 THEN ${sign} || '0.' || repeat('0', -${exp} - 1) || ${digits}
+    WHEN length(${digits}) <= ${exp} + 1 THEN ${sign} || ${digits} || repeat('0', ${exp} + 1 - length(${digits}))
+    ELSE ${sign} || left(${digits}, ${exp} + 1) || '.' || substr(${digits}, ${exp} + 2) END`;
+}
+
+function lineSql(ctx: LineContext): LineSql {
+  // In UTC the row path writes `Z`; in any other zone the offset, taken from the transaction's TimeZone.
+  const timestamp = (x: Expr): Expr =>
+    ctx.utc
+      ? sql`to_char(to_timestamp(${x} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : sql`to_char(to_timestamp(${x} / 1000.0), 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM')`;
+  const boolean = (x: Expr, ifNull: string): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} WHEN ${x} <> 0 THEN 'true' ELSE 'false' END`;
+  const key = (name: string) => sql`decode(current_setting(${sql.lit(`sluice.hmac_${name}`)}), 'hex')`;
+  return {
+    pseudonym: (x) =>
+      sql`CASE WHEN ${x} IS NULL THEN ${NULL} ELSE 'anon_' || left(encode(sha256(${key('opad')} || sha256(${key('ipad')} || convert_to((${x})::text, 'UTF8'))), 'hex'), 16) END`,
+    csv: {
+      string(x, neutralize) {
+        const text = sql`(${x})::text`;
+        const v = neutralize ? sql`CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${text} ELSE ${text} END` : text;
+        return whenNull(x, '', csvQuoted(v));
+      },
+      timestamp: (x) => whenNull(x, '', timestamp(x)),
+      number: (x) => whenNull(x, '', numberText(x)),
+      boolean: (x) => boolean(x, ''),
+      json: (x) => sql`CASE WHEN ${x} IS NULL OR ${x} = 'null' THEN '' ELSE ${csvQuoted(x)} END`,
+    },
+    jsonl: {
+      string: (x) => whenNull(x, 'null', sql`to_json((${x})::text)::text`),
+      timestamp: (x) => whenNull(x, 'null', sql`'"' || ${timestamp(x)} || '"'`),
+      number: (x) => whenNull(x, 'null', numberText(x)),
+      boolean: (x) => boolean(x, 'null'),
+      json: (x) => sql`coalesce(${x}, 'null')`,
+    },
+    concat: (parts) => (parts.length === 0 ? sql.lit('') : sql.join(parts, sql` || `)),
+    literal: (text) => sql.lit(text),
+  };
+}
+
+/** HMAC's two padded keys (RFC 2104, SHA-256's 64-byte block), hex: what createHmac computes inside. */
+function hmacPads(key: string): { ipad: string; opad: string } {
+  let k = Buffer.from(key, 'utf8');
+  if (k.length > 64) k = createHash('sha256').update(k).digest();
+  const block = Buffer.alloc(64);
+  k.copy(block);
+  const ipad = Buffer.from(block.map((b) => b ^ 0x36));
+  const opad = Buffer.from(block.map((b) => b ^ 0x5c));
+  return { ipad: ipad.toString('hex'), opad: opad.toString('hex') };
+}
+
+/** A bound parameter as a SQL literal: COPY takes no parameters. Only the plain types filters use. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'string' && !value.includes('\0')) return `'${value.replace(/'/g, "''")}'`;
+  throw new Error(`COPY: cannot inline a parameter of type ${typeof value}`);
+}
+
+/** The compiled query with its `$n` parameters inlined (standard_conforming_strings is set on for it). */
+export function inlineParameters(query: CompiledQuery): string {
+  const params = query.parameters as readonly unknown[];
+  return query.sql.replace(/\$(\d+)\b/g, (_m, n: string) => literal(params[Number(n) - 1]));
+}
+
+/** The PostgreSQL line capability, on clients of `pool` (each stream holds one until it ends). */
+export function postgresLines(pool: pg.Pool): LineDialect {
+  return {
+    sql: lineSql,
+    stream(query, ctx, framing: LineFraming) {
+      const lines = new CopyLines(framing);
+      const text = `COPY (${inlineParameters(query)}) TO STDOUT (FORMAT binary)`;
+      async function* copy(): AsyncGenerator<Buffer> {
+        const client = await pool.connect();
+        let clean = false;
+        try {
+          await client.query('BEGIN READ ONLY');
+          const pads = hmacPads(ctx.pseudonymKey);
+          await client.query(
+            "SELECT set_config('TimeZone', $1, true), set_config('standard_conforming_strings', 'on', true), set_config('sluice.hmac_ipad', $2, true), set_config('sluice.hmac_opad', $3, true)",
+            [ctx.timezone, pads.ipad, pads.opad],
+          );
+          const source = client.query(copyTo(text));
+          // source → parser; the parser's output is what this generator yields, one chunk per pull.
+          const parsed = pipeline(source, lines, () => {}) as unknown as AsyncIterable<Buffer>;
+          for await (const chunk of parsed) yield chunk;
+          await client.query('COMMIT');
+          clean = true;
+        } finally {
+          // A COPY abandoned half-way leaves the connection mid-protocol: destroy it rather than reuse it.
+          client.release(clean ? undefined : true);
+        }
+      }
+      const body = Readable.from(copy(), { objectMode: false });
+      return { body, rows: () => lines.rows };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
+
+/*
+ * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
+ * with `.pluck()` (one string per row, no row object). What plain SQL cannot match exactly is done by
+ * the row path's own JavaScript, registered as SQL functions on the reader connection: zone offsets,
+ * numbers whose SQLite text has an exponent (`1.0e+21` vs `1e+21`), and the HMAC of pseudonyms.
+ */
+
+/** Push once this many UTF-16 units are collected (as the row encoders do). */
+const CHUNK_CHARS = 64 * 1024;
+const NULL = sql.lit(null);
+
+/** `x` if not NULL, else `ifNull`; `x` is repeated in `then`, SQLite evaluates a column reference cheaply. */
+const whenNull = (x: Expr, ifNull: string, then: Expr): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} ELSE ${then} END`;
+
+/** RFC 4180 quoting of a non-null text, as `csvCell` does. */
+const csvQuoted = (v: Expr): Expr =>
+  sql`CASE WHEN instr(${v}, '"') > 0 THEN '"' || replace(${v}, '"', '""') || '"' WHEN instr(${v}, ',') > 0 OR instr(${v}, char(10)) > 0 OR instr(${v}, char(13)) > 0 THEN '"' || ${v} || '"' ELSE ${v} END`;
+
+/** `String(n)` of a REAL whose SQLite text has no exponent: SQLite writes `5.0` where JavaScript writes `5`. */
+const realText = (x: Expr, fallback: string): Expr =>
+  sql`CASE WHEN ${x} = 0 THEN '0' WHEN instr(CAST(${x} AS TEXT), 'e') > 0 THEN ${sql.raw(fallback)}(${x}) WHEN CAST(${x} AS TEXT) LIKE '%.0' THEN substr(CAST(${x} AS TEXT), 1, length(CAST(${x} AS TEXT)) - 2) ELSE CAST(${x} AS TEXT) END`;
+
+const numberCell = (x: Expr, ifNull: string, fallback: string): Expr =>
+  sql`CASE typeof(${x}) WHEN 'null' THEN ${sql.lit(ifNull)} WHEN 'integer' THEN CAST(${x} AS TEXT) WHEN 'real' THEN ${realText(x, fallback)} ELSE ${sql.raw(fallback)}(${x}) END`;
+
+/** Epoch ms → `YYYY-MM-DDTHH:mm:ss.sssZ` in integer arithmetic (floor division, so instants before 1970 work too). */
+const utcTimestamp = (x: Expr): Expr =>
+  sql`strftime('%Y-%m-%dT%H:%M:%S', (${x} - ((${x} % 1000) + 1000) % 1000) / 1000, 'unixepoch') || '.' || substr('00' || (((${x} % 1000) + 1000) % 1000), -3) || 'Z'`;
+
+function lineSql(ctx: LineContext): LineSql {
+  const timestamp = (x: Expr): Expr => (ctx.utc ? utcTimestamp(x) : sql`sluice_timestamp(${x})`);
+  const boolean = (x: Expr, ifNull: string): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} WHEN ${x} <> 0 THEN 'true' ELSE 'false' END`;
+  return {
+    pseudonym: (x) => sql`CASE WHEN ${x} IS NULL THEN ${NULL} ELSE sluice_pseudonym(${x}) END`,
+    csv: {
+      string(x, neutralize) {
+        const v = neutralize ? sql`CASE WHEN substr(${x}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${x} ELSE ${x} END` : x;
+        return whenNull(x, '', csvQuoted(v));
+      },
+      timestamp: (x) => whenNull(x, '', timestamp(x)),
+      number: (x) => numberCell(x, '', 'sluice_csv_number'),
+      boolean: (x) => boolean(x, ''),
+      json: (x) => sql`CASE WHEN ${x} IS NULL OR ${x} = 'null' THEN '' ELSE ${csvQuoted(x)} END`,
+    },
+    jsonl: {
+      string: (x) => whenNull(x, 'null', sql`json_quote(${x})`),
+      timestamp: (x) => whenNull(x, 'null', sql`'"' || ${timestamp(x)} || '"'`),
+      number: (x) => numberCell(x, 'null', 'sluice_jsonl_number'),
+      boolean: (x) => boolean(x, 'null'),
+      json: (x) => sql`coalesce(${x}, 'null')`,
+    },
+    concat: (parts) => (parts.length === 0 ? sql.lit('') : sql.join(parts, sql` || `)),
+    literal: (text) => sql.lit(text),
+  };
+}
+
+/** The reference functions the cell expressions call, on the connection that runs the line query. */
+function registerReference(db: BetterSqlite3.Database, ctx: LineContext): void {
+  const opts = { deterministic: true, varargs: false } as const;
+  db.function('sluice_timestamp', opts, (ms: unknown) => ctx.reference.timestamp(Number(ms)));
+  db.function('sluice_pseudonym', opts, (v: unknown) => ctx.reference.pseudonym(String(v)));
+  db.function('sluice_csv_number', opts, (v: unknown) => ctx.reference.csvNumber(v));
+  db.function('sluice_jsonl_number', opts, (v: unknown) => ctx.reference.jsonlNumber(v));
+}
+
+/**
+ * The SQLite line capability. `open` gives the connection to read on (a read-only one of its own in WAL
+ * mode, which sees one snapshot for the whole statement) and `close` gives it back.
+ */
+export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void): LineDialect {
+  return {
+    sql: lineSql,
+    stream(query, ctx, framing: LineFraming) {
+      let rows = 0;
+      async function* chunks(): AsyncGenerator<string> {
+        const reader = open();
+        try {
+          registerReference(reader, ctx);
+          const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
+          let chunk = framing.head;
+          try {
+            for (const line of lines) {
+              if (++rows > framing.limit) throw framing.tooMany();
+              chunk += line + framing.terminator;
+              if (chunk.length >= CHUNK_CHARS) {
+                yield chunk;
+                chunk = '';
+              }
+            }
+          } finally {
+            lines.return?.();
+          }
+          if (chunk.length > 0) yield chunk;
+        } finally {
+          close(reader);
+        }
+      }
+      // Pulled one chunk at a time: a full sink stops the statement between chunks (backpressure).
+      const body = Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_CHARS });
+      return { body, rows: () => rows };
+    },
+  };
+}
