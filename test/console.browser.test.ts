@@ -206,6 +206,15 @@ for (const dialect of DIALECTS) {
         // Step 5: CSV, a summary and the estimate (3 runs of Alpha in March), then start.
         await next(page, 'Format & review');
         expect(await page.getByTestId('format-csv').isChecked()).toBe(true);
+        // Excel and Parquet are offered; both are compressed already, so gzip is off for them.
+        await page.getByTestId('format-xlsx').check();
+        expect(await page.getByTestId('gzip').isDisabled()).toBe(true);
+        expect(await page.locator('.format-options').textContent()).toContain('continue on the next sheet');
+        await page.getByTestId('format-parquet').check();
+        expect(await page.getByTestId('gzip').isDisabled()).toBe(true);
+        expect(await page.locator('.format-options').textContent()).toContain('Data warehouse / notebook');
+        await page.getByTestId('format-csv').check();
+        expect(await page.getByTestId('gzip').isDisabled()).toBe(false);
         await page.getByTestId('estimate-value').waitFor();
         expect(await page.getByTestId('estimate-value').textContent()).toBe('3');
         const summary = await page.getByTestId('summary').textContent();

@@ -4,7 +4,7 @@
  */
 
 /** File formats an export can be written in. */
-export const FORMATS = ['csv', 'json', 'jsonl'] as const;
+export const FORMATS = ['csv', 'json', 'jsonl', 'parquet', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Compression applied to the file. */

@@ -14,7 +14,24 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/datasets',
-    { config: { access: ACCESS.public }, schema: { tags: ['datasets'], summary: 'Every exportable dataset with its fields (type, description, PII flag, default), filters, scopes and group_by values', security: [], response: { 200: DatasetListSchema } } },
+    {
+      config: { access: ACCESS.public },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Every exportable dataset with its fields (type, description, PII flag, default), filters, scopes and group_by values',
+        description: [
+          'Any dataset can be exported in any format (`format` of POST /v1/exports). A field\'s `type` says how it is written:',
+          '',
+          '- **csv**, **json**, **jsonl**: text; timestamps as ISO 8601 in the request\'s `timezone`.',
+          '- **parquet** (`application/vnd.apache.parquet`): one typed column per field: timestamp → TIMESTAMP(MILLIS, UTC), integer → INT64, number → DOUBLE, boolean → BOOLEAN, date → DATE, string → UTF8, json → UTF8 with the JSON logical type; null stays null. Text is stored verbatim.',
+          '- **xlsx** (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`): a bold, frozen header row; timestamps as Excel date-times showing the wall time in `timezone`, dates as dates, numbers, booleans, JSON as text; formula-like text neutralized as in CSV. A sheet holds 1,048,575 data rows (Excel\'s limit): the rows after that continue on `Sheet 2`, `Sheet 3`, …, each with the header. A text longer than an Excel cell holds (32,767 characters) fails the export rather than being cut.',
+          '',
+          'Parquet and XLSX files are compressed already: `compression: "gzip"` is refused for them (422).',
+        ].join('\n'),
+        security: [],
+        response: { 200: DatasetListSchema },
+      },
+    },
     async () => ({ data: describeCatalogue() }),
   );
 

@@ -7,7 +7,7 @@ import { api, messageOf } from '../api/client';
 import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { formatNumber } from '../lib/format';
-import { datesApply, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
+import { datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
 
 interface Props {
   me: Me;
@@ -20,6 +20,8 @@ interface Props {
 
 const FORMATS: { id: Format; label: string; hint: string }[] = [
   { id: 'csv', label: 'CSV', hint: 'Spreadsheets and BI tools' },
+  { id: 'xlsx', label: 'Excel (XLSX)', hint: 'Opens in Excel with dates, numbers and a frozen header; over 1,048,575 rows continue on the next sheet' },
+  { id: 'parquet', label: 'Parquet', hint: 'Data warehouse / notebook: typed columns, small files' },
   { id: 'json', label: 'JSON', hint: 'One array of objects' },
   { id: 'jsonl', label: 'JSONL', hint: 'One object per line, for pipelines' },
 ];
@@ -70,10 +72,18 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
             </div>
           </fieldset>
           <label className="check switch-row">
-            <input type="checkbox" checked={draft.gzip} onChange={(e) => update({ gzip: e.target.checked })} data-testid="gzip" />
+            <input
+              type="checkbox"
+              checked={draft.gzip && gzipApplies(draft.format)}
+              disabled={!gzipApplies(draft.format)}
+              onChange={(e) => update({ gzip: e.target.checked })}
+              data-testid="gzip"
+            />
             <span>
               Compress with gzip
-              <span className="muted small block">Smaller download (.gz); most tools open it directly.</span>
+              <span className="muted small block">
+                {gzipApplies(draft.format) ? 'Smaller download (.gz); most tools open it directly.' : `${draft.format.toUpperCase()} files are compressed already.`}
+              </span>
             </span>
           </label>
           <label className="check switch-row">
@@ -113,7 +123,7 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
             <dt>File</dt>
             <dd>
               {draft.format.toUpperCase()}
-              {draft.gzip ? ', gzip' : ''}
+              {draft.gzip && gzipApplies(draft.format) ? ', gzip' : ''}
             </dd>
           </dl>
           <div className="estimate" data-testid="estimate" aria-live="polite" aria-busy={estimate.isFetching}>

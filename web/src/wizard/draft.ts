@@ -147,13 +147,18 @@ export function stepIssue(step: StepId, draft: Draft, d: Dataset | undefined, te
   }
 }
 
+/** Parquet and XLSX files are compressed inside already; the server refuses gzip for them. */
+export function gzipApplies(format: Format): boolean {
+  return format !== 'parquet' && format !== 'xlsx';
+}
+
 /** The POST /v1/exports body: only the filters the dataset accepts are sent. */
 export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] | undefined): ExportRequestInput {
   const body: ExportRequestInput = {
     dataset: d.name,
     scope: draft.scope,
     format: draft.format,
-    compression: draft.gzip ? 'gzip' : 'none',
+    compression: draft.gzip && gzipApplies(draft.format) ? 'gzip' : 'none',
     // Already in file order: the fields step keeps the catalogue's order, a copy keeps the original's.
     fields: draft.fields,
     timezone: draft.timezone,
