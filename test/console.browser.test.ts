@@ -371,6 +371,7 @@ for (const dialect of DIALECTS) {
         expect(await page.locator('[data-export-id="exp_failed"]').getByTestId('failure-reason').textContent()).toBe('The source database was unreachable');
         expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('cancel').count()).toBe(1);
         expect(await page.locator('[data-export-id="exp_old"]').textContent()).toContain('1.5 MB');
+        expect(await live.getByTestId('export-source').textContent()).toBe('Console');
         // `to` is the period's last millisecond: the range ends on 03/31, not 04/01.
         expect(await live.textContent()).toContain('03/01/2025 – 03/31/2025');
         await shot(page, '17-history-statuses');
@@ -418,11 +419,14 @@ for (const dialect of DIALECTS) {
         expect(Date.now() - startedAt).toBeLessThan(3000);
         await row.locator('[data-testid="status-badge"][data-status="completed"]').waitFor({ timeout: 10_000 });
         expect(await row.getByTestId('row-count').textContent()).toBe('5');
+        // Where it came from, in words.
+        expect(await row.getByTestId('export-source').textContent()).toBe('API');
         await shot(page, '20-history-live-api');
 
         // The export's page polls as well: deleting it elsewhere shows within a couple of seconds.
         await page.goto(`/#/exports/${encodeURIComponent(created.id)}`);
         await page.locator('[data-testid="export-detail"][data-status="completed"]').waitFor();
+        expect(await page.getByTestId('export-detail').getByTestId('export-source').textContent()).toBe('API');
         const del = await fetch(`${base}/v1/exports/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t.orgA.admin.key}` } });
         expect(del.status).toBeLessThan(300);
         await page.getByText('This export does not exist, or you cannot see it.').waitFor({ timeout: 4000 });
@@ -618,6 +622,7 @@ for (const dialect of DIALECTS) {
         await page.getByTestId('nav-exports').click();
         const row = page.locator(`[data-export-id="${sourceId}"]`);
         expect(await row.textContent()).toContain('06/01/2024 – 03/31/2025');
+        expect(await row.getByTestId('export-source').textContent()).toBe('Gumloop');
         await row.getByTestId('run-again').click();
         await page.getByTestId('copied-note').waitFor();
         expect(await page.getByTestId('summary').textContent()).toContain('All workspaces');

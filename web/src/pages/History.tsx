@@ -8,7 +8,7 @@ import { ExportActions } from '../components/ExportActions';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { StatusBadge } from '../components/StatusBadge';
-import { STATUS_LABELS, datasetTitle, periodLabel } from '../lib/exports';
+import { SOURCE_LABELS, STATUS_LABELS, datasetTitle, periodLabel } from '../lib/exports';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
 import { href, useRoute } from '../lib/router';
 import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
@@ -118,6 +118,8 @@ export function HistoryPage({ me }: { me: Me }) {
                       {e.format.toUpperCase()}
                       {e.compression === 'gzip' ? ' · gzip' : ''}
                       {e.scope === 'personal' ? ' · personal' : ''}
+                      {' · from '}
+                      <span data-testid="export-source">{SOURCE_LABELS[e.source] ?? e.source}</span>
                     </span>
                   </td>
                   <td data-label="Date range" className="nowrap">{periodLabel(e)}</td>
