@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { openStore, type Store } from './db/database.js';
+import { unguardedSender } from './drains/dev-sender.js';
+import type { Sender } from './drains/sender.js';
+import { createDrainService } from './drains/service.js';
+import { drainSource } from './drains/source.js';
 import { createCompletions } from './exports/completions.js';
+import { scheduleSource } from './schedules/runner.js';
+import { createScheduleService } from './schedules/service.js';
 import { createExportEngine } from './exports/engine.js';
 import { startWorker, type Worker } from './exports/worker.js';
 import type { AppContext } from './http/context.js';
@@ -23,7 +29,7 @@ export interface Services extends AppContext {
 export async function createServices(
   config: Config,
   logger: Logger,
-  opts: { worker?: boolean; store?: Store; pollMs?: number; retryBaseMs?: number } = {},
+  opts: { worker?: boolean; store?: Store; pollMs?: number; retryBaseMs?: number; sender?: Sender; drainBackoffMs?: number } = {},
 ): Promise<Services> {
   const store = opts.store ?? (await openStore(config.database));
   const blobs = await createBlobStore(config);
@@ -31,8 +37,16 @@ export async function createServices(
   const completions = createCompletions();
   let worker: Worker | undefined;
   const exports = createExportEngine({ store, config, blobs, logger, notifier, completions, wake: () => worker?.wake() });
+  // Every URL a drain calls goes through one sender (the outbound guard once merged).
+  const sender = opts.sender ?? unguardedSender();
+  const drainDeps = { store, config, logger, notifier, sender, retryBaseMs: opts.retryBaseMs, failureBackoffMs: opts.drainBackoffMs };
+  const drains = createDrainService({ ...drainDeps, wake: () => worker?.wake() });
+  const schedules = createScheduleService({ store, config, exports, wake: () => worker?.wake() });
   if (opts.worker) {
-    worker = startWorker({ store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs ?? config.retryBaseMs }, { concurrency: config.workerConcurrency, pollMs: opts.pollMs });
+    worker = startWorker(
+      { store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs ?? config.retryBaseMs },
+      { concurrency: config.workerConcurrency, pollMs: opts.pollMs, sources: [drainSource(drainDeps), scheduleSource({ store, exports, logger, leaseMs: config.leaseSeconds * 1000 })] },
+    );
   }
   return {
     config,
@@ -41,6 +55,8 @@ export async function createServices(
     blobs,
     notifier,
     exports,
+    drains,
+    schedules,
     worker,
     async close() {
       await worker?.stop();

@@ -1,4 +1,5 @@
 import type { Store } from '../db/database.js';
+import { takeSequence } from '../db/sequence.js';
 import { newId } from './crypto.js';
 import type { Principal } from './principal.js';
 
@@ -17,9 +18,13 @@ export async function audit(
   origin: RequestOrigin = {},
   details?: Record<string, unknown>,
 ): Promise<void> {
-  await store.db
+  // The audit log is a record table with a change sequence: number and insert in one transaction.
+  await store.db.transaction().execute(async (trx) => {
+    const seq = await takeSequence(trx, who.orgId, 'audit_log', 1);
+    await trx
     .insertInto('audit_log')
     .values({
+      seq,
       id: newId('aud'),
       org_id: who.orgId,
       actor_user_id: who.userId,
@@ -33,6 +38,7 @@ export async function audit(
       created_at: Date.now(),
     })
     .execute();
+  });
 }
 
 /** The org's audit entries, newest first, paged by `before` (an ISO time). */

@@ -56,6 +56,11 @@ export interface DatasetQuery {
   readonly pseudonymKey: string;
   /** The fields the caller will read (from `resolveFields`); lets rows skip unrequested work such as JSON parsing. Undefined = all. */
   readonly fields?: readonly string[];
+  /**
+   * Drains: read by change sequence instead of time order — rows with `after < seq <= upTo`, in
+   * sequence order, at most `limit`, each with its sequence as `_sequence`. Record datasets only.
+   */
+  readonly sequence?: { readonly after: number; readonly upTo?: number; readonly limit: number };
 }
 
 /** Row values: timestamps as epoch ms, dates as `YYYY-MM-DD`, json as parsed values. Keys are field names. */
@@ -76,6 +81,8 @@ export interface Dataset {
   readonly scopes: readonly Scope[];
   /** True for datasets that ignore team selection (credit logs). */
   readonly orgWide: boolean;
+  /** Record datasets: the table whose change sequence orders them (drains read only these). */
+  readonly sequenceTable?: string;
   /** Streams rows in a stable order, never loading them all; `fields` limits what is computed when it helps. */
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
   /** The same rows in batches (what exports read: no per-row promise). */

@@ -38,6 +38,8 @@ export interface CreateOptions {
   readonly idempotencyKey?: string;
   readonly source?: ExportSource;
   readonly origin?: RequestOrigin;
+  /** Schedules: the schedule this run belongs to. */
+  readonly scheduleId?: string;
 }
 
 export interface ListOptions {
@@ -119,6 +121,8 @@ export function createExportEngine(deps: EngineDeps) {
       expires_at: null,
       notified_at: null,
       notify_claimed_until: null,
+      schedule_id: opts.scheduleId ?? null,
+      uploaded_at: null,
     };
   }
 

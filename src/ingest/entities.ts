@@ -189,8 +189,8 @@ export const entities = {
   credit_logs,
   scheduled_tasks,
   llm_logs,
-// Exactly the contract's entities (the route's path enum), each producing its table's row.
-} satisfies { [K in IngestEntity]: z.ZodType<Omit<Database[K], 'org_id'>, any> };
+// Exactly the contract's entities (the route's path enum), each producing its table's row (seq is set by ingest).
+} satisfies { [K in IngestEntity]: z.ZodType<Omit<Database[K], 'org_id' | 'seq'>, any> };
 
 export type EntityName = keyof typeof entities;
 export const entityNames = Object.keys(entities) as EntityName[];

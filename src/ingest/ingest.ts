@@ -1,5 +1,8 @@
-import { Unprocessable } from '../errors.js';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
+import type { SluiceDialect } from '../db/dialect.js';
+import { takeSequence } from '../db/sequence.js';
+import { Unprocessable } from '../errors.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
 
 /** One bad row of a batch, as reported in a 422. */
@@ -50,37 +53,61 @@ export function validateBatch<E extends EntityName>(entity: E, input: readonly u
   return rows;
 }
 
+/** Entities whose rows carry the per-org change sequence (the record tables drains read). */
+export const SEQUENCED_ENTITIES: ReadonlySet<EntityName> = new Set<EntityName>(['workflow_runs', 'agents', 'agent_interactions', 'credit_logs', 'llm_logs']);
+
 /**
  * Upserts validated rows of one entity for an org, in one transaction, by `(org_id, id)`.
- * Sending the same rows twice leaves the table as it was after the first time.
+ * Sending the same rows twice leaves the table as it was after the first time: an unchanged row is not
+ * rewritten and keeps its change sequence; a changed one gets a new sequence (drains deliver it again).
  */
 export async function upsertRows<E extends EntityName>(store: Store, orgId: string, entity: E, input: readonly EntityRow<E>[]): Promise<number> {
   if (input.length === 0) return 0;
   // An id sent twice in one batch: the later row wins, as it would in two batches.
   const rows = hasDuplicateIds(input) ? [...new Map(input.map((r) => [(r as { id: string }).id, r])).values()] : input;
-  const bulk = store.dialect.bulkUpsert;
+  await store.db.transaction().execute((trx) => writeRows(store.dialect, trx, orgId, entity, rows as readonly Record<string, unknown>[]));
+  return input.length;
+}
+
+/**
+ * The body of an ingest transaction: takes change-sequence numbers (which holds the org's counter row
+ * until the caller commits, ordering commits), then upserts. Rows have distinct ids and are stamped in place.
+ */
+export async function writeRows(dialect: SluiceDialect, trx: Kysely<any>, orgId: string, entity: EntityName, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (SEQUENCED_ENTITIES.has(entity)) {
+    const first = await takeSequence(trx, orgId, entity, rows.length);
+    for (let i = 0; i < rows.length; i++) (rows[i] as Record<string, unknown>).seq = first + i;
+  }
+  const bulk = dialect.bulkUpsert;
   if (bulk) {
-    await store.db.transaction().execute(async (trx) => {
-      for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK) as Record<string, unknown>[]);
-    });
-    return input.length;
+    for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK));
+    return;
   }
   const columns = Object.keys(rows[0]);
   const updateColumns = columns.filter((c) => c !== 'id');
-  const chunkSize = Math.max(1, Math.min(2000, Math.floor(store.dialect.maxParameters / (columns.length + 1))));
-  await store.db.transaction().execute(async (trx) => {
-    for (let start = 0; start < rows.length; start += chunkSize) {
-      const chunk = rows.slice(start, start + chunkSize).map((r) => ({ ...r, org_id: orgId }));
-      await trx
-        .insertInto(entity as any)
-        .values(chunk as any)
-        .onConflict((oc) =>
-          oc.columns(['org_id', 'id'] as any).doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, (eb: any) => eb.ref(`excluded.${c}`)])) as any),
-        )
-        .execute();
-    }
-  });
-  return input.length;
+  const compared = updateColumns.filter((c) => c !== 'seq');
+  const chunkSize = Math.max(1, Math.min(2000, Math.floor(dialect.maxParameters / (columns.length + 1))));
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize).map((r) => ({ ...r, org_id: orgId }));
+    await trx
+      .insertInto(entity)
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'id'])
+          .doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, (eb: any) => eb.ref(`excluded.${c}`)])))
+          // Only a row that changed is rewritten (and re-sequenced): a re-sent row stays as it was.
+          .where(() => changed(entity, compared)),
+      )
+      .execute();
+  }
+}
+
+/** `t.a IS DISTINCT FROM excluded.a OR …` (both databases): the upsert changes something. */
+function changed(table: string, columns: readonly string[]) {
+  if (columns.length === 0) return sql<boolean>`FALSE`;
+  return sql<boolean>`(${sql.join(columns.map((c) => sql`${sql.ref(`${table}.${c}`)} IS DISTINCT FROM ${sql.ref(`excluded.${c}`)}`), sql` OR `)})`;
 }
 
 /** Rows per bulk statement: bounds one statement's memory on both ends of the connection. */

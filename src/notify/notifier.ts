@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Mailer } from './email.js';
-import { exportFinishedMessage, exportLink } from './messages.js';
+import { drainStoppedMessage, exportFinishedMessage, exportLink } from './messages.js';
 import { deliverWebhook, webhookSecretFor, type DeliveryOptions, type DeliveryOutcome } from './webhooks.js';
 
 /** A terminal export, with where to tell about it. */
@@ -30,6 +30,18 @@ export interface NotifyLogger {
 export interface Notifier {
   /** Sends the email and the webhook the info asks for; resolves when both are done, never rejects. */
   exportFinished(info: ExportFinishedInfo): Promise<{ email?: 'sent' | 'failed'; webhook?: DeliveryOutcome }>;
+  /** Emails that a drain stopped after failed deliveries (never rejects). */
+  drainStopped(info: DrainStoppedInfo): Promise<'sent' | 'failed'>;
+}
+
+/** A drain that stopped (status `error`) and why. */
+export interface DrainStoppedInfo {
+  readonly orgId: string;
+  readonly drainId: string;
+  readonly drainName: string;
+  /** Safe to show: the destination's status and the start of its answer. */
+  readonly reason: string;
+  readonly email: string;
 }
 
 export interface NotifierDeps {
@@ -87,6 +99,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   return {
+    async drainStopped(info) {
+      try {
+        await mailer.send(drainStoppedMessage({ ...info, consoleUrl: config.publicUrl }));
+        logger?.info({ drainId: info.drainId }, 'drain stopped email sent');
+        return 'sent';
+      } catch (err) {
+        logger?.warn({ drainId: info.drainId, err }, 'drain stopped email failed');
+        return 'failed';
+      }
+    },
     async exportFinished(info) {
       const [email, webhook] = await Promise.all([
         info.email ? sendEmail(info, info.email) : undefined,
