@@ -575,9 +575,10 @@ for (const dialect of DIALECTS) {
         await page.getByTestId('nav-exports').click();
         await page.locator(`[data-export-id="${firstExport}"]`).getByTestId('run-again').click();
         await page.getByTestId('copied-note').waitFor();
+        // Team names come with the teams list, which may still be loading when the prefilled review opens.
+        await expect.poll(() => page.getByTestId('summary').textContent(), { timeout: 5000 }).toContain('Alpha team');
         const summary = await page.getByTestId('summary').textContent();
         expect(summary).toContain('03/01/2025 – 03/31/2025 (UTC)');
-        expect(summary).toContain('Alpha team');
         expect(summary).toContain('user_email');
         const id = await start(page);
         expect(id).not.toBe(firstExport);
