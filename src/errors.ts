@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, doc: 'The request body is over the configured limit.' },
   unsupported_media_type: { status: 415, doc: 'The request body has a content type this route does not read.' },
   unprocessable: { status: 422, doc: 'Well-formed, but names something that cannot be done (unknown dataset, field or filter; bad range).' },
+  destination_refused: { status: 422, doc: 'A drain or schedule destination refused the preflight delivery; the body has its status and the first 500 bytes of its answer.' },
   row_limit: { status: 422, doc: 'The export has more rows than the limit allows; narrow the date range or filters.' },
   rate_limited: { status: 429, doc: 'Over a rate limit; Retry-After says when to try again.' },
   internal: { status: 500, doc: 'An unexpected error; the message reveals nothing and the server log has the detail.' },
@@ -136,6 +137,13 @@ export class RowLimitExceeded extends AppError {
         : `This export would have ${rows} rows, over the limit of ${limit} per export; narrow the date range or filters`,
       { ...(rows === null ? {} : { estimated_rows: rows }), row_limit: limit },
     );
+  }
+}
+
+/** 422: a destination refused the preflight delivery (its status and the start of its answer are included). */
+export class DestinationRefused extends AppError {
+  constructor(message: string, details: { destination_status: number | null; destination_response: string | null }) {
+    super('destination_refused', message, details);
   }
 }
 

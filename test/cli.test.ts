@@ -10,6 +10,7 @@ import { finalLine, progressLine, RateMeter } from '../src/cli/progress.js';
 import type { Export } from '../src/contract/exports.js';
 import { DIALECTS } from './helpers/stores.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
+import { exportView } from './helpers/export-view.js';
 import { seedRuns, waitForExport } from './helpers/platform.js';
 import { spawnSluice } from './helpers/processes.js';
 
@@ -29,51 +30,6 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An instant as the CLI writes it in Asia/Kolkata (UTC+05:30). */
 const kolkata = (iso: string) => new Date(Date.parse(iso) + 5.5 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
-/** An export view as the API returns it, for the formatting tests. */
-function view(over: Partial<Export>): Export {
-  return {
-    id: 'exp_1',
-    dataset: 'workflow_runs',
-    scope: 'organization',
-    format: 'csv',
-    compression: 'none',
-    source: 'cli',
-    status: 'queued',
-    params: {
-      fields: ['run_id'],
-      from: '2025-03-01T00:00:00.000Z',
-      to: '2025-03-31T23:59:59.999Z',
-      timezone: 'UTC',
-      workspace_ids: null,
-      include_personal_workspaces: null,
-      entity_ids: null,
-      category: null,
-      group_by: null,
-      csv_bom: false,
-      neutralize_formulas: true,
-      permission_group_ids: null,
-      row_limit: 5_000_000,
-    },
-    created_by: { id: 'u_admin', email: 'admin@org-a.example', name: null },
-    rows_written: 0,
-    estimated_total: 1,
-    record_count: null,
-    bytes: null,
-    sha256: null,
-    error: null,
-    attempts: 0,
-    cancel_requested: false,
-    created_at: '2025-03-01T09:05:00.000Z',
-    started_at: null,
-    finished_at: null,
-    expires_at: null,
-    filename: 'workflow_runs.csv',
-    notify_email: null,
-    webhook_url: null,
-    download_url: null,
-    ...over,
-  };
-}
 
 describe('sluice CLI output', () => {
   it('writes counts, sizes and durations for people', () => {
@@ -90,14 +46,14 @@ describe('sluice CLI output', () => {
   });
 
   it('shows a queued export as queued…, a running one with rows of the estimate, rows/s and ETA', () => {
-    expect(progressLine(view({ status: 'queued', estimated_total: 1 }), undefined)).toBe('queued…');
-    expect(progressLine(view({ status: 'queued', estimated_total: null }), 500)).toBe('queued…');
-    const running = view({ status: 'running', rows_written: 4000, estimated_total: 10_000 });
+    expect(progressLine(exportView({ status: 'queued', estimated_total: 1 }), undefined)).toBe('queued…');
+    expect(progressLine(exportView({ status: 'queued', estimated_total: null }), 500)).toBe('queued…');
+    const running = exportView({ status: 'running', rows_written: 4000, estimated_total: 10_000 });
     expect(progressLine(running, undefined)).toBe('running  4,000 / 10,000 rows (40%)');
     expect(progressLine(running, 2000)).toBe('running  4,000 / 10,000 rows (40%)  2,000 rows/s  ETA 3s');
     expect(progressLine(running, 0)).toBe('running  4,000 / 10,000 rows (40%)  0 rows/s');
-    expect(progressLine(view({ status: 'running', rows_written: 12, estimated_total: null }), 6)).toBe('running  12 rows  6 rows/s');
-    expect(progressLine(view({ status: 'running', rows_written: 5, estimated_total: 10, cancel_requested: true }), undefined)).toBe('cancelling…  5 / 10 rows (50%)');
+    expect(progressLine(exportView({ status: 'running', rows_written: 12, estimated_total: null }), 6)).toBe('running  12 rows  6 rows/s');
+    expect(progressLine(exportView({ status: 'running', rows_written: 5, estimated_total: 10, cancel_requested: true }), undefined)).toBe('cancelling…  5 / 10 rows (50%)');
   });
 
   it('measures rows/s over the recent past only, and not before a second has passed', () => {
@@ -113,17 +69,17 @@ describe('sluice CLI output', () => {
 
   it('ends with one line per outcome', () => {
     const times = { started_at: '2025-03-01T09:05:00.000Z', finished_at: '2025-03-01T09:06:05.000Z' };
-    expect(finalLine(view({ status: 'completed', record_count: 1200, rows_written: 1200, bytes: 48_200, ...times }))).toBe('exp_1 completed: 1,200 rows, 48.2 kB in 1m 05s (workflow_runs.csv)');
-    expect(finalLine(view({ status: 'failed', attempts: 3, error: 'An internal error occurred' }))).toBe('exp_1 failed after 3 attempts: An internal error occurred');
-    expect(finalLine(view({ status: 'cancelled', rows_written: 0 }))).toBe('exp_1 cancelled');
+    expect(finalLine(exportView({ status: 'completed', record_count: 1200, rows_written: 1200, bytes: 48_200, ...times }))).toBe('exp_1 completed: 1,200 rows, 48.2 kB in 1m 05s (workflow_runs.csv)');
+    expect(finalLine(exportView({ status: 'failed', attempts: 3, error: 'An internal error occurred' }))).toBe('exp_1 failed after 3 attempts: An internal error occurred');
+    expect(finalLine(exportView({ status: 'cancelled', rows_written: 0 }))).toBe('exp_1 cancelled');
   });
 
   it('lists exports as an aligned table', () => {
     process.env.TZ = 'UTC';
     const table = exportsTable([
-      view({ id: 'exp_long_id_1', status: 'completed', record_count: 1_234_567, bytes: 98_765_432 }),
-      view({ id: 'exp_2', dataset: 'credit_logs', status: 'running', rows_written: 42, created_at: '2025-03-02T23:59:00.000Z' }),
-      view({ id: 'exp_3', status: 'queued' }),
+      exportView({ id: 'exp_long_id_1', status: 'completed', record_count: 1_234_567, bytes: 98_765_432 }),
+      exportView({ id: 'exp_2', dataset: 'credit_logs', status: 'running', rows_written: 42, created_at: '2025-03-02T23:59:00.000Z' }),
+      exportView({ id: 'exp_3', status: 'queued' }),
     ]);
     expect(table).toBe(
       [
@@ -297,6 +253,19 @@ for (const dialect of DIALECTS) {
       expect(bad.output).toContain('line 2: credit_cost');
       const ids = await t.store.db.selectFrom('workflow_runs').select('id').where('id', 'like', 'cli_%').execute();
       expect(ids.map((r) => r.id).sort()).toEqual(['cli_1', 'cli_2']);
+    });
+
+    it('creates keys only for users the organization has', async () => {
+      const dbUrl = t.store.config.dialect === 'postgres' ? t.store.config.url : t.store.config.path;
+      const env = { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl };
+      const before = await t.store.db.selectFrom('api_keys').select('id').execute();
+      const bad = await run(['keys', 'create', '--org', 'org_b', '--user', 'u_nobody'], env);
+      expect(bad.code).toBe(1);
+      expect(bad.output).toContain("User 'u_nobody' of organization 'org_b' not found");
+      expect(await t.store.db.selectFrom('api_keys').select('id').execute()).toHaveLength(before.length);
+      const ok = await run(['keys', 'create', '--org', 'org_b', '--user', 'u_member', '--scopes', 'export'], env);
+      expect(ok.code, ok.output).toBe(0);
+      expect(ok.output).toMatch(/"key": "sk_/);
     });
 
     it('refuses to start on invalid configuration, one line per problem', async () => {

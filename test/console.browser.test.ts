@@ -1,8 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { exportView } from './helpers/export-view.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -108,6 +110,16 @@ async function downloadWhenCompleted(page: Page, id: string): Promise<string> {
   return res.text;
 }
 
+/** Polls the native API until the export settles. */
+async function waitForApi(base: string, id: string, key: string): Promise<Export> {
+  for (let i = 0; i < 300; i++) {
+    const e = (await (await fetch(`${base}/v1/exports/${id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as Export;
+    if (e.status !== 'queued' && e.status !== 'running') return e;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`export ${id} did not settle in 30 s`);
+}
+
 // Launched on first use, so a missing Chromium fails every test with its message (nothing is skipped).
 let launching: Promise<Browser> | undefined;
 const browser = () => (launching ??= launchChromium());
@@ -194,6 +206,15 @@ for (const dialect of DIALECTS) {
         // Step 5: CSV, a summary and the estimate (3 runs of Alpha in March), then start.
         await next(page, 'Format & review');
         expect(await page.getByTestId('format-csv').isChecked()).toBe(true);
+        // Excel and Parquet are offered; both are compressed already, so gzip is off for them.
+        await page.getByTestId('format-xlsx').check();
+        expect(await page.getByTestId('gzip').isDisabled()).toBe(true);
+        expect(await page.locator('.format-options').textContent()).toContain('continue on the next sheet');
+        await page.getByTestId('format-parquet').check();
+        expect(await page.getByTestId('gzip').isDisabled()).toBe(true);
+        expect(await page.locator('.format-options').textContent()).toContain('Data warehouse / notebook');
+        await page.getByTestId('format-csv').check();
+        expect(await page.getByTestId('gzip').isDisabled()).toBe(false);
         await page.getByTestId('estimate-value').waitFor();
         expect(await page.getByTestId('estimate-value').textContent()).toBe('3');
         const summary = await page.getByTestId('summary').textContent();
@@ -323,44 +344,27 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    test('history: coloured badges, live progress and failure reasons; polls ~1 s while active, stops when settled', async () => {
+    test('history: coloured badges, live progress and failure reasons; polls ~1 s while open, settled or not', async () => {
       const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);
         // The history list is served by the test so that every status can be shown on demand.
-        const exp = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
-          id,
-          dataset: 'workflow_runs',
-          scope: 'organization',
-          format: 'csv',
-          compression: 'none',
-          status,
-          params: { fields: ['run_id'], from: '2025-03-01', to: '2025-03-31', timezone: 'UTC', workspace_ids: null, include_personal_workspaces: null, entity_ids: null, category: null, group_by: null },
-          created_by: { id: 'u_admin', email: t.orgA.admin.email, name: 'admin of org_a' },
-          rows_written: 0,
-          estimated_total: 100,
-          record_count: null,
-          bytes: null,
-          sha256: null,
-          error: null,
-          attempts: 1,
-          created_at: '2025-04-01T10:00:00Z',
-          started_at: null,
-          finished_at: null,
-          expires_at: null,
-          filename: `${id}.csv`,
-          download_url: null,
-          ...extra,
-        });
+        const exp = (id: string, status: Export['status'], extra: Partial<Export> = {}): Export =>
+          exportView({ id, status, source: 'console', estimated_total: 100, attempts: 1, created_at: '2025-04-01T10:00:00Z', filename: `${id}.csv`, ...extra });
+        // Call 1: 40 rows written; call 2: 70; calls 3–4: still running; then completed and the queued one cancelled.
         let calls = 0;
+        let cancelServedAt = 0;
         await page.route(
           (url) => url.pathname === '/v1/exports',
           (route) => {
             calls++;
-            const running = calls < 3;
+            const running = calls < 5;
+            if (!running && !cancelServedAt) cancelServedAt = Date.now();
             const data = [
-              running ? exp('exp_live', 'running', { rows_written: 40 }) : exp('exp_live', 'completed', { rows_written: 100, record_count: 100, bytes: 2048, download_url: '/v1/exports/exp_live/download' }),
+              running
+                ? exp('exp_live', 'running', { rows_written: calls === 1 ? 40 : 70 })
+                : exp('exp_live', 'completed', { rows_written: 100, record_count: 100, bytes: 2048, download_url: '/v1/exports/exp_live/download' }),
               exp('exp_queued', running ? 'queued' : 'cancelled'),
               exp('exp_failed', 'failed', { error: 'The source database was unreachable' }),
               exp('exp_old', 'expired', { record_count: 5, bytes: 1_572_864 }),
@@ -376,17 +380,141 @@ for (const dialect of DIALECTS) {
         expect(await page.locator('[data-export-id="exp_failed"]').getByTestId('failure-reason').textContent()).toBe('The source database was unreachable');
         expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('cancel').count()).toBe(1);
         expect(await page.locator('[data-export-id="exp_old"]').textContent()).toContain('1.5 MB');
+        expect(await live.getByTestId('export-source').textContent()).toBe('Console');
+        // `to` is the period's last millisecond: the range ends on 03/31, not 04/01.
+        expect(await live.textContent()).toContain('03/01/2025 – 03/31/2025');
         await shot(page, '17-history-statuses');
 
-        // Polling turns it completed (and announces it), then stops.
-        await live.locator('[data-status="completed"]').waitFor({ timeout: 5000 });
+        // Rows written advance while it runs (polled about once a second).
+        await expect.poll(() => live.getByTestId('progress-text').textContent(), { timeout: 2500 }).toBe('70 / 100 rows');
+
+        // Polling turns it completed (and announces it); the cancel shows within 2 s of the server saying so.
+        await live.locator('[data-status="completed"]').waitFor({ timeout: 6000 });
+        await page.locator('[data-export-id="exp_queued"] [data-testid="status-badge"][data-status="cancelled"]').waitFor({ timeout: 2000 });
+        expect(Date.now() - cancelServedAt).toBeLessThan(2000);
+        expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('status-badge').textContent()).toBe('Cancelled');
         await expect.poll(() => page.getByTestId('live-region').textContent()).toContain('Completed');
         expect(await live.getByTestId('download').getAttribute('href')).toBe('/v1/exports/exp_live/download');
         expect(await live.textContent()).toContain('2.0 KB');
+        // History stays live with everything settled (an export may be created elsewhere at any time): ~1 request/s, no storm.
         const settledAt = calls;
-        await page.waitForTimeout(2500);
-        expect(calls).toBe(settledAt);
+        await page.waitForTimeout(3000);
+        expect(calls - settledAt).toBeGreaterThanOrEqual(2);
+        expect(calls - settledAt).toBeLessThanOrEqual(5);
         await shot(page, '18-history-settled');
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('history is live for exports created elsewhere: one made through the API appears within 3 s and settles; its page polls too', async () => {
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await page.getByTestId('nav-exports').click();
+        await page.getByTestId('history-table').waitFor();
+        await page.locator('[data-testid="export-row"], .empty-cell').first().waitFor();
+        const res = await fetch(`${base}/v1/exports`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31', fields: ['run_id'] }),
+        });
+        expect(res.status, await res.clone().text()).toBe(202);
+        const created = (await res.json()) as Export;
+        const startedAt = Date.now();
+        const row = page.locator(`[data-testid="export-row"][data-export-id="${created.id}"]`);
+        await row.waitFor({ timeout: 3000 });
+        expect(Date.now() - startedAt).toBeLessThan(3000);
+        await row.locator('[data-testid="status-badge"][data-status="completed"]').waitFor({ timeout: 10_000 });
+        expect(await row.getByTestId('row-count').textContent()).toBe('5');
+        // Where it came from, in words.
+        expect(await row.getByTestId('export-source').textContent()).toBe('API');
+        await shot(page, '20-history-live-api');
+
+        // The export's page polls as well: deleting it elsewhere shows within a couple of seconds.
+        await page.goto(`/#/exports/${encodeURIComponent(created.id)}`);
+        await page.locator('[data-testid="export-detail"][data-status="completed"]').waitFor();
+        expect(await page.getByTestId('export-detail').getByTestId('export-source').textContent()).toBe('API');
+        const del = await fetch(`${base}/v1/exports/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t.orgA.admin.key}` } });
+        expect(del.status).toBeLessThan(300);
+        await page.getByText('This export does not exist, or you cannot see it.').waitFor({ timeout: 4000 });
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('phones: at 390 px no page scrolls sideways (tables become cards); screenshots at 1366 and 390 px', async () => {
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      const scrollWidth = () => page.evaluate<number>('document.scrollingElement.scrollWidth');
+      const pages: { name: string; open: () => Promise<void> }[] = [
+        {
+          name: 'history',
+          open: async () => {
+            await page.goto('/#/exports');
+            await page.getByTestId('export-row').first().waitFor();
+          },
+        },
+        {
+          name: 'wizard-type',
+          open: async () => {
+            await chooseDataset(page, 'workflow_runs');
+          },
+        },
+        {
+          name: 'wizard-dates',
+          open: async () => {
+            await chooseDataset(page, 'workflow_runs');
+            await next(page, 'Date range');
+          },
+        },
+        {
+          name: 'wizard-fields',
+          open: async () => {
+            await chooseDataset(page, 'workflow_runs');
+            await next(page, 'Date range');
+            await typeRange(page, '03/01/2025', '03/31/2025');
+            await next(page, 'Teams');
+            await page.getByTestId('team-ws_alpha').waitFor();
+            await next(page, 'Fields');
+          },
+        },
+        {
+          name: 'keys',
+          open: async () => {
+            await page.goto('/#/keys');
+            await page.getByTestId('keys-table').waitFor();
+            await page.getByTestId('key-row').first().waitFor();
+          },
+        },
+      ];
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        // A key to list, so the keys table has a row to lay out as a card.
+        await fetch(`${base}/v1/api-keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Phone layout check', scopes: ['export'] }),
+        });
+        for (const width of [1366, 390]) {
+          await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
+          for (const p of pages) {
+            // Leave the wizard first so it opens again at its first step.
+            await page.goto('/#/my-data');
+            await p.open();
+            await shot(page, `30-${p.name}-${width}`);
+            if (width === 390) expect(await scrollWidth(), `${p.name} at 390 px`).toBeLessThanOrEqual(390);
+          }
+        }
+        // At 390 px the history's header row is hidden and each row is a card that names its cells.
+        await page.goto('/#/exports');
+        const row = page.getByTestId('export-row').first();
+        await row.waitFor();
+        expect(await row.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).display)).toBe('block');
+        expect(await page.locator('[data-testid="history-table"] thead').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
+        const actions = await row.getByTestId('run-again').boundingBox();
+        expect(actions && actions.x + actions.width).toBeLessThanOrEqual(390);
       } finally {
         await context.close();
       }
@@ -456,9 +584,10 @@ for (const dialect of DIALECTS) {
         await page.getByTestId('nav-exports').click();
         await page.locator(`[data-export-id="${firstExport}"]`).getByTestId('run-again').click();
         await page.getByTestId('copied-note').waitFor();
+        // Team names come with the teams list, which may still be loading when the prefilled review opens.
+        await expect.poll(() => page.getByTestId('summary').textContent(), { timeout: 5000 }).toContain('Alpha team');
         const summary = await page.getByTestId('summary').textContent();
         expect(summary).toContain('03/01/2025 – 03/31/2025 (UTC)');
-        expect(summary).toContain('Alpha team');
         expect(summary).toContain('user_email');
         const id = await start(page);
         expect(id).not.toBe(firstExport);
@@ -474,6 +603,48 @@ for (const dialect of DIALECTS) {
         await page.getByRole('dialog').waitFor();
         await page.getByRole('dialog').getByTestId('confirm-action').click();
         await row.waitFor({ state: 'detached' });
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('run again reproduces a Gumloop export with every workspace (personal and not yet known ones) row for row', async () => {
+      const admin = { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' };
+      // A run whose workflow has not arrived yet: only "all workspaces" (no team filter) keeps it.
+      const orphan = { id: 'run_orphan', workflow_id: 'wf_unknown', user_id: 'u_admin', status: 'completed', credit_cost: 1, created_at: '2024-06-15T10:00:00Z' };
+      expect((await fetch(`${base}/v1/ingest/workflow_runs`, { method: 'POST', headers: admin, body: JSON.stringify([orphan]) })).status).toBe(200);
+      const gumloop = await fetch(`${base}/api/v1/export_data`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ user_id: t.orgA.admin.id, include_all_workspaces: true, start_date: '2024-06-01T00:00:00', end_date: '2025-03-31T23:59:59.999' }),
+      });
+      expect(gumloop.status, await gumloop.clone().text()).toBe(200);
+      const sourceId = ((await gumloop.json()) as { data_export_id: string }).data_export_id;
+      const original = await waitForApi(base, sourceId, t.orgA.admin.key);
+      expect(original.status).toBe('completed');
+      // Runs 1–5 (two teams and a personal space) and the orphan; all teams without personal spaces would be 4.
+      expect(original.record_count).toBe(6);
+
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await page.getByTestId('nav-exports').click();
+        const row = page.locator(`[data-export-id="${sourceId}"]`);
+        expect(await row.textContent()).toContain('06/01/2024 – 03/31/2025');
+        expect(await row.getByTestId('export-source').textContent()).toBe('Gumloop');
+        await row.getByTestId('run-again').click();
+        await page.getByTestId('copied-note').waitFor();
+        expect(await page.getByTestId('summary').textContent()).toContain('All workspaces');
+        await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe(String(original.record_count));
+        await shot(page, '19-run-again-gumloop');
+        const id = await start(page);
+        await downloadWhenCompleted(page, id);
+        const copy = await waitForApi(base, id, t.orgA.admin.key);
+        expect(copy.record_count).toBe(original.record_count);
+        const { row_limit: _limit, ...sameParams } = original.params;
+        expect(copy.params).toMatchObject(sameParams);
+        expect([copy.scope, copy.format, copy.compression, copy.source]).toEqual([original.scope, original.format, original.compression, 'console']);
       } finally {
         await context.close();
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { datasets } from '../src/datasets/catalogue.js';
+import { ingestBatch } from '../src/ingest/ingest.js';
 import { privacyTransform, pseudonym } from '../src/datasets/privacy.js';
 import type { Dataset, DatasetQuery } from '../src/datasets/types.js';
 import { ORG_A, ORG_B, collect, query, useFixtureStore } from './helpers/fixtures.js';
@@ -115,6 +116,17 @@ for (const dialect of DIALECTS) {
       const b = await collect(store, datasets.workflow_runs, query({ orgId: ORG_B, userLevelData: false, pseudonymKey: 'key-b' }));
       expect(a[0].user_id).not.toBe(b[0].user_id);
       expect(ORG_A).not.toBe(ORG_B);
+    });
+
+    it('hides the name of an agent in a personal workspace from Langdock’s agent usage, not a team agent’s (issue 11)', async () => {
+      // Last in the file: it adds a message for Bob's private agent.
+      await ingestBatch(store, ORG_A, 'messages', [{ id: 'm_private', user_id: 'u_bob', source: 'agent', agent_id: 'ag_3', model: 'gpt-4o-mini', provider: 'openai', created_at: '2025-02-07T10:00:00Z' }]);
+      const names = async (userLevelData: boolean) =>
+        Object.fromEntries((await collect(store, datasets.agents_usage, query({ userLevelData }))).map((r) => [r.assistant_id, r.assistant_name]));
+      expect((await names(true)).ag_3).toBe('Bob private');
+      const off = await names(false);
+      expect(off.ag_3).toBeNull();
+      expect(off.ag_1).toBe('Research helper');
     });
 
     it('a person’s own account export is not hidden from them', async () => {

@@ -4,22 +4,10 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { FieldDef, FieldType } from '../src/datasets/types.js';
-import { contentType, createGzipStream, encoders, fileExtension, timestampFormatter, type EncoderOptions, type Format } from '../src/formats/index.js';
+import { contentType, createGzipStream, encoders, fileExtension, timestampFormatter } from '../src/formats/index.js';
+import { encodeToBuffer, field } from './helpers/encode.js';
 
-const field = (name: string, type: FieldType = 'string'): FieldDef => ({ name, type, description: name, pii: false, default: true, group: 'Test' });
-
-/** Runs rows through the encoder and returns the bytes. */
-async function encodeBytes(format: Format, rows: Record<string, unknown>[], options: Partial<EncoderOptions> & { fields: FieldDef[] }): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await pipeline(
-    Readable.from(rows),
-    encoders[format]({ timezone: 'UTC', ...options }),
-    new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
-  );
-  return Buffer.concat(chunks);
-}
-const encode = async (...args: Parameters<typeof encodeBytes>) => (await encodeBytes(...args)).toString('utf8');
+const encode = async (...args: Parameters<typeof encodeToBuffer>) => (await encodeToBuffer(...args)).toString('utf8');
 
 const T = Date.UTC(2025, 0, 2, 3, 4, 5);
 
@@ -55,14 +43,22 @@ describe('CSV encoder', () => {
     expect(cells.every((r: string[]) => r[1] === '-5')).toBe(true);
   });
 
+  it('neutralizes full-width formula starts and ones behind whitespace or invisible characters; negative numbers stay numbers', async () => {
+    const formulas = ['＝1+1', '＋1', '－1', '＠SUM(A1)', ' =1+1', '\u00a0=1+1', '\u3000=1', '\u200b=1', '\ufeff=1', '\n=1', '\n\n+1', ' \u00a0-x', '\u2060@x', '\u3000＝1', '-1+1', '-12.5x'];
+    const plain = ['-12.5', '-1e3', '-0', '-7', 'a=1', ' x', '\u00a0', '12', '1-2'];
+    const out = await encode('csv', [...formulas, ...plain].map((s) => ({ s })), { fields: [field('s')] });
+    const cells = parse(out, { relax_quotes: true }).slice(1).map((r: string[]) => r[0]);
+    expect(cells).toEqual([...formulas.map((s) => `'${s}`), ...plain]);
+  });
+
   it('keeps formula-like strings verbatim when neutralization is off', async () => {
     const out = await encode('csv', [{ s: '=1+1' }], { fields: [field('s')], neutralizeFormulas: false });
     expect(out).toBe('s\r\n=1+1\r\n');
   });
 
   it('writes a UTF-8 BOM only when asked', async () => {
-    const withBom = await encodeBytes('csv', [], { fields, bom: true });
-    const without = await encodeBytes('csv', [], { fields });
+    const withBom = await encodeToBuffer('csv', [], { fields, bom: true });
+    const without = await encodeToBuffer('csv', [], { fields });
     expect([...withBom.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(without.toString()).toBe('id,name,note\r\n');
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../src/auth/api-keys.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { ingest, seedRuns, waitForExport } from './helpers/platform.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -51,7 +52,7 @@ const SEES: Record<Who, Obj[]> = {
 interface Spec {
   rule: keyof typeof RULES;
   /** The route is about one object; `:id` is filled per object. */
-  objects?: 'exports' | 'keys' | 'projects';
+  objects?: 'exports' | 'keys' | 'projects' | 'drains' | 'schedules';
   body?: (who: Who) => unknown;
   /** Gumloop: an admin reading another member's export gets 403 (Gumloop's rule), not the export. */
   ownOnly403?: boolean;
@@ -60,6 +61,9 @@ interface Spec {
   noCredentials?: boolean;
 }
 
+/** Drains deliver to a receiver of the test (set in beforeAll). */
+let receiverUrl = '';
+
 const exportBody = () => ({ dataset: 'workflow_runs', scope: 'personal', from: '2025-03-01', to: '2025-03-02' });
 const recent = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
@@ -67,7 +71,7 @@ const today = new Date().toISOString().slice(0, 10);
 const SPECS: [RegExp, Spec][] = [
   [/^GET \/(healthz|readyz|openapi\.json)$/, { rule: 'public' }],
   [/^GET \/v1\/datasets$/, { rule: 'public' }],
-  [/^POST \/v1\/auth\/login$/, { rule: 'public', fixed: 401, body: () => ({ email: 'nobody@example.com', password: 'wrong' }) }],
+  [/^POST \/v1\/auth\/login$/, { rule: 'public', fixed: 401, body: (who) => ({ email: `nobody-${who}@example.com`, password: 'wrong' }) }],
   [/^POST \/v1\/auth\/logout$/, { rule: 'public', noCredentials: true }],
   [/^GET \/v1\/me$/, { rule: 'signedIn' }],
   [/^GET \/v1\/org$/, { rule: 'signedIn' }],
@@ -80,7 +84,16 @@ const SPECS: [RegExp, Spec][] = [
   [/^DELETE \/v1\/api-keys\/:id$/, { rule: 'signedIn', objects: 'keys' }],
   [/^POST \/v1\/exports(\/estimate)?$/, { rule: 'export', body: exportBody }],
   [/^GET \/v1\/exports$/, { rule: 'export' }],
-  [/^(GET|DELETE) \/v1\/exports\/:id(\/download)?$/, { rule: 'export', objects: 'exports' }],
+  [/^(GET|DELETE) \/v1\/exports\/:id(\/download|\/manifest)?$/, { rule: 'export', objects: 'exports' }],
+  [/^POST (\/v1\/drains|\/api\/v1\/data-drains)$/, { rule: 'admin', body: () => ({ name: 'matrix', dataset: 'workflow_runs', destination: { type: 'http', url: receiverUrl } }) }],
+  [/^GET (\/v1\/drains|\/api\/v1\/data-drains)$/, { rule: 'admin' }],
+  [/^(GET|DELETE) \/v1\/drains\/:id(\/deliveries)?$|^DELETE \/api\/v1\/data-drains\/:id$|^POST \/v1\/drains\/:id\/run$/, { rule: 'admin', objects: 'drains' }],
+  [/^PATCH \/v1\/drains\/:id$/, { rule: 'admin', objects: 'drains', body: () => ({ name: 'renamed' }) }],
+  [/^POST \/v1\/schedules$/, { rule: 'admin', body: () => ({ name: 'matrix', every: 'day', export: { dataset: 'workflow_runs' } }) }],
+  [/^GET \/v1\/schedules$/, { rule: 'admin' }],
+  [/^(GET|DELETE) \/v1\/schedules\/:id(\/runs)?$|^POST \/v1\/schedules\/:id\/run$/, { rule: 'admin', objects: 'schedules' }],
+  [/^PATCH \/v1\/schedules\/:id$/, { rule: 'admin', objects: 'schedules', body: () => ({ name: 'renamed' }) }],
+  [/^POST \/v1\/drains\/:id\/replay$/, { rule: 'admin', objects: 'drains', body: () => ({ from_sequence: 1, to_sequence: 1 }) }],
   [/^POST \/v1\/exports\/:id\/cancel$/, { rule: 'export', objects: 'exports' }],
   [/^GET \/v1\/files\/:token$/, { rule: 'public' }],
   [/^POST \/api\/v1\/export_data$/, { rule: 'keyExport', body: () => ({ user_id: 'u_admin_or_member', export_scope: 'personal' }) }],
@@ -112,13 +125,30 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode).toBe(202);
       return res.json().id;
     }
+    async function freshDrain(obj: Obj): Promise<string> {
+      const key = obj === 'ofB' ? t.orgB.admin.key : t.orgA.admin.key;
+      const res = await t.app.inject({ method: 'POST', url: '/v1/drains', headers: bearer(key), payload: { name: `d-${obj}`, dataset: 'workflow_runs', destination: { type: 'http', url: receiverUrl } } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id;
+    }
+    async function freshSchedule(obj: Obj): Promise<string> {
+      const key = obj === 'ofB' ? t.orgB.admin.key : t.orgA.admin.key;
+      const res = await t.app.inject({ method: 'POST', url: '/v1/schedules', headers: bearer(key), payload: { name: `s-${obj}`, every: 'day', export: { dataset: 'workflow_runs' } } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id;
+    }
     async function freshKey(obj: Obj): Promise<string> {
       const [org, user] = obj === 'ofB' ? ['org_b', 'u_admin'] : ['org_a', obj === 'ofAdminA' ? 'u_admin' : 'u_member'];
       return (await createApiKey(t.store, { orgId: org, userId: user, name: 'target', scopes: ['export'] })).id;
     }
 
+    let receiver: Receiver;
+    const drainIds = {} as Record<Obj, string>;
+    const scheduleIds = {} as Record<Obj, string>;
     beforeAll(async () => {
-      t = await createTestApp(dialect);
+      receiver = await startReceiver();
+      receiverUrl = receiver.url;
+      t = await createTestApp(dialect, { SLUICE_OUTBOUND_ALLOWLIST: '127.0.0.1' });
       await seedRuns(t, 30);
       await seedRuns(t, 30, 'B');
       await ingest(t, 'llm_logs', [{ id: 'log_a', project_id: 'pr_a', created_at: '2025-03-01T00:00:00Z' }]);
@@ -135,6 +165,8 @@ for (const dialect of DIALECTS) {
       creds.adminA_session = await login(t.orgA.admin.email, t.orgA.admin.password);
       creds.memberA_session = await login(t.orgA.member.email, t.orgA.member.password);
       for (const obj of OBJECTS) exportIds[obj] = await freshExport(obj);
+      for (const obj of OBJECTS) drainIds[obj] = await freshDrain(obj);
+      for (const obj of OBJECTS) scheduleIds[obj] = await freshSchedule(obj);
       for (const obj of OBJECTS) {
         const key = obj === 'ofB' ? t.orgB.admin.key : obj === 'ofAdminA' ? t.orgA.admin.key : t.orgA.member.key;
         expect((await waitForExport(t, exportIds[obj], key)).status).toBe('completed');
@@ -142,7 +174,10 @@ for (const dialect of DIALECTS) {
       const redirect = await t.app.inject({ url: `/v1/exports/${exportIds.ofAdminA}/download`, headers: bearer(t.orgA.admin.key) });
       fileToken = new URL(String(redirect.headers.location)).pathname.split('/').pop()!;
     });
-    afterAll(async () => t?.close());
+    afterAll(async () => {
+      await t?.close();
+      await receiver?.close();
+    });
 
     it('has an expectation for every API route', () => {
       const missing = t.app.routeTable.filter((r) => !SPECS.some(([re]) => re.test(`${r.method} ${r.url}`))).map((r) => `${r.method} ${r.url}`);
@@ -162,6 +197,8 @@ for (const dialect of DIALECTS) {
             let id = '';
             if (spec.objects === 'exports') id = route.method === 'DELETE' ? await freshExport(obj!) : exportIds[obj!];
             if (spec.objects === 'keys') id = await freshKey(obj!);
+            if (spec.objects === 'schedules') id = route.method === 'DELETE' ? await freshSchedule(obj!) : scheduleIds[obj!];
+            if (spec.objects === 'drains') id = route.method === 'DELETE' ? await freshDrain(obj!) : drainIds[obj!];
             if (spec.objects === 'projects') id = obj === 'ofB' ? 'pr_b' : 'pr_a';
             url = url.replace(':id', id);
             if (route.url === '/api/v1/export_status') url += `?user_id=${userOf(who)}&data_export_id=${id}`;

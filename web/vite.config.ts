@@ -10,6 +10,8 @@ export default defineConfig({
   root,
   base: '/',
   plugins: [react()],
+  // The API's types come from the server's contract (type-only imports: no server code in the bundle).
+  resolve: { alias: { '@contract': fileURLToPath(new URL('../src/contract', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

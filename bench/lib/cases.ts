@@ -46,6 +46,8 @@ export async function runCases(script: string, title: string, cases: Record<stri
     const x = JSON.parse(last) as CaseResult & { peakRssMb: number };
     const perSecond = (s?: number) => (s ? Math.round(x.rows / s).toLocaleString('en') : '–');
     lines.push(`| ${name} | ${x.rows.toLocaleString('en')} | ${x.seconds.toFixed(2)} | ${perSecond(x.seconds)} | ${perSecond(x.cpuSeconds)} | ${x.peakRssMb} | ${x.notes ?? ''} |`);
+    // Each row as soon as it is known, so a long run that is cut short still leaves its numbers.
+    process.stderr.write(`${lines[lines.length - 1]}\n`);
   }
   lines.push('', `Machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (other work on the machine lowers rows/s, less so rows per CPU-s).`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,4 +1,5 @@
 import type { Store } from '../db/database.js';
+import { takeSequence } from '../db/sequence.js';
 import { newId } from './crypto.js';
 import type { Principal } from './principal.js';
 
@@ -8,18 +9,25 @@ export interface RequestOrigin {
   userAgent?: string | null;
 }
 
+/** Who acted: a principal, or (userId null) an unauthenticated client such as a failing login. */
+export type AuditActor = Pick<Principal, 'orgId' | 'keyId'> & { readonly userId: string | null };
+
 /** Records who did what to which object, when and from where. */
 export async function audit(
   store: Store,
-  who: Pick<Principal, 'orgId' | 'userId' | 'keyId'>,
+  who: AuditActor,
   action: string,
   target: { type: string; id?: string | null },
   origin: RequestOrigin = {},
   details?: Record<string, unknown>,
 ): Promise<void> {
-  await store.db
+  // The audit log is a record table with a change sequence: number and insert in one transaction.
+  await store.db.transaction().execute(async (trx) => {
+    const seq = await takeSequence(trx, who.orgId, 'audit_log', 1);
+    await trx
     .insertInto('audit_log')
     .values({
+      seq,
       id: newId('aud'),
       org_id: who.orgId,
       actor_user_id: who.userId,
@@ -33,6 +41,7 @@ export async function audit(
       created_at: Date.now(),
     })
     .execute();
+  });
 }
 
 /** The org's audit entries, newest first, paged by `before` (an ISO time). */

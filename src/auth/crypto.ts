@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -38,4 +38,29 @@ export function sha256Hex(value: string | Buffer): string {
 
 export function hmacHex(secret: string, value: string): string {
   return createHmac('sha256', secret).update(value).digest('hex');
+}
+
+/** AES-256-GCM key for sealed secrets, derived from the server secret (HKDF), never stored. */
+function sealingKey(serverSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', serverSecret, 'sluice', 'sealed-secrets:v1', 32));
+}
+
+/**
+ * Encrypts a secret for storage with the server secret (AES-256-GCM): `v1.<iv>.<tag>.<ciphertext>`, base64url.
+ * @example const sealed = sealSecret(config.secret, JSON.stringify({ token })); openSealed(config.secret, sealed)
+ */
+export function sealSecret(serverSecret: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(serverSecret), iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+}
+
+/** Decrypts what sealSecret made; throws when the value was tampered with or sealed under another secret. */
+export function openSealed(serverSecret: string, sealed: string): string {
+  const [version, iv, tag, body] = sealed.split('.');
+  if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed secret');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(serverSecret), Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }

@@ -1,8 +1,9 @@
 import { Forbidden } from '../errors.js';
 
-export type Role = 'owner' | 'admin' | 'member';
-export const API_KEY_SCOPES = ['export', 'ingest', 'admin'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+import type { ApiKeyScope, Role } from '../contract/vocabulary.js';
+
+// The vocabulary lives in the contract; re-exported here for the server code that already imports it.
+export { API_KEY_SCOPES, type ApiKeyScope, type Role } from '../contract/vocabulary.js';
 
 /** Who is calling: always one user of one org, through a session or an API key. */
 export interface Principal {

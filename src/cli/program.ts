@@ -6,6 +6,7 @@ import { exportsCommands } from './commands/exports.js';
 import { ingestCommand } from './commands/ingest.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
 
 /** The whole `sluice` command tree, unparsed (main.ts runs it; tests read its help). */
@@ -36,5 +37,6 @@ Examples:
   demoCommand(program);
   exportCommand(program);
   exportsCommands(program);
+  verifyCommand(program);
   return program;
 }

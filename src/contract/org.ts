@@ -10,3 +10,13 @@ export const OrgSchema = z.object({
   created_at: z.iso.datetime(),
 });
 export type OrgView = z.output<typeof OrgSchema>;
+
+/** The body of `PATCH /v1/org` (admins): only the settings to change. */
+export const OrgPatchSchema = z
+  .object({
+    user_level_data: z.boolean().optional(),
+    retention_days: z.number().int().min(1).max(365).optional(),
+    notify_email: z.email().nullable().optional(),
+  })
+  .strict();
+export type OrgPatch = z.input<typeof OrgPatchSchema>;

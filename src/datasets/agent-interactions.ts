@@ -75,6 +75,8 @@ export const agentInteractions = recordDataset({
     qb = whereTeams(qb, { workspaceId: 'a.workspace_id', workspaceKind: 'ws.kind' }, q);
     return whereIn(qb, 'i.agent_id', q.entityIds);
   },
+  sequenceTable: 'agent_interactions',
+  sequenceColumn: 'i.seq',
   orderBy: [
     ['i.created_at', 'asc'],
     ['i.id', 'asc'],

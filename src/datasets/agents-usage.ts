@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { defineFields } from './fields.js';
-import { round2, PERIOD_FIELDS, usageDataset } from './usage.js';
+import { PERIOD_FIELDS, round2, sumOf, usageDataset } from './usage.js';
 import type { Row } from './types.js';
 
 /*
@@ -11,7 +12,7 @@ import type { Row } from './types.js';
 const fields = defineFields({
   ...PERIOD_FIELDS,
   assistant_id: { type: 'string', group: 'Agent', description: 'Id of the agent' },
-  assistant_name: { type: 'string', group: 'Agent', description: 'Name of the agent; empty when the agent is not known' },
+  assistant_name: { type: 'string', group: 'Agent', description: 'Name of the agent; empty when the agent is not known (or, with user-level data off, lives in a personal workspace)' },
   model: { type: 'string', group: 'Model', description: 'Model of this row (group_by=model only)', groupBy: 'model' },
   messages: { type: 'integer', group: 'Usage', description: 'Messages users sent to the agent in the period' },
   unique_users: { type: 'integer', group: 'Usage', description: 'Distinct users who messaged the agent' },
@@ -51,15 +52,15 @@ export const agentsUsage = usageDataset({
     messages: 'count(*)',
     unique_users: 'count(distinct m.user_id)',
     conversations: 'count(distinct m.conversation_id)',
-    sum_prompt_tokens: 'sum(m.prompt_tokens)',
+    sum_prompt_tokens: sumOf('m.prompt_tokens'),
     avg_prompt_tokens: 'avg(m.prompt_tokens)',
     min_prompt_tokens: 'min(m.prompt_tokens)',
     max_prompt_tokens: 'max(m.prompt_tokens)',
-    sum_completion_tokens: 'sum(m.completion_tokens)',
+    sum_completion_tokens: sumOf('m.completion_tokens'),
     avg_completion_tokens: 'avg(m.completion_tokens)',
     min_completion_tokens: 'min(m.completion_tokens)',
     max_completion_tokens: 'max(m.completion_tokens)',
-    total_cost_usd: 'sum(m.cost_usd)',
+    total_cost_usd: sumOf('m.cost_usd'),
   },
   ranks: { messages_rank: 'messages' },
   maps: { model_to_messages_total: 'm.model' },
@@ -67,7 +68,15 @@ export const agentsUsage = usageDataset({
     qb
       .leftJoin('agents as a', (j: any) => j.onRef('a.id', '=', 'agg.assistant_id').on('a.org_id', '=', q.orgId))
       .leftJoin('users as o', (j: any) => j.onRef('o.id', '=', 'a.created_by').on('o.org_id', '=', q.orgId))
-      .select(['a.name as assistant_name', 'a.description as assistant_description', 'a.created_by as assistant_owner_id', 'o.email as assistant_owner_email', 'a.url as assistant_url']),
+      .leftJoin('workspaces as ws', (j: any) => j.onRef('ws.id', '=', 'a.workspace_id').on('ws.org_id', '=', q.orgId))
+      .select([
+        // An agent in a personal workspace is named after its owner's work: hidden with user-level data off (personal-space.ts).
+        q.userLevelData ? sql.ref('a.name').as('assistant_name') : sql`CASE WHEN ws.kind = 'personal' THEN NULL ELSE a.name END`.as('assistant_name'),
+        'a.description as assistant_description',
+        'a.created_by as assistant_owner_id',
+        'o.email as assistant_owner_email',
+        'a.url as assistant_url',
+      ]),
   derive(row: Row) {
     row.active_users = row.unique_users;
     const users = Number(row.unique_users);

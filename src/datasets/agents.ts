@@ -69,6 +69,8 @@ export const agents = recordDataset({
     qb = whereTeams(qb, { workspaceId: 'a.workspace_id', workspaceKind: 'ws.kind' }, q);
     return whereIn(qb, 'a.id', q.entityIds);
   },
+  sequenceTable: 'agents',
+  sequenceColumn: 'a.seq',
   orderBy: [
     ['a.created_at', 'asc'],
     ['a.id', 'asc'],

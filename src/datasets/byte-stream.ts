@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
-import { csvCellWriter, csvHead, isUtcZone, jsonValueWriter, timestampFormatter } from '../formats/index.js';
+import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
 import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
 
@@ -36,7 +36,9 @@ function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
       pseudonym: memoizedPseudonym(query.pseudonymKey),
       csvNumber: csvCellWriter({ type: 'number' }, encoding.timezone, neutralize),
       jsonlNumber: jsonValueWriter({ type: 'number' }, encoding.timezone),
+      neutralized,
     },
+    formula: { starts: FORMULA_STARTS, lead: FORMULA_LEAD },
   };
 }
 
@@ -87,7 +89,9 @@ function personalSpaceCell(L: LineSql, rule: 'label' | 'hide', value: Expr, ws: 
 export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null {
   const lines = store.dialect.lines;
   const format = encoding.format;
-  if (!lines) return null;
+  const framing = FRAMING[format];
+  // Only the text formats have lines; Parquet and XLSX are written by their encoders.
+  if (!lines || !framing) return null;
   const fields = encoding.fields;
   if (spec.needsRowWork(fields, query) || fields.some((f) => spec.columns[f.name] === undefined)) return null;
   const ctx = lineContext(query, encoding);
@@ -111,11 +115,11 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
   let qb = spec.from(store.db as Kysely<any>, query).select(sql`${L.concat(parts)}`.as('line'));
   for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
   const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
-  return lines.stream(qb.compile(), ctx, { ...FRAMING[format](fields, encoding), ...limits });
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits });
 }
 
 /** Each format's text around the lines, as its row encoder in src/formats writes it. */
-const FRAMING: Record<ByteEncoding['format'], (fields: readonly FieldDef[], encoding: ByteEncoding) => Omit<LineFraming, 'limit' | 'tooMany'>> = {
+const FRAMING: Partial<Record<ByteEncoding['format'], (fields: readonly FieldDef[], encoding: ByteEncoding) => Omit<LineFraming, 'limit' | 'tooMany'>>> = {
   csv: (fields, encoding) => ({ head: csvHead({ fields, bom: encoding.bom }), terminator: '\r\n' }),
   jsonl: () => ({ head: '', terminator: '\n' }),
   json: () => ({ head: '', first: '[\n', between: ',\n', terminator: '', tail: (rows) => (rows === 0 ? '[]' : '\n]') }),

@@ -1,3 +1,4 @@
+import type { Dataset as DatasetDescription } from '../contract/datasets.js';
 import { Unprocessable } from '../errors.js';
 import { account } from './account.js';
 import { agentInteractions } from './agent-interactions.js';
@@ -34,19 +35,6 @@ export function getDataset(name: string): Dataset {
     field: 'dataset',
     valid_datasets: datasetNames,
   });
-}
-
-/** What `GET /v1/datasets` returns for one dataset. */
-export interface DatasetDescription {
-  name: string;
-  title: string;
-  description: string;
-  kind: Dataset['kind'];
-  scopes: string[];
-  filters: string[];
-  group_by: string[];
-  org_wide: boolean;
-  fields: { name: string; type: string; description: string; pii: boolean; default: boolean; group: string }[];
 }
 
 /** The whole catalogue as plain JSON for `GET /v1/datasets`, the OpenAPI document and the console. */

@@ -67,6 +67,8 @@ export const creditLogs = recordDataset({
     qb = whereIn(qb, 'c.permission_group_id', q.permissionGroupIds);
     return q.category !== undefined ? qb.where('c.category', '=', q.category) : qb;
   },
+  sequenceTable: 'credit_logs',
+  sequenceColumn: 'c.seq',
   orderBy: [
     ['c.created_at', 'asc'],
     ['c.id', 'asc'],

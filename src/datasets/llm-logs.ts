@@ -93,6 +93,8 @@ export const llmLogs = recordDataset({
     qb = whereRange(qb, 'l.created_at', q);
     return whereIn(qb, 'l.project_id', q.entityIds);
   },
+  sequenceTable: 'llm_logs',
+  sequenceColumn: 'l.seq',
   orderBy: [
     ['l.created_at', 'desc'],
     ['l.id', 'desc'],

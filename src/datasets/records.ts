@@ -30,6 +30,8 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
   readonly orderBy: readonly (readonly [string, 'asc' | 'desc'])[];
   /** SQL over `from`'s aliases for the row's workspace kind and owner, for fields with `personalSpace`. */
   readonly personalSpace?: { readonly kind: string; readonly owner: string };
+  /** The change-sequence column of the dataset's own table (e.g. `r.seq`), for reads by sequence. */
+  readonly sequenceColumn: string;
   /** Extra per-row work for the fields being read (e.g. picking keys out of a JSON column). */
   prepare?(fields: readonly FieldDef[]): { extraColumns?: Record<string, string>; transform: RowTransform } | null;
 }
@@ -39,7 +41,7 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
  * @example export const workflowRuns = recordDataset({ name: 'workflow_runs', … });
  */
 export function recordDataset(spec: RecordSpec): Dataset {
-  const { columns, json = [], repeatedJson = [], from, orderBy, prepare, personalSpace, ...meta } = spec;
+  const { columns, json = [], repeatedJson = [], from, orderBy, prepare, personalSpace, sequenceColumn, ...meta } = spec;
   // Custom per-row JavaScript rules out the fast path (personal-space names it does in SQL).
   const needsRowWork = (fields: readonly FieldDef[]) => (prepare?.(fields) ?? null) !== null;
   const lineSpec: LineSpec = { columns, json, from, orderBy, needsRowWork, personalSpace };
@@ -60,7 +62,15 @@ export function recordDataset(spec: RecordSpec): Dataset {
         ...(personal && personalSpace ? { [KIND_COLUMN]: personalSpace.kind, [OWNER_COLUMN]: personalSpace.owner } : {}),
       };
       let qb = from(store.db as Kysely<any>, query).select(Object.entries(select).map(([name, expr]) => sql.raw(expr).as(name)));
-      for (const [expr, dir] of orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+      const seq = query.sequence;
+      if (seq) {
+        // A drain's read: after its cursor, in change-sequence order (commit order), one batch.
+        qb = qb.select(sql.raw(sequenceColumn).as('_sequence')).where(sql.raw(sequenceColumn), '>', seq.after);
+        if (seq.upTo !== undefined) qb = qb.where(sql.raw(sequenceColumn), '<=', seq.upTo);
+        qb = qb.orderBy(sql.raw(sequenceColumn), 'asc').limit(seq.limit);
+      } else {
+        for (const [expr, dir] of orderBy) qb = qb.orderBy(sql.raw(expr), dir);
+      }
       const fromColumns = fields.filter((f) => columns[f.name] !== undefined);
       const steps = [
         ...fromColumns.filter((f) => json.includes(f.name)).map((f) => parseJson(f.name, repeatedJson.includes(f.name))),

@@ -1,9 +1,10 @@
 import type { Store } from '../db/database.js';
+import type { DatasetKind, FieldType, FilterName, Scope } from '../contract/vocabulary.js';
 import type { LineStream } from '../db/line-sql.js';
 import type { EncoderOptions, Format } from '../formats/types.js';
 
-/** How a field's value is typed in every format (CSV text, JSON value). */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
+// The public vocabulary of the catalogue is the contract's.
+export type { DatasetKind, FieldType, FilterName, Scope } from '../contract/vocabulary.js';
 
 /** One exportable column. The description feeds /v1/datasets, the OpenAPI document and the console. */
 export interface FieldDef {
@@ -28,10 +29,6 @@ export interface FieldDef {
   readonly personalSpace?: 'label' | 'hide';
 }
 
-/** Filters a dataset may accept; anything else in a request for it is a 422. */
-export type FilterName = 'workspace_ids' | 'include_personal_workspaces' | 'entity_ids' | 'category' | 'permission_group_ids' | 'group_by';
-
-export type Scope = 'organization' | 'personal';
 
 /** A validated request for rows, already resolved to instants and the caller's identity. */
 export interface DatasetQuery {
@@ -59,6 +56,11 @@ export interface DatasetQuery {
   readonly pseudonymKey: string;
   /** The fields the caller will read (from `resolveFields`); lets rows skip unrequested work such as JSON parsing. Undefined = all. */
   readonly fields?: readonly string[];
+  /**
+   * Drains: read by change sequence instead of time order — rows with `after < seq <= upTo`, in
+   * sequence order, at most `limit`, each with its sequence as `_sequence`. Record datasets only.
+   */
+  readonly sequence?: { readonly after: number; readonly upTo?: number; readonly limit: number };
 }
 
 /** Row values: timestamps as epoch ms, dates as `YYYY-MM-DD`, json as parsed values. Keys are field names. */
@@ -70,7 +72,7 @@ export interface Dataset {
   readonly title: string;
   /** One line, shown in the console's export-type step. */
   readonly description: string;
-  readonly kind: 'records' | 'usage' | 'document';
+  readonly kind: DatasetKind;
   readonly fields: readonly FieldDef[];
   readonly filters: readonly FilterName[];
   /** Allowed `group_by` values (usage datasets); empty when group_by is not supported. */
@@ -79,6 +81,8 @@ export interface Dataset {
   readonly scopes: readonly Scope[];
   /** True for datasets that ignore team selection (credit logs). */
   readonly orgWide: boolean;
+  /** Record datasets: the table whose change sequence orders them (drains read only these). */
+  readonly sequenceTable?: string;
   /** Streams rows in a stable order, never loading them all; `fields` limits what is computed when it helps. */
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
   /** The same rows in batches (what exports read: no per-row promise). */

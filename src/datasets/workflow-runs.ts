@@ -77,6 +77,8 @@ export const workflowRuns = recordDataset({
     qb = whereTeams(qb, { workspaceId: 'w.workspace_id', workspaceKind: 'ws.kind' }, q);
     return whereIn(qb, 'r.workflow_id', q.entityIds);
   },
+  sequenceTable: 'workflow_runs',
+  sequenceColumn: 'r.seq',
   orderBy: [
     ['r.created_at', 'asc'],
     ['r.id', 'asc'],

@@ -25,6 +25,7 @@ export interface SluiceDialect {
    * A faster bulk upsert of `(org_id, id)`-keyed rows than a multi-row VALUES, where the database has
    * one (PostgreSQL: one `INSERT … SELECT FROM unnest(…)` per batch); absent means the portable path.
    * Runs inside the caller's transaction; rows carry every column except org_id and have distinct ids.
+   * An existing row is rewritten only when a column other than `seq` differs (a re-sent row keeps its sequence).
    */
   bulkUpsert?(trx: Kysely<any>, table: string, orgId: string, rows: readonly Record<string, unknown>[]): Promise<void>;
   /**

@@ -25,6 +25,15 @@ export interface LineContext {
     pseudonym(value: string): string;
     csvNumber(value: unknown): string;
     jsonlNumber(value: unknown): string;
+    /** Formula neutralization of a text cell (before quoting). */
+    neutralized(text: string): string;
+  };
+  /** The code points formula neutralization looks at, for dialects that write it in SQL. */
+  readonly formula: {
+    /** What a formula starts with (`=`, `+`, `-`, `@` and their full-width forms). */
+    readonly starts: readonly number[];
+    /** What spreadsheets skip before a formula (whitespace, zero-width characters, BOM). */
+    readonly lead: readonly number[];
   };
 }
 

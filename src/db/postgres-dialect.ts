@@ -64,11 +64,14 @@ export function createPostgresDialect(url: string): SluiceDialect {
       // One array parameter per column: nothing to build or parse per value, and no parameter limit.
       const types = await typesOf(trx, table);
       const cols = Object.keys(rows[0]);
+      const compared = cols.filter((c) => c !== 'id' && c !== 'seq');
       const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
       const text =
         `INSERT INTO ${q(table)} ("org_id", ${cols.map(q).join(', ')}) ` +
         `SELECT $1, * FROM unnest(${cols.map((c, i) => `$${i + 2}::${types[c] ?? 'text'}[]`).join(', ')}) ` +
-        `ON CONFLICT ("org_id", "id") DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+        `ON CONFLICT ("org_id", "id") DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}` +
+        // Only a changed row is rewritten (and gets a new change sequence): a re-sent row stays as it was.
+        (compared.length ? ` WHERE ${compared.map((c) => `${q(table)}.${q(c)} IS DISTINCT FROM excluded.${q(c)}`).join(' OR ')}` : ' WHERE FALSE');
       await trx.executeQuery(CompiledQuery.raw(text, [orgId, ...cols.map((c) => rows.map((r) => r[c] ?? null))]));
     },
     async *streamBatches(query, batchSize) {

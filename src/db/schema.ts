@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { Compression, ExportSource, ExportStatus, Format, Scope } from '../contract/vocabulary.js';
 
 /*
@@ -8,6 +9,8 @@ import type { Compression, ExportSource, ExportStatus, Format, Scope } from '../
 type Ms = number;
 type Bool = number;
 type JsonText = string;
+/** The per-org change sequence of a record table: set by ingest (and audit) from `org_sequences`, never by hand. */
+type Seq = ColumnType<number, number | undefined, number>;
 
 interface OrgScoped {
   org_id: string;
@@ -56,6 +59,7 @@ export interface ApiKeysTable {
 }
 
 export interface AuditLogTable {
+  seq: Seq;
   id: string;
   org_id: string;
   actor_user_id: string | null;
@@ -105,6 +109,7 @@ export interface WorkflowsTable extends OrgScoped {
 }
 
 export interface WorkflowRunsTable extends OrgScoped {
+  seq: Seq;
   workflow_id: string;
   user_id: string;
   status: string;
@@ -115,6 +120,7 @@ export interface WorkflowRunsTable extends OrgScoped {
 }
 
 export interface AgentsTable extends OrgScoped {
+  seq: Seq;
   workspace_id: string;
   name: string;
   description: string | null;
@@ -131,6 +137,7 @@ export interface AgentsTable extends OrgScoped {
 }
 
 export interface AgentInteractionsTable extends OrgScoped {
+  seq: Seq;
   agent_id: string;
   user_id: string;
   interaction_type: string;
@@ -177,6 +184,7 @@ export interface MessagesTable extends OrgScoped {
 }
 
 export interface CreditLogsTable extends OrgScoped {
+  seq: Seq;
   user_id: string | null;
   workspace_id: string | null;
   category: string;
@@ -203,6 +211,7 @@ export interface ScheduledTasksTable extends OrgScoped {
 }
 
 export interface LlmLogsTable extends OrgScoped {
+  seq: Seq;
   project_id: string;
   session_id: string | null;
   parent_id: string | null;
@@ -258,6 +267,105 @@ export interface ExportsTable {
   notified_at: Ms | null;
   /** Outbox: a sender holds the notification until then. */
   notify_claimed_until: Ms | null;
+  /** The schedule that created this export (source `schedule`). */
+  schedule_id: string | null;
+  /** Scheduled exports with a destination: when the file (and manifest) reached it. */
+  uploaded_at: Ms | null;
+}
+
+export type DrainStatus = 'active' | 'paused' | 'error';
+
+export interface DrainsTable {
+  id: string;
+  org_id: string;
+  /** The creator: rows are read with their plan (scope, privacy). */
+  user_id: string;
+  name: string;
+  dataset: string;
+  scope: Scope;
+  /** DrainParams as JSON: fields, timezone, filters. */
+  params: JsonText;
+  /** The destination without secrets, as JSON. */
+  destination: JsonText;
+  /** Sealed (AES-256-GCM) JSON of the destination's secrets. */
+  secrets: string;
+  status: DrainStatus;
+  interval_seconds: number;
+  /** Last change sequence acknowledged by the destination. */
+  cursor: number;
+  /** `start` as an instant: rows created before it are not delivered. */
+  start_at: Ms | null;
+  /** The batch being delivered (fixed before sending). */
+  pending_from: number | null;
+  pending_to: number | null;
+  /** When the pending batch was fixed, epoch µs (names its S3 object, so a retry overwrites rather than duplicates). */
+  pending_at: Ms | null;
+  /** A replay in progress: next sequence to re-deliver, and the last. */
+  replay_next: number | null;
+  replay_to: number | null;
+  attempt: number;
+  run_after: Ms;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  consecutive_failures: number;
+  last_delivery_at: Ms | null;
+  last_error: string | null;
+  records_delivered: number;
+  deliveries_ok: number;
+  deliveries_failed: number;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+export interface DrainDeliveriesTable {
+  id: string;
+  drain_id: string;
+  org_id: string;
+  kind: 'delivery' | 'replay';
+  from_seq: number;
+  to_seq: number;
+  records: number;
+  bytes: number;
+  attempts: number;
+  ok: Bool;
+  http_status: number | null;
+  /** The first 500 bytes of the destination's answer. */
+  response: string | null;
+  error: string | null;
+  /** S3: the object keys written, JSON. */
+  objects: JsonText | null;
+  created_at: Ms;
+}
+
+export interface SchedulesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  name: string;
+  /** The export request (without from/to), JSON. */
+  request: JsonText;
+  every: string;
+  timezone: string;
+  destination: JsonText | null;
+  secrets: string | null;
+  notify_email: string | null;
+  status: 'active' | 'paused';
+  /** Start of the next window (inclusive), epoch ms. */
+  next_from: Ms;
+  attempt: number;
+  run_after: Ms;
+  lease_owner: string | null;
+  lease_expires_at: Ms | null;
+  last_error: string | null;
+  created_at: Ms;
+  updated_at: Ms;
+}
+
+/** One counter per (org, table): the last change-sequence number handed out. */
+export interface OrgSequencesTable {
+  org_id: string;
+  stream: string;
+  last: number;
 }
 
 /** Every table Sluice owns. */
@@ -280,4 +388,8 @@ export interface Database {
   credit_logs: CreditLogsTable;
   scheduled_tasks: ScheduledTasksTable;
   llm_logs: LlmLogsTable;
+  org_sequences: OrgSequencesTable;
+  drains: DrainsTable;
+  drain_deliveries: DrainDeliveriesTable;
+  schedules: SchedulesTable;
 }

@@ -8,7 +8,8 @@ import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './lin
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
  * with `.pluck()` (one string per row, no row object). What plain SQL cannot match exactly is done by
  * the row path's own JavaScript, registered as SQL functions on the reader connection: zone offsets,
- * numbers whose SQLite text has an exponent (`1.0e+21` vs `1e+21`), and the HMAC of pseudonyms.
+ * numbers whose SQLite text has an exponent (`1.0e+21` vs `1e+21`), the HMAC of pseudonyms, and formula
+ * neutralization of the few cells whose first character could start or hide a formula.
  */
 
 /** Push once this many UTF-16 units are collected (as the row encoders do). */
@@ -36,11 +37,13 @@ const utcTimestamp = (x: Expr): Expr =>
 function lineSql(ctx: LineContext): LineSql {
   const timestamp = (x: Expr): Expr => (ctx.utc ? utcTimestamp(x) : sql`sluice_timestamp(${x})`);
   const boolean = (x: Expr, ifNull: string): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} WHEN ${x} <> 0 THEN 'true' ELSE 'false' END`;
+  const suspects = sql.join([...ctx.formula.lead, ...ctx.formula.starts].map((c) => sql.raw(`char(${c})`)));
   return {
     pseudonym: (x) => sql`CASE WHEN ${x} IS NULL THEN ${NULL} ELSE sluice_pseudonym(${x}) END`,
     csv: {
       string(x, neutralize) {
-        const v = neutralize ? sql`CASE WHEN substr(${x}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${x} ELSE ${x} END` : x;
+        // Only a cell whose first character could start (or hide) a formula goes to the row path's function.
+        const v = neutralize ? sql`CASE WHEN substr(${x}, 1, 1) IN (${suspects}) THEN sluice_neutralized(${x}) ELSE ${x} END` : x;
         return whenNull(x, '', csvQuoted(v));
       },
       timestamp: (x) => whenNull(x, '', timestamp(x)),
@@ -67,6 +70,7 @@ function registerReference(db: BetterSqlite3.Database, ctx: LineContext): void {
   db.function('sluice_pseudonym', opts, (v: unknown) => ctx.reference.pseudonym(String(v)));
   db.function('sluice_csv_number', opts, (v: unknown) => ctx.reference.csvNumber(v));
   db.function('sluice_jsonl_number', opts, (v: unknown) => ctx.reference.jsonlNumber(v));
+  db.function('sluice_neutralized', opts, (v: unknown) => ctx.reference.neutralized(String(v)));
 }
 
 /**

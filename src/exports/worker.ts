@@ -14,6 +14,14 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   /** How often to expire old files and fail abandoned jobs. */
   readonly sweepMs?: number;
+  /** Other queues this worker serves beside exports (drains, schedules), under the same slots. */
+  readonly sources?: readonly JobSource[];
+}
+
+/** Another leased queue the worker claims from: `claim` returns the claimed job's run, or undefined. */
+export interface JobSource {
+  readonly name: string;
+  claim(workerId: string): Promise<((shutdown: AbortSignal) => Promise<unknown>) | undefined>;
 }
 
 /** A running worker loop. */
@@ -51,6 +59,32 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
     }
   };
 
+  const exportsSource: JobSource = {
+    name: 'exports',
+    async claim(workerId) {
+      const job = await claimNext(deps.store, workerId, { leaseMs: deps.config.leaseSeconds * 1000, orgConcurrency: deps.config.orgConcurrency });
+      return job ? (signal) => runExport(deps, job, signal) : undefined;
+    },
+  };
+  const sources = [exportsSource, ...(opts.sources ?? [])];
+  let turn = 0;
+
+  /** Claims from the queues in turn (round robin), so a busy one does not starve the others. */
+  async function claimAny(): Promise<{ name: string; go: () => Promise<unknown> } | undefined> {
+    for (let i = 0; i < sources.length; i++) {
+      const source = sources[(turn + i) % sources.length];
+      const run = await source.claim(id).catch((err) => {
+        deps.logger.warn({ err, source: source.name }, 'claiming failed; will retry');
+        return undefined;
+      });
+      if (run) {
+        turn = (turn + i + 1) % sources.length;
+        return { name: source.name, go: () => run(shutdown.signal) };
+      }
+    }
+    return undefined;
+  }
+
   async function fill(): Promise<void> {
     if (looping) {
       again = true;
@@ -61,10 +95,10 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
       do {
         again = false;
         while (!shutdown.signal.aborted && running.size < opts.concurrency) {
-          const job = await claimNext(deps.store, id, { leaseMs: deps.config.leaseSeconds * 1000, orgConcurrency: deps.config.orgConcurrency });
-          if (!job) break;
-          const p: Promise<void> = runExport(deps, job, shutdown.signal).then(() => undefined)
-            .catch((err) => deps.logger.error({ err, exportId: job.id }, 'export run crashed'))
+          const run = await claimAny();
+          if (!run) break;
+          const p: Promise<void> = run.go().then(() => undefined)
+            .catch((err) => deps.logger.error({ err, job: run.name }, 'job run crashed'))
             .finally(() => {
               running.delete(p);
               settleIdle();

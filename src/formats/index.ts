@@ -2,39 +2,51 @@ import { csvEncoder } from './csv.js';
 import type { Compression } from './gzip.js';
 import { jsonEncoder } from './json.js';
 import { jsonlEncoder } from './jsonl.js';
-import type { EncoderFactory, Format } from './types.js';
+import { parquetEncoder } from './parquet.js';
+import type { EncoderFactory, Format, FormatSpec } from './types.js';
+import { xlsxEncoder } from './xlsx.js';
 
-export { FORMATS, type EncoderFactory, type EncoderOptions, type Format } from './types.js';
+export { FORMATS, type EncoderFactory, type EncoderOptions, type Format, type FormatSpec } from './types.js';
 export { createGzipStream, type Compression } from './gzip.js';
 export { isUtcZone, timestampFormatter } from './timestamps.js';
-export { csvCellWriter, csvHead } from './csv.js';
+export { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, neutralized } from './csv.js';
 export { jsonValueWriter } from './json-row.js';
+export { XLSX_MAX_DATA_ROWS } from './xlsx.js';
 
-/** The encoder of each format. */
-export const encoders: Readonly<Record<Format, EncoderFactory>> = Object.freeze({
-  csv: csvEncoder,
-  json: jsonEncoder,
-  jsonl: jsonlEncoder,
+/** The format registry: every format Sluice writes, with its encoder and how its files are served. */
+export const formats: Readonly<Record<Format, FormatSpec>> = Object.freeze({
+  csv: { encoder: csvEncoder, contentType: 'text/csv; charset=utf-8', extension: 'csv', compressed: false },
+  json: { encoder: jsonEncoder, contentType: 'application/json; charset=utf-8', extension: 'json', compressed: false },
+  jsonl: { encoder: jsonlEncoder, contentType: 'application/x-ndjson; charset=utf-8', extension: 'jsonl', compressed: false },
+  parquet: { encoder: parquetEncoder, contentType: 'application/vnd.apache.parquet', extension: 'parquet', compressed: true },
+  xlsx: { encoder: xlsxEncoder, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extension: 'xlsx', compressed: true },
 });
 
-const CONTENT_TYPES: Readonly<Record<Format, string>> = {
-  csv: 'text/csv; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  jsonl: 'application/x-ndjson; charset=utf-8',
-};
+/** The encoder of each format. */
+export const encoders: Readonly<Record<Format, EncoderFactory>> = Object.freeze(
+  Object.fromEntries(Object.entries(formats).map(([name, spec]) => [name, spec.encoder])) as Record<Format, EncoderFactory>,
+);
 
 /**
- * The Content-Type of an uncompressed file in `format`.
+ * The Content-Type of a file in `format`.
  * @example contentType('csv') // 'text/csv; charset=utf-8'
  */
 export function contentType(format: Format, compression: Compression = 'none'): string {
-  return compression === 'gzip' ? 'application/gzip' : CONTENT_TYPES[format];
+  return compression === 'gzip' ? 'application/gzip' : formats[format].contentType;
 }
 
 /**
- * The file extension, with the dot: `.csv`, `.jsonl.gz`, …
+ * The file extension, with the dot: `.csv`, `.jsonl.gz`, `.parquet`, …
  * @example fileExtension('json', 'gzip') // '.json.gz'
  */
 export function fileExtension(format: Format, compression: Compression = 'none'): string {
-  return `.${format}${compression === 'gzip' ? '.gz' : ''}`;
+  return `.${formats[format].extension}${compression === 'gzip' ? '.gz' : ''}`;
+}
+
+/**
+ * True when files of `format` are compressed inside already, so gzip is refused for them.
+ * @example isCompressedFormat('parquet') // true
+ */
+export function isCompressedFormat(format: Format): boolean {
+  return formats[format].compressed;
 }

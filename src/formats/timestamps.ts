@@ -57,11 +57,29 @@ function isoWithoutZone(ms: number): string {
   return prefix + TWO[h] + ':' + TWO[m] + ':' + TWO[s] + '.' + THREE[rest - s * 1000];
 }
 
-function zoneFormatter(timezone: string): TimestampFormatter {
+/** Gives a zone's UTC offset in ms at an instant (local = utc + offset). */
+export type OffsetLookup = (ms: number) => number;
+
+const lookups = new Map<string, OffsetLookup>();
+
+/**
+ * Returns a cached offset lookup for `timezone` (0 for UTC). Throws `Invalid` for an unknown zone.
+ * @example zoneOffsetLookup('Europe/Berlin')(Date.UTC(2025, 0, 2)) // 3_600_000
+ */
+export function zoneOffsetLookup(timezone: string): OffsetLookup {
+  let lookup = lookups.get(timezone);
+  if (!lookup) {
+    lookup = UTC_NAMES.has(timezone.toUpperCase()) ? () => 0 : hourBucketLookup(timezone);
+    lookups.set(timezone, lookup);
+  }
+  return lookup;
+}
+
+function hourBucketLookup(timezone: string): OffsetLookup {
   zoneOffset(0, timezone); // throws Invalid for an unknown zone, before any row is written
   // Offset in ms per UTC hour bucket; NaN marks an hour that contains a transition (computed per value).
   const offsets = new Map<number, number>();
-  const offsetAt = (ms: number): number => {
+  return (ms) => {
     const bucket = Math.floor(ms / HOUR_MS);
     let offset = offsets.get(bucket);
     if (offset === undefined) {
@@ -73,6 +91,10 @@ function zoneFormatter(timezone: string): TimestampFormatter {
     }
     return Number.isNaN(offset) ? zoneOffset(ms, timezone) : offset;
   };
+}
+
+function zoneFormatter(timezone: string): TimestampFormatter {
+  const offsetAt = zoneOffsetLookup(timezone);
   return (ms) => {
     const offset = offsetAt(ms);
     return isoWithoutZone(ms + offset) + offsetSuffix(offset);

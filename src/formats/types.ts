@@ -1,4 +1,4 @@
-import type { Transform } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { FieldDef } from '../datasets/types.js';
 
 export { FORMATS, type Format } from '../contract/vocabulary.js';
@@ -6,13 +6,28 @@ export { FORMATS, type Format } from '../contract/vocabulary.js';
 export interface EncoderOptions {
   /** The chosen fields, in the chosen order: the CSV header and the JSON keys. */
   readonly fields: readonly FieldDef[];
-  /** IANA zone for timestamps: UTC gives `…Z`, others give the zone's offset, e.g. `+01:00`. */
+  /** IANA zone for timestamps: UTC gives `…Z`, others give the zone's offset, e.g. `+01:00`; XLSX shows local wall time. */
   readonly timezone: string;
-  /** CSV: prefix cells that a spreadsheet would run as formulas (default true). Numbers are never touched. */
+  /** CSV and XLSX: prefix text cells that a spreadsheet would run as formulas (default true). Numbers are never touched. */
   readonly neutralizeFormulas?: boolean;
   /** CSV: start with a UTF-8 BOM for Excel (default false). */
   readonly bom?: boolean;
+  /** XLSX: data rows per sheet before the next sheet starts (default and maximum: Excel's 1,048,575). */
+  readonly sheetRowLimit?: number;
+  /** Parquet: rows per row group (default in parquet.ts, chosen by bench/formats.bench.ts). */
+  readonly rowGroupRows?: number;
 }
 
 /** Builds an object-mode-in, bytes-out Transform for one format. */
-export type EncoderFactory = (options: EncoderOptions) => Transform;
+export type EncoderFactory = (options: EncoderOptions) => Duplex;
+
+/** What the rest of Sluice needs to know about a format: how to write it and how to serve it. */
+export interface FormatSpec {
+  readonly encoder: EncoderFactory;
+  /** Content-Type of the uncompressed file. */
+  readonly contentType: string;
+  /** File extension without the dot. */
+  readonly extension: string;
+  /** The file is compressed inside already (Parquet pages, the XLSX zip): gzip on top gains nothing and breaks readers. */
+  readonly compressed: boolean;
+}

@@ -5,20 +5,48 @@ import type { TimestampFormatter } from './timestamps.js';
  * values) and PostgreSQL (bigint/numeric as strings), so each helper accepts the shapes both produce.
  */
 
+/** Epoch ms of a timestamp value (number, bigint, numeric string, ISO text, Date); null → null; anything else → NaN. */
+export function timestampMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string') return isNumericText(value) ? Number(value) : Date.parse(value);
+  return Number.NaN;
+}
+
 /** Epoch ms (number, bigint, numeric string, Date) → ISO text; other strings pass through; null → null. */
 export function timestampText(value: unknown, format: TimestampFormatter): string | null {
-  if (value === null || value === undefined) return null;
-  let ms: number;
-  if (typeof value === 'number') ms = value;
-  else if (typeof value === 'bigint') ms = Number(value);
-  else if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'string') {
-    ms = isNumericText(value) ? Number(value) : Date.parse(value);
-    if (!Number.isFinite(ms)) return value;
-  } else return String(value);
+  const ms = timestampMs(value);
+  if (ms === null) return null;
+  if (!Number.isFinite(ms)) return typeof value === 'string' ? value : String(value);
   // Date supports ±8.64e15 ms; outside that there is no ISO form.
   if (!(Math.abs(ms) <= 8.64e15)) return null;
   return format(ms);
+}
+
+/** A number from a number, bigint or numeric string (PostgreSQL numeric); null → null; anything else → NaN. */
+export function numberValue(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && isNumericText(value)) return Number(value);
+  return Number.NaN;
+}
+
+/** A bigint from an integral number, bigint or integer text (PostgreSQL int8); null → null; anything else → undefined. */
+export function integerValue(value: unknown): bigint | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+/** Epoch ms of midnight UTC of a `YYYY-MM-DD` date; null → null; anything else → NaN. */
+export function dateMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
 }
 
 /** 0/1, booleans and their text forms → boolean; null → null. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IngestEntity } from '../contract/vocabulary.js';
 import type { Database } from '../db/schema.js';
 import { bool, id, int, json, jsonArray, num, oneOf, opt, text, timestamp } from './fields.js';
 
@@ -188,7 +189,8 @@ export const entities = {
   credit_logs,
   scheduled_tasks,
   llm_logs,
-} satisfies { [K in keyof Database]?: z.ZodType<Omit<Database[K], 'org_id'>, any> };
+// Exactly the contract's entities (the route's path enum), each producing its table's row (seq is set by ingest).
+} satisfies { [K in IngestEntity]: z.ZodType<Omit<Database[K], 'org_id' | 'seq'>, any> };
 
 export type EntityName = keyof typeof entities;
 export const entityNames = Object.keys(entities) as EntityName[];

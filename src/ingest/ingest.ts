@@ -1,5 +1,9 @@
-import { Unprocessable } from '../errors.js';
+import { sql, type Kysely } from 'kysely';
+import { unstorableReason } from '../text/storable.js';
 import type { Store } from '../db/database.js';
+import type { SluiceDialect } from '../db/dialect.js';
+import { takeSequence } from '../db/sequence.js';
+import { Unprocessable } from '../errors.js';
 import { llmLogsCache } from '../datasets/llm-logs-cache.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
 
@@ -32,6 +36,13 @@ export function validateBatch<E extends EntityName>(entity: E, input: readonly u
     const parsed = schema.safeParse(raw);
     if (parsed.success) {
       rows[index] = parsed.data as EntityRow<E>;
+      // Stored text only: JSON fields are stored as JSON text, whose escapes are always storable.
+      for (const [field, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+        const reason = typeof value === 'string' ? unstorableReason(value) : null;
+        if (!reason) continue;
+        errorCount++;
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push({ index, field, message: reason });
+      }
     } else {
       for (const issue of parsed.error.issues) {
         errorCount++;
@@ -51,9 +62,13 @@ export function validateBatch<E extends EntityName>(entity: E, input: readonly u
   return rows;
 }
 
+/** Entities whose rows carry the per-org change sequence (the record tables drains read). */
+export const SEQUENCED_ENTITIES: ReadonlySet<EntityName> = new Set<EntityName>(['workflow_runs', 'agents', 'agent_interactions', 'credit_logs', 'llm_logs']);
+
 /**
  * Upserts validated rows of one entity for an org, in one transaction, by `(org_id, id)`.
- * Sending the same rows twice leaves the table as it was after the first time.
+ * Sending the same rows twice leaves the table as it was after the first time: an unchanged row is not
+ * rewritten and keeps its change sequence; a changed one gets a new sequence (drains deliver it again).
  */
 export async function upsertRows<E extends EntityName>(store: Store, orgId: string, entity: E, input: readonly EntityRow<E>[]): Promise<number> {
   if (input.length === 0) return 0;
@@ -62,37 +77,54 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
   // Humanloop paging keeps counts and page anchors of llm_logs: they no longer hold once rows change.
   if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
   try {
-    await upsert(store, orgId, entity, rows);
-    return input.length;
+    await store.db.transaction().execute((trx) => writeRows(store.dialect, trx, orgId, entity, rows as readonly Record<string, unknown>[]));
   } finally {
     // Again after the commit: a page read during the transaction must not be kept either.
     if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
   }
+  // An id repeated in the batch is one row: count what is stored, not what was sent.
+  return rows.length;
 }
 
-async function upsert<E extends EntityName>(store: Store, orgId: string, entity: E, rows: readonly EntityRow<E>[]): Promise<void> {
-  const bulk = store.dialect.bulkUpsert;
+/**
+ * The body of an ingest transaction: takes change-sequence numbers (which holds the org's counter row
+ * until the caller commits, ordering commits), then upserts. Rows have distinct ids and are stamped in place.
+ */
+export async function writeRows(dialect: SluiceDialect, trx: Kysely<any>, orgId: string, entity: EntityName, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (SEQUENCED_ENTITIES.has(entity)) {
+    const first = await takeSequence(trx, orgId, entity, rows.length);
+    for (let i = 0; i < rows.length; i++) (rows[i] as Record<string, unknown>).seq = first + i;
+  }
+  const bulk = dialect.bulkUpsert;
   if (bulk) {
-    await store.db.transaction().execute(async (trx) => {
-      for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK) as Record<string, unknown>[]);
-    });
+    for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK));
     return;
   }
   const columns = Object.keys(rows[0]);
   const updateColumns = columns.filter((c) => c !== 'id');
-  const chunkSize = Math.max(1, Math.min(2000, Math.floor(store.dialect.maxParameters / (columns.length + 1))));
-  await store.db.transaction().execute(async (trx) => {
-    for (let start = 0; start < rows.length; start += chunkSize) {
-      const chunk = rows.slice(start, start + chunkSize).map((r) => ({ ...r, org_id: orgId }));
-      await trx
-        .insertInto(entity as any)
-        .values(chunk as any)
-        .onConflict((oc) =>
-          oc.columns(['org_id', 'id'] as any).doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, (eb: any) => eb.ref(`excluded.${c}`)])) as any),
-        )
-        .execute();
-    }
-  });
+  const compared = updateColumns.filter((c) => c !== 'seq');
+  const chunkSize = Math.max(1, Math.min(2000, Math.floor(dialect.maxParameters / (columns.length + 1))));
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize).map((r) => ({ ...r, org_id: orgId }));
+    await trx
+      .insertInto(entity)
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'id'])
+          .doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, (eb: any) => eb.ref(`excluded.${c}`)])))
+          // Only a row that changed is rewritten (and re-sequenced): a re-sent row stays as it was.
+          .where(() => changed(entity, compared)),
+      )
+      .execute();
+  }
+}
+
+/** `t.a IS DISTINCT FROM excluded.a OR …` (both databases): the upsert changes something. */
+function changed(table: string, columns: readonly string[]) {
+  if (columns.length === 0) return sql<boolean>`FALSE`;
+  return sql<boolean>`(${sql.join(columns.map((c) => sql`${sql.ref(`${table}.${c}`)} IS DISTINCT FROM ${sql.ref(`excluded.${c}`)}`), sql` OR `)})`;
 }
 
 /** Rows per bulk statement: bounds one statement's memory on both ends of the connection. */

@@ -65,3 +65,19 @@ export function formatBytes(bytes: number): string {
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * Builds the "drain stopped" email: which drain, why, and that resuming continues from its cursor.
+ * @example mailer.send(drainStoppedMessage({ drainId, drainName, reason, email, consoleUrl }))
+ */
+export function drainStoppedMessage(info: { drainId: string; drainName: string; reason: string; email: string; consoleUrl: string }): OutgoingMail {
+  const link = `${info.consoleUrl.replace(/\/+$/, '')}/#/drains/${encodeURIComponent(info.drainId)}`;
+  return {
+    to: info.email,
+    subject: `Drain "${info.drainName}" stopped after 3 failed deliveries`,
+    text:
+      `The drain "${info.drainName}" (${info.drainId}) failed to deliver 3 times in a row and is now paused (status: error).\n\n` +
+      `Last error: ${info.reason}\n\n` +
+      `Fix the destination, then resume the drain (PATCH /v1/drains/${info.drainId} {"status":"active"}): it continues from its cursor, so no row is skipped.\n\n${link}\n`,
+  };
+}

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
+import type { OutboundClient } from '../outbound/index.js';
 import type { Mailer } from './email.js';
-import { exportFinishedMessage, exportLink } from './messages.js';
+import { drainStoppedMessage, exportFinishedMessage, exportLink } from './messages.js';
 import { deliverWebhook, webhookSecretFor, type DeliveryOptions, type DeliveryOutcome } from './webhooks.js';
 
 /** A terminal export, with where to tell about it. */
@@ -30,20 +31,34 @@ export interface NotifyLogger {
 export interface Notifier {
   /** Sends the email and the webhook the info asks for; resolves when both are done, never rejects. */
   exportFinished(info: ExportFinishedInfo): Promise<{ email?: 'sent' | 'failed'; webhook?: DeliveryOutcome }>;
+  /** Emails that a drain stopped after failed deliveries (never rejects). */
+  drainStopped(info: DrainStoppedInfo): Promise<'sent' | 'failed'>;
+}
+
+/** A drain that stopped (status `error`) and why. */
+export interface DrainStoppedInfo {
+  readonly orgId: string;
+  readonly drainId: string;
+  readonly drainName: string;
+  /** Safe to show: the destination's status and the start of its answer. */
+  readonly reason: string;
+  readonly email: string;
 }
 
 export interface NotifierDeps {
   readonly config: Pick<Config, 'secret' | 'publicUrl'>;
   readonly mailer: Mailer;
   readonly logger?: NotifyLogger;
+  /** The guarded client webhooks are sent through. */
+  readonly outbound: Pick<OutboundClient, 'send'>;
   /** Overrides for webhook delivery (tests use short delays). */
-  readonly webhook?: Omit<DeliveryOptions, 'secret' | 'id'>;
+  readonly webhook?: Omit<DeliveryOptions, 'secret' | 'id' | 'send'>;
 }
 
 /**
  * Creates the notifier the worker calls when an export ends. A notification failure is logged and
  * swallowed: the export itself has already succeeded or failed, and that must not change.
- * @example await createNotifier({ config, mailer, logger }).exportFinished({ exportId, orgId, dataset, status, email })
+ * @example await createNotifier({ config, mailer, logger, outbound }).exportFinished({ exportId, orgId, dataset, status, email })
  */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, mailer, logger } = deps;
@@ -78,7 +93,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     };
     // One id per export and status, so a re-notified export is recognisable as the same event.
     const id = `msg_${info.exportId}_${info.status}`;
-    const outcome = await deliverWebhook(url, payload, { ...deps.webhook, secret: webhookSecretFor(config.secret, info.orgId), id }).catch(
+    const outcome = await deliverWebhook(url, payload, { ...deps.webhook, send: deps.outbound.send, secret: webhookSecretFor(config.secret, info.orgId), id }).catch(
       (err: unknown): DeliveryOutcome => ({ ok: false, id, attempts: 0, error: String(err) }),
     );
     if (outcome.ok) logger?.info({ exportId: info.exportId, attempts: outcome.attempts }, 'export webhook delivered');
@@ -87,6 +102,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   return {
+    async drainStopped(info) {
+      try {
+        await mailer.send(drainStoppedMessage({ ...info, consoleUrl: config.publicUrl }));
+        logger?.info({ drainId: info.drainId }, 'drain stopped email sent');
+        return 'sent';
+      } catch (err) {
+        logger?.warn({ drainId: info.drainId, err }, 'drain stopped email failed');
+        return 'failed';
+      }
+    },
     async exportFinished(info) {
       const [email, webhook] = await Promise.all([
         info.email ? sendEmail(info, info.email) : undefined,

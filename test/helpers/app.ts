@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createOrg, createUser } from '../../src/auth/accounts.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
+import { installContractCheck, type ContractCheck } from './contract.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
 
 export interface TestUser {
@@ -28,6 +29,8 @@ export interface TestApp {
   config: Config;
   orgA: TestOrg;
   orgB: TestOrg;
+  /** Native answers checked against their declared schemas so far (close() fails the suite on a violation). */
+  contract: ContractCheck;
   close(): Promise<void>;
 }
 
@@ -64,12 +67,14 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
  * `dialect` with a temp data dir. `env` overrides configuration.
  * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
  */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean; logger?: Logger } = {}): Promise<TestApp> {
   const store = await createTestStore(dialect);
   const config = testConfig(store.dir, env);
-  const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
-  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50 });
+  const logger = opts.logger ?? pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
+  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50, drainBackoffMs: 50 });
   const app = await buildApp(ctx);
+  // Every JSON answer any suite receives is checked against its route's declared schema.
+  const contract = installContractCheck(app);
   await app.ready();
   const orgA = await seedOrg(store, 'org_a');
   const orgB = await seedOrg(store, 'org_b');
@@ -80,10 +85,12 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     config,
     orgA,
     orgB,
+    contract,
     async close() {
       await app.close();
       await ctx.close();
       await store.close();
+      if (contract.violations.length) throw new Error(`responses broke the API contract:\n${JSON.stringify(contract.violations, null, 2)}`);
     },
   };
 }

@@ -1,5 +1,6 @@
+import type { Me } from '@contract/auth';
 import { useMe } from './api/queries';
-import { isAdmin, type Me } from './api/types';
+import { isAdmin } from './lib/caller';
 import { LiveRegion } from './components/Live';
 import { Header } from './components/Header';
 import { Notice } from './components/Notice';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { listAudit } from '../../auth/audit.js';
+import { AuditListSchema, AuditQuerySchema } from '../../contract/audit.js';
+import { STANDARD_ERRORS } from '../../contract/errors.js';
 import { ACCESS } from '../edge/access.js';
 import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
@@ -15,11 +16,8 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       schema: {
         tags: ['audit'],
         summary: 'Audit log: who created, downloaded, cancelled or deleted what, when and from where (admins)',
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-          before: z.iso.datetime({ offset: true }).optional().describe('Page: entries strictly older than this'),
-          action: z.string().optional().describe('e.g. export.created, export.downloaded'),
-        }),
+        querystring: AuditQuerySchema,
+        response: { 200: AuditListSchema, ...STANDARD_ERRORS },
       },
     },
     async (req) => {

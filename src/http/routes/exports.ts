@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ManifestSchema } from '../../contract/drains.js';
 import { STANDARD_ERRORS } from '../../contract/errors.js';
 import { EstimateSchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportSchema } from '../../contract/exports.js';
+import { exportManifest } from '../../exports/manifest.js';
 import { toExportView } from '../../exports/model.js';
 import type { AppContext } from '../context.js';
 import { ACCESS } from '../edge/access.js';
@@ -95,6 +97,21 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
       await engine.remove(callerOf(req), req.params.id, originOf(req));
       return reply.code(204).send(null);
     },
+  );
+
+  r.get(
+    '/v1/exports/:id/manifest',
+    {
+      config,
+      schema: {
+        tags: ['exports'],
+        summary: 'The signed manifest of a completed export: file rows, bytes and sha256, window, filters, totals',
+        description: 'Totals: the row count, and the sums of credit_cost / amount where the dataset has them. Check files against it with `sluice verify <manifest>`. 409 until completed.',
+        params: IdParams,
+        response: { 200: ManifestSchema, ...errors },
+      },
+    },
+    async (req) => exportManifest(ctx, await engine.get(callerOf(req), req.params.id)),
   );
 
   r.get(

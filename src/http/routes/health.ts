@@ -1,16 +1,23 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { LivenessSchema, ReadinessSchema } from '../../contract/health.js';
 import { ping } from '../../db/database.js';
 import type { AppContext } from '../context.js';
 import { ACCESS } from '../edge/access.js';
 
 /** Liveness (the process answers) and readiness (the database answers). */
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/healthz', { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Readiness: the database is reachable' } }, async (_req, reply) => {
-    const r = await ping(ctx.store.db);
-    const database = ctx.store.dialect.name;
-    if (r.ok) return reply.code(200).send({ status: 'ready', database });
-    // Load balancers and operators both read this: say why, and when to look again.
-    return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database, reason: r.reason });
-  });
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/healthz', { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: LivenessSchema } } }, async () => ({ status: 'ok' as const }));
+  r.get(
+    '/readyz',
+    { config: { access: ACCESS.public }, schema: { tags: ['health'], summary: 'Readiness: the database is reachable', security: [], response: { 200: ReadinessSchema, 503: ReadinessSchema } } },
+    async (_req, reply) => {
+      const result = await ping(ctx.store.db);
+      const database = ctx.store.dialect.name;
+      if (result.ok) return reply.code(200).send({ status: 'ready', database });
+      // Load balancers and operators both read this: say why, and when to look again.
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database, reason: result.reason });
+    },
+  );
 }

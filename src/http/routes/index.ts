@@ -5,6 +5,8 @@ import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { datasetRoutes } from './datasets.js';
+import { drainRoutes } from './drains.js';
+import { scheduleRoutes } from './schedules.js';
 import { exportRoutes } from './exports.js';
 import { fileRoutes } from './files.js';
 import { healthRoutes } from './health.js';
@@ -13,7 +15,7 @@ import { orgRoutes } from './org.js';
 
 /** Every native route. Compat surfaces and the console are registered beside these. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, authRoutes, apiKeyRoutes, ingestRoutes, orgRoutes, auditRoutes, datasetRoutes, exportRoutes, fileRoutes, compatRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, apiKeyRoutes, ingestRoutes, orgRoutes, auditRoutes, datasetRoutes, exportRoutes, drainRoutes, scheduleRoutes, fileRoutes, compatRoutes]) {
     await routes(app, ctx);
   }
 }

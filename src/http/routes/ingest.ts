@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { STANDARD_ERRORS } from '../../contract/errors.js';
+import { IngestBodySchema, IngestParamsSchema, IngestResultSchema } from '../../contract/ingest.js';
 import { Invalid } from '../../errors.js';
-import { entityNames, type EntityName } from '../../ingest/entities.js';
 import { ingestBatch } from '../../ingest/ingest.js';
 import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
@@ -38,15 +38,16 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
       '/v1/ingest/:entity',
       {
         bodyLimit: ctx.config.ingestMaxBytes,
-        config: { access: { via: 'either', scopes: ['ingest'] } },
+        // Ingest validation names unstorable text as {index, field}, like every other bad row.
+        config: { access: { via: 'either', scopes: ['ingest'] }, bodyText: 'route' },
         schema: {
           tags: ['ingest'],
           summary: 'Upsert a batch of records (JSON array or NDJSON); needs the ingest scope',
           description:
             'Idempotent by id within your org. All-or-nothing: any invalid row answers 422 with {index, field, message} per problem and nothing is written. The response is sent after commit.',
-          params: z.object({ entity: z.enum(entityNames as [EntityName, ...EntityName[]]).describe('Entity of the data contract') }),
-          body: z.array(z.unknown()).max(1_000_000).describe('Records of the entity (JSON array, or application/x-ndjson)'),
-          response: { 200: z.object({ entity: z.string(), upserted: z.number().int() }) },
+          params: IngestParamsSchema,
+          body: IngestBodySchema,
+          response: { 200: IngestResultSchema, ...STANDARD_ERRORS, 413: STANDARD_ERRORS[400], 415: STANDARD_ERRORS[400], 422: STANDARD_ERRORS[400] },
         },
       },
       async (req) => {

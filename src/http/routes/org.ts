@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { audit } from '../../auth/audit.js';
 import { getOrg, orgView, updateOrg } from '../../auth/accounts.js';
-import { OrgSchema } from '../../contract/org.js';
+import { STANDARD_ERRORS } from '../../contract/errors.js';
+import { OrgPatchSchema, OrgSchema } from '../../contract/org.js';
 import { ACCESS } from '../edge/access.js';
 import { callerOf, originOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 /** Org settings: readable by every member, writable by admins. */
 export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/v1/org', { config: { access: ACCESS.signedIn }, schema: { tags: ['org'], summary: "The caller's organization and its settings", response: { 200: OrgSchema } } }, async (req) => {
+  r.get('/v1/org', { config: { access: ACCESS.signedIn }, schema: { tags: ['org'], summary: "The caller's organization and its settings", response: { 200: OrgSchema, ...STANDARD_ERRORS } } }, async (req) => {
     const p = callerOf(req);
     return orgView(await getOrg(ctx.store, p.orgId), ctx.config.retentionDays);
   });
@@ -22,14 +22,8 @@ export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       schema: {
         tags: ['org'],
         summary: 'Change org settings (admins)',
-        body: z
-          .object({
-            user_level_data: z.boolean().optional(),
-            retention_days: z.number().int().min(1).max(365).optional(),
-            notify_email: z.email().nullable().optional(),
-          })
-          .strict(),
-        response: { 200: OrgSchema },
+        body: OrgPatchSchema,
+        response: { 200: OrgSchema, ...STANDARD_ERRORS },
       },
     },
     async (req) => {

@@ -1,6 +1,10 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { ApiKeyList } from '@contract/api-keys';
+import type { Me } from '@contract/auth';
+import type { DatasetList, WorkspaceList } from '@contract/datasets';
+import type { Export, ExportList } from '@contract/exports';
+import type { OrgView } from '@contract/org';
 import { ApiError, api } from './client';
-import { ACTIVE_STATUSES, type ApiKey, type Dataset, type Export, type Me, type OrgSettings, type Page, type Workspace } from './types';
 
 /** Query keys in one place so mutations invalidate exactly what they change. */
 export const keys = {
@@ -14,9 +18,12 @@ export const keys = {
   export: (id: string) => ['exports', 'one', id] as const,
 };
 
-/** Polls about once a second while anything is queued or running; stops when all are settled. */
+/**
+ * History and an export's page poll about once a second while they are open (the list is small), so
+ * exports created anywhere (API, vendor surfaces, CLI, schedules) appear and cancels show within 2 s.
+ * TanStack Query pauses polling while the tab is hidden.
+ */
 const POLL_MS = 1000;
-const isActive = (e: Export) => ACTIVE_STATUSES.includes(e.status);
 
 /** The signed-in user, or null when there is no session (401). */
 export function useMe() {
@@ -35,21 +42,21 @@ export function useMe() {
 }
 
 export const useDatasets = () =>
-  useQuery({ queryKey: keys.datasets, queryFn: () => api<Page<Dataset>>('/v1/datasets').then((p) => p.data), staleTime: Infinity });
+  useQuery({ queryKey: keys.datasets, queryFn: () => api<DatasetList>('/v1/datasets').then((p) => p.data), staleTime: Infinity });
 
 export const useTeams = (enabled = true) =>
-  useQuery({ queryKey: keys.teams, queryFn: () => api<Page<Workspace>>('/v1/workspaces?kind=team').then((p) => p.data), enabled, staleTime: 60_000 });
+  useQuery({ queryKey: keys.teams, queryFn: () => api<WorkspaceList>('/v1/workspaces?kind=team').then((p) => p.data), enabled, staleTime: 60_000 });
 
-export const useOrg = (enabled = true) => useQuery({ queryKey: keys.org, queryFn: () => api<OrgSettings>('/v1/org'), enabled });
+export const useOrg = (enabled = true) => useQuery({ queryKey: keys.org, queryFn: () => api<OrgView>('/v1/org'), enabled });
 
-export const useApiKeys = () => useQuery({ queryKey: keys.apiKeys, queryFn: () => api<Page<ApiKey>>('/v1/api-keys').then((p) => p.data) });
+export const useApiKeys = () => useQuery({ queryKey: keys.apiKeys, queryFn: () => api<ApiKeyList>('/v1/api-keys').then((p) => p.data) });
 
 export interface HistoryFilters {
   status: string;
   dataset: string;
 }
 
-/** Export history, newest first, 50 at a time; polls while something is still in progress. */
+/** Export history, newest first, 50 at a time; polls about once a second while the page is open. */
 export function useExportHistory(filters: HistoryFilters) {
   return useInfiniteQuery({
     queryKey: keys.exportList(filters),
@@ -59,18 +66,18 @@ export function useExportHistory(filters: HistoryFilters) {
       if (filters.status) qs.set('status', filters.status);
       if (filters.dataset) qs.set('dataset', filters.dataset);
       if (pageParam) qs.set('cursor', pageParam);
-      return api<Page<Export>>(`/v1/exports?${qs}`, { signal });
+      return api<ExportList>(`/v1/exports?${qs}`, { signal });
     },
     getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(isActive)) ? POLL_MS : false),
+    refetchInterval: POLL_MS,
   });
 }
 
-/** One export; polls while it is in progress. */
+/** One export; polls about once a second while its page is open (rows written, cancels by others). */
 export const useExport = (id: string) =>
   useQuery({
     queryKey: keys.export(id),
     queryFn: ({ signal }) => api<Export>(`/v1/exports/${encodeURIComponent(id)}`, { signal }),
     enabled: id !== '',
-    refetchInterval: (q) => (q.state.data && isActive(q.state.data) ? POLL_MS : false),
+    refetchInterval: POLL_MS,
   });

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Export } from '@contract/exports';
 import { api, messageOf } from '../api/client';
 import { keys } from '../api/queries';
-import type { Export } from '../api/types';
 import { canCancel, downloadPath } from '../lib/exports';
 import { href } from '../lib/router';
 import { ConfirmButton } from './ConfirmButton';

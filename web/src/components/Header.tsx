@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Me } from '@contract/auth';
 import { api } from '../api/client';
 import { keys } from '../api/queries';
-import { isAdmin, type Me } from '../api/types';
+import { isAdmin } from '../lib/caller';
 import { href, type Route } from '../lib/router';
 
 interface NavItem {

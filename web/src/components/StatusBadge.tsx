@@ -1,4 +1,4 @@
-import type { Export } from '../api/types';
+import type { Export } from '@contract/exports';
 import { formatNumber } from '../lib/format';
 import { STATUS_LABELS } from '../lib/exports';
 

@@ -103,10 +103,5 @@ export function timezones(): string[] {
   return zones;
 }
 
-/** A day or an instant from export params, as MM/DD/YYYY (instants in `timeZone`). */
-export function displayDay(value: string | null | undefined, timeZone: string): string {
-  if (!value) return '';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return toUs(value);
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : toUs(todayIn(timeZone, new Date(ms)));
-}
+/** An instant as the MM/DD/YYYY day it falls on in `timeZone`. */
+export const displayDay = (iso: string, timeZone: string): string => toUs(todayIn(timeZone, new Date(iso)));

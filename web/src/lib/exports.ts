@@ -1,5 +1,10 @@
-import type { Dataset, Export, ExportStatus } from '../api/types';
+import type { Dataset } from '@contract/datasets';
+import type { Export } from '@contract/exports';
+import type { ExportSource, ExportStatus } from '@contract/vocabulary';
 import { displayDay } from './dates';
+
+/** Statuses the console keeps polling for. */
+export const ACTIVE_STATUSES: readonly ExportStatus[] = ['queued', 'running'];
 
 export const STATUS_LABELS: Record<ExportStatus, string> = {
   queued: 'Queued',
@@ -10,18 +15,26 @@ export const STATUS_LABELS: Record<ExportStatus, string> = {
   expired: 'Expired',
 };
 
-/** "03/01/2025 – 03/31/2025" from an export's params (days, instants, or open ends). */
+/** Where an export came from, in words (history and the export's page). */
+export const SOURCE_LABELS: Record<ExportSource, string> = {
+  console: 'Console',
+  api: 'API',
+  gumloop: 'Gumloop',
+  langdock: 'Langdock',
+  cli: 'CLI',
+  schedule: 'Schedule',
+  drain: 'Drain',
+};
+
+/**
+ * "10/01/2026 – 10/31/2026": the local days of an export's instants in its timezone. Both ends are
+ * inclusive (`to` is the last millisecond covered), so the last day is the day `to` falls on.
+ */
 export function periodLabel(e: Export): string {
-  const { params } = e;
-  const tz = params.timezone || 'UTC';
-  const from = params.from ? displayDay(params.from, tz) : params.range ? displayDay(params.range.from, tz) : '';
-  const to = params.to
-    ? displayDay(params.to, tz)
-    : params.range
-      ? displayDay(new Date(Date.parse(params.range.to) - 1).toISOString(), tz)
-      : '';
-  if (!from && !to) return 'All time';
-  return `${from || 'Beginning'} – ${to || 'now'}`;
+  const { from, to, timezone } = e.params;
+  // A request without a start covers the data from the epoch.
+  const start = Date.parse(from) <= 0 ? 'Beginning' : displayDay(from, timezone);
+  return `${start} – ${displayDay(to, timezone)}`;
 }
 
 /** The dataset's title when the catalogue knows it. */

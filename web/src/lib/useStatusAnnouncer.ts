@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Export } from '../api/types';
+import type { Export } from '@contract/exports';
 import { announce } from '../components/Live';
 import { STATUS_LABELS } from './exports';
 

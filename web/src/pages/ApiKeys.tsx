@@ -1,8 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ApiKey, CreatedApiKey } from '@contract/api-keys';
+import type { Me } from '@contract/auth';
+import type { ApiKeyScope } from '@contract/vocabulary';
 import { api, messageOf } from '../api/client';
 import { keys, useApiKeys } from '../api/queries';
-import { isAdmin, type ApiKey, type KeyScope, type Me } from '../api/types';
+import { isAdmin } from '../lib/caller';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { announce } from '../components/Live';
@@ -11,18 +14,17 @@ import { PageHeading } from '../components/PageHeading';
 import { addDays, todayIn } from '../lib/dates';
 import { formatDateTime, formatRelative } from '../lib/format';
 
-const SCOPE_HINTS: Record<KeyScope, string> = {
+const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   export: 'Run and download exports',
   ingest: 'Send usage records',
   admin: 'Org settings, audit log, every key',
 };
 
-type Created = ApiKey & { key: string };
 
 /** Create (the secret is shown once), list and revoke API keys; scopes are limited to the user's own. */
 export function ApiKeysPage({ me }: { me: Me }) {
   const list = useApiKeys();
-  const [created, setCreated] = useState<Created | null>(null);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
   return (
     <>
       <PageHeading description="Keys let scripts and the CLI use the API as you. A key can never do more than you can.">API keys</PageHeading>
@@ -32,15 +34,15 @@ export function ApiKeysPage({ me }: { me: Me }) {
   );
 }
 
-function CreateKeyForm({ me, onCreated }: { me: Me; onCreated: (k: Created) => void }) {
+function CreateKeyForm({ me, onCreated }: { me: Me; onCreated: (k: CreatedApiKey) => void }) {
   const client = useQueryClient();
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<KeyScope[]>(me.scopes.includes('export') ? ['export'] : []);
+  const [scopes, setScopes] = useState<ApiKeyScope[]>(me.scopes.includes('export') ? ['export'] : []);
   const [expires, setExpires] = useState('');
   const tomorrow = addDays(todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone), 1);
   const create = useMutation({
     mutationFn: () =>
-      api<Created>('/v1/api-keys', {
+      api<CreatedApiKey>('/v1/api-keys', {
         body: { name: name.trim(), scopes, ...(expires ? { expires_at: new Date(`${expires}T23:59:59`).toISOString() } : {}) },
       }),
     onSuccess: (k) => {
@@ -53,7 +55,7 @@ function CreateKeyForm({ me, onCreated }: { me: Me; onCreated: (k: Created) => v
     e.preventDefault();
     create.mutate();
   };
-  const toggle = (s: KeyScope) => setScopes((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
+  const toggle = (s: ApiKeyScope) => setScopes((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
   const expiryError = expires && expires < tomorrow ? 'The expiry date must be in the future.' : null;
 
   return (
@@ -95,7 +97,7 @@ function CreateKeyForm({ me, onCreated }: { me: Me; onCreated: (k: Created) => v
   );
 }
 
-function NewKey({ created, onDone }: { created: Created; onDone: () => void }) {
+function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
@@ -169,27 +171,27 @@ function KeyList({ me, list }: { me: Me; list: ReturnType<typeof useApiKeys> }) 
             const status = keyStatus(k);
             return (
               <tr key={k.id} data-testid="key-row" data-key-id={k.id} data-status={status}>
-                <td className="strong">{k.name}</td>
-                <td>
+                <td data-label="Name" className="strong cell-title">{k.name}</td>
+                <td data-label="Key">
                   <code>{k.prefix}…</code>
                 </td>
-                <td>
+                <td data-label="Scopes">
                   {k.scopes.map((s) => (
                     <span key={s} className="tag">
                       {s}
                     </span>
                   ))}
                 </td>
-                {showOwner && <td>{k.userId === me.user.id ? 'You' : k.userId}</td>}
-                <td className="nowrap">{formatDateTime(k.createdAt)}</td>
-                <td className="nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never'}</td>
-                <td className="nowrap">{k.expiresAt ? formatDateTime(k.expiresAt) : 'Never'}</td>
-                <td>
+                {showOwner && <td data-label="Owner">{k.userId === me.user.id ? 'You' : k.userId}</td>}
+                <td data-label="Created" className="nowrap">{formatDateTime(k.createdAt)}</td>
+                <td data-label="Last used" className="nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never'}</td>
+                <td data-label="Expires" className="nowrap">{k.expiresAt ? formatDateTime(k.expiresAt) : 'Never'}</td>
+                <td data-label="Status">
                   <span className={`badge badge--key-${status}`} data-testid="key-status">
                     {status === 'active' ? 'Active' : status === 'revoked' ? 'Revoked' : 'Expired'}
                   </span>
                 </td>
-                <td>
+                <td className="cell-actions">
                   {status === 'active' && (
                     <ConfirmButton
                       testId={`revoke-${k.id}`}

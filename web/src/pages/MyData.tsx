@@ -1,4 +1,4 @@
-import type { Me } from '../api/types';
+import type { Me } from '@contract/auth';
 import { PageHeading } from '../components/PageHeading';
 
 /** A person's own account data (GDPR Art. 15/20), downloaded straight from `/api/export`. */

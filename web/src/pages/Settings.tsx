@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import type { OrgView } from '@contract/org';
 import { api, messageOf } from '../api/client';
 import { keys, useOrg } from '../api/queries';
-import type { OrgSettings } from '../api/types';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
@@ -24,7 +24,7 @@ export function SettingsPage() {
   );
 }
 
-function SettingsForm({ org }: { org: OrgSettings }) {
+function SettingsForm({ org }: { org: OrgView }) {
   const client = useQueryClient();
   const [userLevel, setUserLevel] = useState(org.user_level_data);
   const [retention, setRetention] = useState(String(org.retention_days));
@@ -36,7 +36,7 @@ function SettingsForm({ org }: { org: OrgSettings }) {
   const dirty = userLevel !== org.user_level_data || days !== org.retention_days || (email.trim() || null) !== org.notify_email;
 
   const save = useMutation({
-    mutationFn: () => api<OrgSettings>('/v1/org', { method: 'PATCH', body: { user_level_data: userLevel, retention_days: days, notify_email: email.trim() || null } }),
+    mutationFn: () => api<OrgView>('/v1/org', { method: 'PATCH', body: { user_level_data: userLevel, retention_days: days, notify_email: email.trim() || null } }),
     onSuccess: (next) => {
       announce('Settings saved.');
       client.setQueryData(keys.org, next);

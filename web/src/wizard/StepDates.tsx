@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DayPicker } from 'react-day-picker';
-import type { Dataset } from '../api/types';
+import type { Dataset } from '@contract/datasets';
 import { PRESETS, addDays, fromLocalDate, parseUs, presetRange, timezones, toLocalDate, toUs, todayIn, type PresetId, type Ymd } from '../lib/dates';
 import { datesApply, type Draft } from './draft';
 

@@ -1,4 +1,4 @@
-import type { Dataset, Field } from '../api/types';
+import type { Dataset, DatasetField } from '@contract/datasets';
 import { orderFields, presetFields, type Draft, type FieldPreset } from './draft';
 
 interface Props {
@@ -29,7 +29,7 @@ export function StepFields({ dataset, draft, update }: Props) {
   return (
     <div className="fields">
       <div className="fields__toolbar">
-        <div className="btn-group" role="group" aria-label="Field presets">
+        <div className="btn-group" role="group" aria-label="DatasetField presets">
           {PRESET_LABELS.map((p) => {
             const names = presetFields(dataset, p.id);
             return (
@@ -100,8 +100,8 @@ export function StepFields({ dataset, draft, update }: Props) {
   );
 }
 
-function groupFields(fields: readonly Field[]): [string, Field[]][] {
-  const groups = new Map<string, Field[]>();
+function groupFields(fields: readonly DatasetField[]): [string, DatasetField[]][] {
+  const groups = new Map<string, DatasetField[]>();
   for (const f of fields) {
     const g = f.group || 'Other';
     if (!groups.has(g)) groups.set(g, []);

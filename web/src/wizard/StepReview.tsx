@@ -1,10 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Me } from '@contract/auth';
+import type { Dataset, Workspace } from '@contract/datasets';
+import type { Estimate } from '@contract/exports';
+import type { Format } from '@contract/vocabulary';
 import { api, messageOf } from '../api/client';
-import type { Dataset, Format, Me, Workspace } from '../api/types';
 import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { formatNumber } from '../lib/format';
-import { datesApply, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
+import { datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
 
 interface Props {
   me: Me;
@@ -17,6 +20,8 @@ interface Props {
 
 const FORMATS: { id: Format; label: string; hint: string }[] = [
   { id: 'csv', label: 'CSV', hint: 'Spreadsheets and BI tools' },
+  { id: 'xlsx', label: 'Excel (XLSX)', hint: 'Opens in Excel with dates, numbers and a frozen header; over 1,048,575 rows continue on the next sheet' },
+  { id: 'parquet', label: 'Parquet', hint: 'Data warehouse / notebook: typed columns, small files' },
   { id: 'json', label: 'JSON', hint: 'One array of objects' },
   { id: 'jsonl', label: 'JSONL', hint: 'One object per line, for pipelines' },
 ];
@@ -28,13 +33,14 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
   const waitingForTeams = teamsApply(dataset, draft.scope) && !teams;
   const estimate = useQuery({
     queryKey: ['estimate', estimateBody],
-    queryFn: ({ signal }) => api<{ estimated_rows: number; row_limit?: number }>('/v1/exports/estimate', { body: estimateBody, signal }),
+    queryFn: ({ signal }) => api<Estimate>('/v1/exports/estimate', { body: estimateBody, signal }),
     enabled: !waitingForTeams,
     retry: false,
     staleTime: 30_000,
   });
   const teamSummary = () => {
     if (!teamsApply(dataset, draft.scope)) return dataset.org_wide ? 'Entire organization' : draft.scope === 'personal' ? 'Your own data' : 'Not applicable';
+    if (draft.allWorkspaces) return `All workspaces (${teams?.length ?? 0} teams), plus personal spaces and any workspace not known yet`;
     const ids = new Set(selectedTeams(draft, teams));
     const names = (teams ?? []).filter((t) => ids.has(t.id)).map((t) => t.name);
     const all = teams && ids.size === teams.length && teams.length > 0;
@@ -66,10 +72,18 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
             </div>
           </fieldset>
           <label className="check switch-row">
-            <input type="checkbox" checked={draft.gzip} onChange={(e) => update({ gzip: e.target.checked })} data-testid="gzip" />
+            <input
+              type="checkbox"
+              checked={draft.gzip && gzipApplies(draft.format)}
+              disabled={!gzipApplies(draft.format)}
+              onChange={(e) => update({ gzip: e.target.checked })}
+              data-testid="gzip"
+            />
             <span>
               Compress with gzip
-              <span className="muted small block">Smaller download (.gz); most tools open it directly.</span>
+              <span className="muted small block">
+                {gzipApplies(draft.format) ? 'Smaller download (.gz); most tools open it directly.' : `${draft.format.toUpperCase()} files are compressed already.`}
+              </span>
             </span>
           </label>
           <label className="check switch-row">
@@ -104,12 +118,12 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
                 <dd>{body.group_by}</dd>
               </>
             )}
-            <dt>Fields ({body.fields.length})</dt>
-            <dd className="summary__fields">{body.fields.join(', ')}</dd>
+            <dt>Fields ({draft.fields.length})</dt>
+            <dd className="summary__fields">{draft.fields.join(', ')}</dd>
             <dt>File</dt>
             <dd>
               {draft.format.toUpperCase()}
-              {draft.gzip ? ', gzip' : ''}
+              {draft.gzip && gzipApplies(draft.format) ? ', gzip' : ''}
             </dd>
           </dl>
           <div className="estimate" data-testid="estimate" aria-live="polite" aria-busy={estimate.isFetching}>

@@ -1,7 +1,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import type { Dataset, Workspace } from '@contract/datasets';
 import { messageOf } from '../api/client';
-import type { Dataset, Workspace } from '../api/types';
 import { Notice } from '../components/Notice';
 import { selectedTeams, teamsApply, type Draft } from './draft';
 
@@ -51,7 +51,9 @@ function TeamPicker({ draft, update, teams }: Omit<Props, 'dataset'>) {
     if (selectAll.current) selectAll.current.indeterminate = shownSelected > 0 && shownSelected < shown.length;
   }, [shownSelected, shown.length]);
 
-  const setSelection = (ids: Set<string>) => update({ workspaceIds: all.filter((t) => ids.has(t.id)).map((t) => t.id) });
+  // "All workspaces" shows as every team plus personal spaces; changing either makes it an explicit selection.
+  const personal = draft.allWorkspaces || draft.includePersonal;
+  const setSelection = (ids: Set<string>) => update({ workspaceIds: all.filter((t) => ids.has(t.id)).map((t) => t.id), includePersonal: personal, allWorkspaces: false });
   const toggle = (id: string) => {
     const next = new Set(selected);
     if (next.has(id)) next.delete(id);
@@ -96,7 +98,7 @@ function TeamPicker({ draft, update, teams }: Omit<Props, 'dataset'>) {
         </ul>
       </div>
       <label className="check switch-row">
-        <input type="checkbox" role="switch" checked={draft.includePersonal} onChange={(e) => update({ includePersonal: e.target.checked })} data-testid="include-personal" />
+        <input type="checkbox" role="switch" checked={personal} onChange={(e) => update({ includePersonal: e.target.checked, allWorkspaces: false })} data-testid="include-personal" />
         <span>
           Include personal spaces
           <span className="muted small block">Also export what members did in their own personal workspaces.</span>

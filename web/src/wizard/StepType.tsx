@@ -1,4 +1,6 @@
-import { isAdmin, type Dataset, type Me } from '../api/types';
+import type { Me } from '@contract/auth';
+import type { Dataset } from '@contract/datasets';
+import { isAdmin } from '../lib/caller';
 import { scopesFor, withDataset, type Draft } from './draft';
 
 interface Props {

@@ -1,8 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import type { Me } from '@contract/auth';
+import type { Dataset } from '@contract/datasets';
+import type { Export, ExportRequestInput } from '@contract/exports';
 import { api, messageOf } from '../api/client';
 import { keys, useDatasets, useExport, useTeams } from '../api/queries';
-import type { Dataset, Export, ExportRequest, Me } from '../api/types';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
@@ -51,7 +53,7 @@ function WizardForm({ me, datasets, initial, copiedFrom }: { me: Me; datasets: D
   const teams = useTeams(teamsApply(dataset, draft.scope));
   const client = useQueryClient();
   const start = useMutation({
-    mutationFn: (body: ExportRequest) => api<Export>('/v1/exports', { body }),
+    mutationFn: (body: ExportRequestInput) => api<Export>('/v1/exports', { body }),
     onSuccess: async (e) => {
       announce(`Export of ${dataset?.title ?? e.dataset} started.`);
       await client.invalidateQueries({ queryKey: keys.exports });

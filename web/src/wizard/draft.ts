@@ -1,5 +1,18 @@
-import { isAdmin, type Dataset, type Export, type ExportRequest, type Format, type Me, type Scope, type Workspace } from '../api/types';
+import type { Me } from '@contract/auth';
+import type { Dataset, Workspace } from '@contract/datasets';
+import type { Export, ExportRequestInput } from '@contract/exports';
+import type { Format, Scope } from '@contract/vocabulary';
+import { isAdmin } from '../lib/caller';
 import { browserTimezone, presetRange, todayIn, type PresetId, type Ymd } from '../lib/dates';
+
+/** The exact instants of a copied export, and the days and zone they were shown as. */
+interface CopiedRange {
+  from: string;
+  to: string;
+  fromDay: Ymd;
+  toDay: Ymd;
+  timezone: string;
+}
 
 /** Everything the wizard collects; turned into a POST /v1/exports body by `toRequest`. */
 export interface Draft {
@@ -12,13 +25,21 @@ export interface Draft {
   /** null: every team (nothing unticked yet). */
   workspaceIds: string[] | null;
   includePersonal: boolean;
+  /** Every workspace, personal ones included, with no team filter (Gumloop's "all workspaces"); cleared by any team change. */
+  allWorkspaces: boolean;
+  /** "Run again": the copied export's instants, sent as they are while its days and zone are unchanged. */
+  copiedRange: CopiedRange | null;
   entityIds: string;
   category: string;
+  /** Credit logs' permission groups (no control in the wizard yet: only a copied export sets them). */
+  permissionGroupIds: string[];
   groupBy: string;
   fields: string[];
   format: Format;
   gzip: boolean;
   notify: boolean;
+  csvBom: boolean;
+  neutralizeFormulas: boolean;
 }
 
 export const STEPS = [
@@ -42,13 +63,18 @@ export function initialDraft(): Draft {
     timezone,
     workspaceIds: null,
     includePersonal: false,
+    allWorkspaces: false,
+    copiedRange: null,
     entityIds: '',
     category: '',
+    permissionGroupIds: [],
     groupBy: '',
     fields: [],
     format: 'csv',
     gzip: false,
     notify: false,
+    csvBom: false,
+    neutralizeFormulas: true,
   };
 }
 
@@ -89,8 +115,10 @@ export function withDataset(draft: Draft, d: Dataset, me: Me): Draft {
     fields: presetFields(d, 'default'),
     workspaceIds: null,
     includePersonal: false,
+    allWorkspaces: false,
     entityIds: '',
     category: '',
+    permissionGroupIds: [],
     groupBy: '',
   };
 }
@@ -111,7 +139,7 @@ export function stepIssue(step: StepId, draft: Draft, d: Dataset | undefined, te
       return draft.from > todayIn(draft.timezone) ? 'The start date is in the future.' : null;
     case 'teams':
       if (!teamsApply(d, draft.scope) || !teams) return null;
-      return selectedTeams(draft, teams).length === 0 && !draft.includePersonal ? 'Select at least one team, or include personal spaces.' : null;
+      return !draft.allWorkspaces && selectedTeams(draft, teams).length === 0 && !draft.includePersonal ? 'Select at least one team, or include personal spaces.' : null;
     case 'fields':
       return draft.fields.length ? null : 'Select at least one field.';
     case 'review':
@@ -119,55 +147,83 @@ export function stepIssue(step: StepId, draft: Draft, d: Dataset | undefined, te
   }
 }
 
+/** Parquet and XLSX files are compressed inside already; the server refuses gzip for them. */
+export function gzipApplies(format: Format): boolean {
+  return format !== 'parquet' && format !== 'xlsx';
+}
+
 /** The POST /v1/exports body: only the filters the dataset accepts are sent. */
-export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] | undefined): ExportRequest {
-  const body: ExportRequest = {
+export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] | undefined): ExportRequestInput {
+  const body: ExportRequestInput = {
     dataset: d.name,
     scope: draft.scope,
     format: draft.format,
-    compression: draft.gzip ? 'gzip' : 'none',
-    fields: orderFields(d, draft.fields),
+    compression: draft.gzip && gzipApplies(draft.format) ? 'gzip' : 'none',
+    // Already in file order: the fields step keeps the catalogue's order, a copy keeps the original's.
+    fields: draft.fields,
     timezone: draft.timezone,
+    csv_bom: draft.csvBom,
+    neutralize_formulas: draft.neutralizeFormulas,
     source: 'console',
   };
   if (datesApply(d) && draft.from && draft.to) {
-    body.from = draft.from;
-    body.to = draft.to;
+    const copied = draft.copiedRange;
+    const unchanged = copied && copied.fromDay === draft.from && copied.toDay === draft.to && copied.timezone === draft.timezone;
+    // Days are whole days in the zone; a copy's instants may be narrower (a vendor's or the API's), so they go back as they are.
+    body.from = unchanged ? copied.from : draft.from;
+    body.to = unchanged ? copied.to : draft.to;
   }
   if (teamsApply(d, draft.scope)) {
-    body.workspace_ids = selectedTeams(draft, teams);
-    if (d.filters.includes('include_personal_workspaces')) body.include_personal_workspaces = draft.includePersonal;
+    if (draft.allWorkspaces) body.all_workspaces = true;
+    else {
+      body.workspace_ids = selectedTeams(draft, teams);
+      if (d.filters.includes('include_personal_workspaces')) body.include_personal_workspaces = draft.includePersonal;
+    }
   }
   const ids = draft.entityIds.split(/[\s,]+/).filter(Boolean);
   if (ids.length && d.filters.includes('entity_ids')) body.entity_ids = ids;
   if (draft.category.trim() && d.filters.includes('category')) body.category = draft.category.trim();
+  if (draft.permissionGroupIds.length && d.filters.includes('permission_group_ids')) body.permission_group_ids = draft.permissionGroupIds;
   if (draft.groupBy && d.filters.includes('group_by')) body.group_by = draft.groupBy;
   if (draft.notify) body.notify_email = me.user.email;
   return body;
 }
 
-/** "Run again": the same settings as a past export. */
+/**
+ * "Run again": the same request as a past export — its scope, instants and zone, team selection (an
+ * export with no team filter is "all workspaces"), filters, fields in their order, format and options.
+ */
 export function fromExport(e: Export, d: Dataset | undefined, me: Me): Draft {
   const base = initialDraft();
   const p = e.params;
-  const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
   const scopes = d ? scopesFor(d, me) : [];
+  const scope = scopes.includes(e.scope) ? e.scope : (scopes[0] ?? 'personal');
+  const fromDay = todayIn(p.timezone, new Date(p.from));
+  const toDay = todayIn(p.timezone, new Date(p.to));
+  // No team listed and no personal spaces is no team filter at all: every row, even of workspaces not known yet.
+  const noTeamFilter = !p.workspace_ids?.length && !p.include_personal_workspaces;
   return {
     ...base,
     dataset: e.dataset,
-    scope: scopes.includes(e.scope) ? e.scope : (scopes[0] ?? 'personal'),
+    scope,
     preset: 'custom',
-    from: day(p.from) ?? base.from,
-    to: day(p.to) ?? base.to,
-    timezone: p.timezone || base.timezone,
-    workspaceIds: p.workspace_ids ?? null,
+    from: fromDay,
+    to: toDay,
+    timezone: p.timezone,
+    copiedRange: { from: p.from, to: p.to, fromDay, toDay, timezone: p.timezone },
+    allWorkspaces: scope === 'organization' && noTeamFilter,
+    // Personal spaces alone (no team list) is an empty team selection plus personal spaces.
+    workspaceIds: p.workspace_ids ?? (p.include_personal_workspaces ? [] : null),
     includePersonal: !!p.include_personal_workspaces,
     entityIds: (p.entity_ids ?? []).join(', '),
     category: p.category ?? '',
+    permissionGroupIds: p.permission_group_ids ?? [],
     groupBy: p.group_by ?? '',
-    fields: d ? orderFields(d, p.fields) : p.fields,
+    fields: p.fields,
     format: e.format,
     gzip: e.compression === 'gzip',
     notify: !!e.notify_email && e.notify_email === me.user.email,
+    csvBom: p.csv_bom,
+    neutralizeFormulas: p.neutralize_formulas,
   };
 }

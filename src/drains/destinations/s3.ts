@@ -1,0 +1,71 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import type { Destination } from '../../contract/drains.js';
+import { createS3Store } from '../../storage/s3-store.js';
+import type { BlobStore } from '../../storage/types.js';
+import { recordWriter } from '../payload.js';
+import type { Batch, DeliveryResult, DestinationDriver, DestinationSecrets } from './types.js';
+
+type S3Destination = Extract<Destination, { type: 's3' }>;
+
+/** `{prefix}/{YYYY}/{MM}/{DD}/` of an instant (UTC). */
+export function dayPrefix(prefix: string, ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${prefix ? `${prefix.replace(/^\/+|\/+$/g, '')}/` : ''}${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/`;
+}
+
+/** `{prefix}/{YYYY}/{MM}/{DD}/{drain_id}_{HHMMSS}_{microseconds}.{ext}` for a batch fixed at `micros` (epoch µs). */
+export function objectKey(prefix: string, drainId: string, micros: number, ext: string): string {
+  const ms = Math.floor(micros / 1000);
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const hhmmss = `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  return `${dayPrefix(prefix, ms)}${drainId}_${hhmmss}_${String(micros % 1_000_000).padStart(6, '0')}.${ext}`;
+}
+
+/** Opens the destination bucket as a blob store (puts are whole objects: written completely or not at all). */
+export function s3Bucket(destination: S3Destination, secrets: DestinationSecrets): BlobStore {
+  return createS3Store({
+    bucket: destination.bucket,
+    prefix: '',
+    endpoint: destination.endpoint,
+    client: {
+      ...(destination.region ? { region: destination.region } : {}),
+      ...(secrets.access_key_id && secrets.secret_access_key
+        ? { credentials: { accessKeyId: secrets.access_key_id, secretAccessKey: secrets.secret_access_key } }
+        : {}),
+    },
+  });
+}
+
+/**
+ * Writes each batch as one object (≤ 5,000 records) of JSON or JSONL, optionally gzipped. The key is
+ * fixed by the batch, so a retry after a crash replaces the object instead of adding a second copy.
+ */
+export function s3Driver(destination: S3Destination, secrets: DestinationSecrets, bucket: BlobStore = s3Bucket(destination, secrets)): DestinationDriver {
+  const gzip = destination.compression === 'gzip';
+  const ext = `${destination.format}${gzip ? '.gz' : ''}`;
+  return {
+    maxRecords: 5000,
+    async deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult> {
+      const toJson = recordWriter(batch.fields, batch.timezone);
+      const lines = batch.rows.map(toJson);
+      const text = destination.format === 'json' ? `[${lines.join(',')}]` : lines.map((l) => `${l}\n`).join('');
+      const bytes = gzip ? gzipSync(text) : Buffer.from(text);
+      const key = batch.kind === 'preflight' ? `${dayPrefix(destination.prefix, Date.now())}${batch.drainId}_preflight.${ext}` : objectKey(destination.prefix, batch.drainId, batch.fixedAt, ext);
+      try {
+        signal.throwIfAborted();
+        const info = await bucket.put(key, Readable.from([bytes]), { contentType: destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
+        return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [{ key, rows: batch.rows.length, bytes: info.bytes, sha256: info.sha256, from: batch.from, to: batch.to }] };
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+        const status = e.$metadata?.httpStatusCode ?? null;
+        return { ok: false, attempts: 1, bytes: bytes.length, status, response: (e.message ?? '').slice(0, 500), error: `S3 refused the object: ${e.name ?? 'error'}`, retryable: status === null || RETRY(status) };
+      }
+    },
+  };
+}
+
+const RETRY = (status: number) => status === 408 || status === 429 || status >= 500;

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+import type { Principal, Role } from '../auth/principal.js';
+import { scopesForRole } from '../auth/principal.js';
+import type { ExportRequest } from '../contract/exports.js';
+import type { SchedulesTable } from '../db/schema.js';
+import type { Store } from '../db/database.js';
+import { AppError } from '../errors.js';
+import type { ExportEngine } from '../exports/engine.js';
+import type { JobSource } from '../exports/worker.js';
+import { nextPeriod, type Period } from './periods.js';
+import { advanceWindow, claimNextSchedule, releaseSchedule, type ScheduleLease } from './queue.js';
+
+export interface ScheduleRunnerDeps {
+  readonly store: Store;
+  readonly exports: ExportEngine;
+  readonly logger: Logger;
+  readonly leaseMs: number;
+}
+
+/** What a schedule stores: the export body (without from/to) and the creator's scopes at creation. */
+export interface StoredScheduleRequest {
+  readonly export: Omit<ExportRequest, 'from' | 'to' | 'timezone' | 'source'>;
+  readonly scopes: Principal['scopes'];
+}
+
+/** The creator as a principal now: their current role, never more than the scopes they had. */
+async function creatorOf(store: Store, s: SchedulesTable, stored: StoredScheduleRequest): Promise<Principal | null> {
+  const user = await store.db.selectFrom('users').select('role').where('org_id', '=', s.org_id).where('id', '=', s.user_id).executeTakeFirst();
+  if (!user) return null;
+  const role = user.role as Role;
+  const scopes = scopesForRole(role).filter((x) => stored.scopes.includes(x));
+  return { orgId: s.org_id, userId: s.user_id, role, scopes, via: 'api_key' };
+}
+
+/**
+ * Creates the exports a claimed schedule owes, oldest window first: each window is the previous whole
+ * period in the schedule's zone, starting where the last one ended (contiguous, never overlapping).
+ * Each is an ordinary export through the engine (source `schedule`) with an idempotency key per
+ * window, so a crash between creating it and moving on creates it once.
+ */
+export async function runSchedule(deps: ScheduleRunnerDeps, s: SchedulesTable, now = Date.now()): Promise<number> {
+  const lease: ScheduleLease = { id: s.id, attempt: Number(s.attempt) };
+  const stored = JSON.parse(s.request) as StoredScheduleRequest;
+  const every = s.every as Period;
+  let from = Number(s.next_from);
+  let created = 0;
+  try {
+    const p = await creatorOf(deps.store, s, stored);
+    if (!p) throw new AppError('forbidden', 'The user who created this schedule no longer exists');
+    for (let end = nextPeriod(from, every, s.timezone); end <= now; end = nextPeriod(from, every, s.timezone)) {
+      const request = { ...stored.export, from: new Date(from).toISOString(), to: new Date(end - 1).toISOString(), timezone: s.timezone, source: 'schedule' } as ExportRequest;
+      await deps.exports.create(p, request, { source: 'schedule', scheduleId: s.id, idempotencyKey: `schedule:${s.id}:${from}` });
+      if (!(await advanceWindow(deps.store, lease, from, end))) return created;
+      created++;
+      from = end;
+    }
+    await releaseSchedule(deps.store, lease, nextPeriod(from, every, s.timezone));
+  } catch (err) {
+    const message = err instanceof AppError ? err.message : 'An internal error occurred while creating the scheduled export';
+    deps.logger.warn({ err, scheduleId: s.id }, 'scheduled run failed; retrying later');
+    await releaseSchedule(deps.store, lease, Date.now() + 60_000, message);
+  }
+  return created;
+}
+
+/** The schedules queue as a worker job source. */
+export function scheduleSource(deps: ScheduleRunnerDeps): JobSource {
+  return {
+    name: 'schedules',
+    async claim(workerId) {
+      const s = await claimNextSchedule(deps.store, workerId, { leaseMs: deps.leaseMs });
+      return s ? () => runSchedule(deps, s) : undefined;
+    },
+  };
+}

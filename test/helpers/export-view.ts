@@ -1,0 +1,47 @@
+import type { Export } from '../../src/contract/exports.js';
+
+/** An export view as the API returns it (a queued CSV of workflow runs for March 2025), for mocked answers. */
+export function exportView(over: Partial<Export> = {}): Export {
+  return {
+    id: 'exp_1',
+    dataset: 'workflow_runs',
+    scope: 'organization',
+    format: 'csv',
+    compression: 'none',
+    source: 'cli',
+    status: 'queued',
+    params: {
+      fields: ['run_id'],
+      from: '2025-03-01T00:00:00.000Z',
+      to: '2025-03-31T23:59:59.999Z',
+      timezone: 'UTC',
+      workspace_ids: null,
+      include_personal_workspaces: null,
+      entity_ids: null,
+      category: null,
+      group_by: null,
+      csv_bom: false,
+      neutralize_formulas: true,
+      permission_group_ids: null,
+      row_limit: 5_000_000,
+    },
+    created_by: { id: 'u_admin', email: 'admin@org-a.example', name: null },
+    rows_written: 0,
+    estimated_total: 1,
+    record_count: null,
+    bytes: null,
+    sha256: null,
+    error: null,
+    attempts: 0,
+    cancel_requested: false,
+    created_at: '2025-03-01T09:05:00.000Z',
+    started_at: null,
+    finished_at: null,
+    expires_at: null,
+    filename: 'workflow_runs.csv',
+    notify_email: null,
+    webhook_url: null,
+    download_url: null,
+    ...over,
+  };
+}
