@@ -77,18 +77,6 @@ describe('XLSX encoder, read back with SheetJS', () => {
     expect((err as AppError).message).toMatch(/^XLSX cannot store the 32,768 characters of field s in row 1: an Excel cell holds at most 32,767/);
   });
 
-  it('holds back the workbook when nobody reads (backpressure)', async () => {
-    const encoder = encoders.xlsx({ fields: [field('id')], timezone: 'UTC' });
-    let accepted = 0;
-    const batch = Array.from({ length: 200 }, (_, i) => ({ id: `row-${i}-${Math.random().toString(36).repeat(20)}` }));
-    for (; accepted < 2_000; accepted++) {
-      if (!encoder.write(batch)) await new Promise((resolve) => setTimeout(resolve, 20)); // give the zip time to run ahead if it could
-      if (encoder.writableLength >= 2 && encoder.writableNeedDrain) break;
-    }
-    expect(accepted).toBeLessThan(200);
-    encoder.destroy();
-  });
-
   it('is served with the spreadsheetml content type and an .xlsx name, and counts as compressed', () => {
     expect(contentType('xlsx')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(fileExtension('xlsx')).toBe('.xlsx');
