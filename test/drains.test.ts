@@ -47,6 +47,19 @@ for (const dialect of DIALECTS) {
         await sleep(50);
       }
     };
+    /** The bytes of one object in the peer's bucket. */
+    const readObject = async (key: string): Promise<Buffer> => {
+      const { createS3Store } = await import('../src/storage/s3-store.js');
+      const bucket = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { region: 'us-east-1', credentials: s3.credentials } });
+      try {
+        const blob = await bucket.open(key);
+        const chunks: Buffer[] = [];
+        for await (const c of blob.body) chunks.push(c as Buffer);
+        return Buffer.concat(chunks);
+      } finally {
+        await bucket.close?.();
+      }
+    };
     const sourceRunIds = async (prefix: string) =>
       (await t.store.db.selectFrom('workflow_runs').select('id').where('org_id', '=', 'org_a').where('id', 'like', `${prefix}%`).execute()).map((r) => r.id).sort();
 
@@ -175,14 +188,8 @@ for (const dialect of DIALECTS) {
       const log = (await t.app.inject({ url: `/v1/drains/${drain.id}/deliveries`, headers: admin() })).json().data;
       const key: string = log[0].objects[0];
       expect(key).toMatch(new RegExp(`^usage/\\d{4}/\\d{2}/\\d{2}/${drain.id}_\\d{6}_\\d{6}\\.jsonl$`));
-      const { createS3Store } = await import('../src/storage/s3-store.js');
-      const bucket = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { region: 'us-east-1', credentials: s3.credentials } });
-      const blob = await bucket.open(key);
-      const chunks: Buffer[] = [];
-      for await (const c of blob.body) chunks.push(c as Buffer);
-      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = (await readObject(key)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(lines.map((l) => l.run_id)).toEqual(expect.arrayContaining((await sourceRunIds('s3_'))));
-      await bucket.close?.();
     });
 
     it('writes S3 objects as typed Parquet when asked, and refuses gzip for them', async () => {
@@ -201,12 +208,7 @@ for (const dialect of DIALECTS) {
       const log = (await t.app.inject({ url: `/v1/drains/${drain.id}/deliveries`, headers: admin() })).json().data;
       const key: string = log[0].objects[0];
       expect(key).toMatch(new RegExp(`^typed/\\d{4}/\\d{2}/\\d{2}/${drain.id}_\\d{6}_\\d{6}\\.parquet$`));
-      const { createS3Store } = await import('../src/storage/s3-store.js');
-      const bucket = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { region: 'us-east-1', credentials: s3.credentials } });
-      const blob = await bucket.open(key);
-      const chunks: Buffer[] = [];
-      for await (const c of blob.body) chunks.push(c as Buffer);
-      const file = await readParquet(Buffer.concat(chunks));
+      const file = await readParquet(await readObject(key));
       expect(file.columns).toEqual([
         { name: 'run_id', type: 'VARCHAR' },
         { name: 'credit_cost', type: 'DOUBLE' },
@@ -214,7 +216,6 @@ for (const dialect of DIALECTS) {
       ]);
       expect(file.rows.map((r) => r.run_id)).toEqual(expect.arrayContaining(await sourceRunIds('pq_')));
       expect(file.rows.every((r) => typeof r.credit_cost === 'number' && r.pl_run_created_ts instanceof Date)).toBe(true);
-      await bucket.close?.();
     });
   });
 }
