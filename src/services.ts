@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { openStore, type Store } from './db/database.js';
-import { unguardedSender } from './drains/dev-sender.js';
 import type { Sender } from './drains/sender.js';
 import { createDrainService } from './drains/service.js';
 import { drainSource } from './drains/source.js';
@@ -13,6 +12,7 @@ import { startWorker, type Worker } from './exports/worker.js';
 import type { AppContext } from './http/context.js';
 import { createMailer } from './notify/email.js';
 import { createNotifier } from './notify/notifier.js';
+import { createOutboundClient } from './outbound/index.js';
 import { createBlobStore } from './storage/index.js';
 
 /** The context plus the worker it may run, and how to close both. */
@@ -33,12 +33,13 @@ export async function createServices(
 ): Promise<Services> {
   const store = opts.store ?? (await openStore(config.database));
   const blobs = await createBlobStore(config);
-  const notifier = createNotifier({ config, mailer: createMailer(config), logger });
+  const outbound = createOutboundClient({ allowlist: config.outboundAllowlist });
+  const notifier = createNotifier({ config, mailer: createMailer(config), logger, outbound });
   const completions = createCompletions();
   let worker: Worker | undefined;
   const exports = createExportEngine({ store, config, blobs, logger, notifier, completions, wake: () => worker?.wake() });
-  // Every URL a drain calls goes through one sender (the outbound guard once merged).
-  const sender = opts.sender ?? unguardedSender();
+  // Every URL a drain calls goes through the one outbound guard.
+  const sender: Sender = opts.sender ?? outbound;
   const drainDeps = { store, config, logger, notifier, sender, retryBaseMs: opts.retryBaseMs, failureBackoffMs: opts.drainBackoffMs };
   const drains = createDrainService({ ...drainDeps, wake: () => worker?.wake() });
   const schedules = createScheduleService({ store, config, exports, wake: () => worker?.wake() });

@@ -255,6 +255,19 @@ for (const dialect of DIALECTS) {
       expect(ids.map((r) => r.id).sort()).toEqual(['cli_1', 'cli_2']);
     });
 
+    it('creates keys only for users the organization has', async () => {
+      const dbUrl = t.store.config.dialect === 'postgres' ? t.store.config.url : t.store.config.path;
+      const env = { SLUICE_DATA_DIR: dir, SLUICE_DATABASE_URL: dbUrl };
+      const before = await t.store.db.selectFrom('api_keys').select('id').execute();
+      const bad = await run(['keys', 'create', '--org', 'org_b', '--user', 'u_nobody'], env);
+      expect(bad.code).toBe(1);
+      expect(bad.output).toContain("User 'u_nobody' of organization 'org_b' not found");
+      expect(await t.store.db.selectFrom('api_keys').select('id').execute()).toHaveLength(before.length);
+      const ok = await run(['keys', 'create', '--org', 'org_b', '--user', 'u_member', '--scopes', 'export'], env);
+      expect(ok.code, ok.output).toBe(0);
+      expect(ok.output).toMatch(/"key": "sk_/);
+    });
+
     it('refuses to start on invalid configuration, one line per problem', async () => {
       const r = await run(['migrate'], { SLUICE_DATA_DIR: dir, PORT: 'abc', SLUICE_STORAGE_URL: 'ftp://x' });
       expect(r.code).toBe(1);

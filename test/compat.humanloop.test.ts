@@ -148,6 +148,31 @@ for (const dialect of DIALECTS) {
       expect(past).toEqual({ records: [], page: 100000000000, size: 1000, total: LOGS });
     });
 
+    it('keeps total and pages exact after an ingest between pages (the cached count and page anchors are forgotten)', async () => {
+      const at = (i: number) => new Date(BASE + i * 1000).toISOString();
+      const live = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => ({ id: `live_${String(from + k).padStart(3, '0')}`, project_id: 'pr_live', created_at: at(from + k) }));
+      const order = (n: number) => Array.from({ length: n }, (_, i) => `live_${String(n - 1 - i).padStart(3, '0')}`);
+      const page = async (p: number, size: number) => (await exportReq('pr_live', `page=${p}&size=${size}`)).json() as { total: number; records: { id: string }[] };
+      await ingest(t, 'llm_logs', live(0, 25));
+      expect((await page(0, 10)).total).toBe(25);
+      expect((await page(1, 10)).records.map((r) => r.id)).toEqual(order(25).slice(10, 20));
+      // Newer logs shift every offset; the count and the anchors left by pages 0 and 1 no longer hold.
+      await ingest(t, 'llm_logs', live(25, 31));
+      const second = await page(1, 10);
+      expect(second.total).toBe(31);
+      expect(second.records.map((r) => r.id)).toEqual(order(31).slice(10, 20));
+      // Anchors are offsets, whatever the page size they were left by.
+      expect((await page(3, 5)).records.map((r) => r.id)).toEqual(order(31).slice(15, 20));
+      expect((await page(2, 10)).records.map((r) => r.id)).toEqual(order(31).slice(20, 30));
+      expect((await page(4, 7)).records.map((r) => r.id)).toEqual(order(31).slice(28, 31));
+      // A re-sent log that moves in the order (same id, new created_at) is an ingest too.
+      await ingest(t, 'llm_logs', [{ id: 'live_000', project_id: 'pr_live', created_at: at(100) }]);
+      const moved = await page(0, 10);
+      expect(moved.total).toBe(31);
+      expect(moved.records[0].id).toBe('live_000');
+      expect((await page(3, 10)).records.map((r) => r.id)).toEqual(['live_001']);
+    });
+
     it('defaults to page 0 and size 10, and takes an empty JSON body', async () => {
       const res = await exportReq('pr_alpha', '', { 'x-api-key': key, 'content-type': 'application/json' });
       expect(res.statusCode).toBe(200);

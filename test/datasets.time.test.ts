@@ -82,14 +82,16 @@ describe('resolveRange', () => {
   });
 
   it.each([
-    ['from', { from: '2025-02-30', to: '2025-03-01' }],
-    ['from', { from: '01/02/2025', to: '2025-03-01' }],
-    ['to', { from: '2025-01-01', to: '2025-01-01T25:00:00Z' }],
-    ['to', { from: '2025-01-01', to: 'tomorrow' }],
-    ['to', { from: '2025-01-01', to: '2025-13-01' }],
-  ])('rejects an invalid %s date with a message naming the field', (field, input) => {
+    ['from', 400, { from: '01/02/2025', to: '2025-03-01' }],
+    ['to', 400, { from: '2025-01-01', to: 'tomorrow' }],
+    // Well-formed, but no such day or time: 422, never rolled over into the next month.
+    ['from', 422, { from: '2025-02-30', to: '2025-03-01' }],
+    ['from', 422, { from: '2026-02-30T00:00:00Z', to: '2026-03-31' }],
+    ['to', 422, { from: '2025-01-01', to: '2025-01-01T25:00:00Z' }],
+    ['to', 422, { from: '2025-01-01', to: '2025-13-01' }],
+  ])('rejects an invalid %s date (%i) with a message naming the field', (field, status, input) => {
     const err = error(() => resolveRange({ ...input, timezone: 'UTC' }));
-    expect(err.status).toBe(400);
+    expect(err.status).toBe(status);
     expect(err.message.startsWith(`${field} is not a valid date`)).toBe(true);
     expect(err.details).toEqual({ field });
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unguardedSender } from '../src/drains/dev-sender.js';
+import { createOutboundClient } from '../src/outbound/index.js';
 import { drainSource } from '../src/drains/source.js';
 import { startWorker } from '../src/exports/worker.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
     let rx: Receiver;
     const children: CliProcess[] = [];
     beforeAll(async () => {
-      t = await createTestApp(dialect, { SLUICE_LEASE_SECONDS: '2' }, { worker: false });
+      t = await createTestApp(dialect, { SLUICE_LEASE_SECONDS: '2', SLUICE_OUTBOUND_ALLOWLIST: '127.0.0.1' }, { worker: false });
       rx = await startReceiver();
     });
     afterAll(async () => {
@@ -67,6 +67,7 @@ for (const dialect of DIALECTS) {
           SLUICE_DATABASE_URL: t.store.config.dialect === 'postgres' ? t.store.config.url : t.store.config.path,
           SLUICE_SECRET: t.config.secret,
           SLUICE_LEASE_SECONDS: '2',
+          SLUICE_OUTBOUND_ALLOWLIST: '127.0.0.1',
           SLUICE_WORKER_CONCURRENCY: '1',
         });
         children.push(c);
@@ -105,7 +106,7 @@ for (const dialect of DIALECTS) {
       (rx as { maxInFlight: number }).maxInFlight = 0;
       rx.answer = (r) => ({ status: 200, delayMs: r.json?.records?.length ? 100 : 0 });
       const id = await createDrain('pair');
-      const deps = { store: t.store, config: t.config, logger: t.ctx.logger, notifier: t.ctx.notifier, sender: unguardedSender(), failureBackoffMs: 50 };
+      const deps = { store: t.store, config: t.config, logger: t.ctx.logger, notifier: t.ctx.notifier, sender: createOutboundClient({ allowlist: t.config.outboundAllowlist }), failureBackoffMs: 50 };
       const workers = [0, 1].map(() =>
         startWorker({ store: t.store, config: t.config, blobs: t.ctx.blobs, logger: t.ctx.logger }, { concurrency: 2, pollMs: 20, sources: [drainSource(deps)] }),
       );

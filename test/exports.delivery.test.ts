@@ -38,6 +38,8 @@ for (const dialect of DIALECTS) {
         SLUICE_S3_ENDPOINT: s3.endpoint,
         SLUICE_SMTP_URL: smtp.url,
         SLUICE_PUBLIC_URL: 'https://sluice.example.com',
+        // The webhook receiver is on 127.0.0.1: an internal host only a listed one may reach.
+        SLUICE_OUTBOUND_ALLOWLIST: '127.0.0.1',
       });
       await seedRuns(t, 500);
     });

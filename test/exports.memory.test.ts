@@ -8,7 +8,8 @@ import { createTestStore, type TestStore } from './helpers/stores.js';
 
 /*
  * Memory stays flat whatever the export's size: a large export completes in a child whose V8 old
- * space is capped at 64 MB, on the fast path (CSV) and the row path (JSON); and the heap left after a
+ * space is capped at 64 MB, on the fast path (CSV, JSON) and the row path (llm_logs fields read out of
+ * each log's JSON); and the heap left after a
  * 200,000-row export is within a fixed bound of the heap after a 20,000-row one.
  */
 
@@ -46,15 +47,23 @@ describe('export memory', () => {
         return { id: `run_${String(i).padStart(7, '0')}`, workflow_id: `wf_${i % 200}`, user_id: `u_${i % 50}`, status: 'completed', credit_cost: (i % 700) / 7, created_at: new Date(T0 + i * STEP_MS).toISOString() };
       });
       await upsertRows(store, ORG, 'workflow_runs', validateBatch('workflow_runs', batch));
+      // LLM logs for the row path: fields picked out of each log's JSON are per-row JavaScript.
+      const logs = Array.from({ length: 20_000 }, (_, j) => {
+        const i = start + j;
+        return { id: `log_${String(i).padStart(7, '0')}`, project_id: 'pr_mem', created_at: new Date(T0 + i * STEP_MS).toISOString(), output: `Answer ${i} `.padEnd(300, '.'), prompt_tokens: i % 900, config: { model: 'gpt-4o-mini' } };
+      });
+      await upsertRows(store, ORG, 'llm_logs', validateBatch('llm_logs', logs));
     }
   }, 300_000);
   afterAll(() => store?.close());
 
   const all = { dataset: 'workflow_runs', from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' };
+  /** The row path: `output` and `prompt_tokens` are read out of each log's JSON in JavaScript. */
+  const logs = { dataset: 'llm_logs', scope: 'organization', fields: ['id', 'created_at', 'output', 'prompt_tokens'], from: all.from, to: all.to };
 
   it('completes a 200,000-row export with V8 old space capped at 64 MB (fast path and row path)', () => {
-    const results = runChild(store, ['--max-old-space-size=64'], [{ ...all, format: 'csv' }, { ...all, format: 'json' }]);
-    expect(results.map((r) => r.rows)).toEqual([ROWS, ROWS]);
+    const results = runChild(store, ['--max-old-space-size=64'], [{ ...all, format: 'csv' }, { ...all, format: 'json' }, { ...logs, format: 'json' }]);
+    expect(results.map((r) => r.rows)).toEqual([ROWS, ROWS, ROWS]);
   }, 300_000);
 
   it('leaves the heap within a fixed bound whether the export had 20,000 or 200,000 rows', () => {
@@ -64,8 +73,8 @@ describe('export memory', () => {
       { ...small, format: 'csv' },
       { ...small, format: 'csv' },
       { ...all, format: 'csv' },
-      { ...small, format: 'json' },
-      { ...all, format: 'json' },
+      { ...logs, to: small.to, format: 'json' },
+      { ...logs, format: 'json' },
     ]);
     expect([smallFast.rows, bigFast.rows, smallRow.rows, bigRow.rows]).toEqual([20_000, ROWS, 20_000, ROWS]);
     expect(Math.abs(bigFast.heapUsed - smallFast.heapUsed)).toBeLessThan(HEAP_BOUND);

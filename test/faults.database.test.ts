@@ -85,6 +85,7 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
 
     let injected = 0;
     let hitRunning = 0;
+    let missed = 0;
     for (let run = 0; run < FAULT_RUNS; run++) {
       const at = 0.1 + random() * 0.8;
       let fired = false;
@@ -94,6 +95,13 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
         await terminateBackends(t.store.config.dialect === 'postgres' ? t.store.config.url : '');
         injected++;
       });
+      if (!fired && done.status === 'completed' && missed < FAULT_RUNS) {
+        // The file (written by the database, gzip members landing a few at a time) went from below the
+        // fault point to published between two looks: not a fault; try another point.
+        missed++;
+        run--;
+        continue;
+      }
       expect(fired, `run ${run}: the fault point ${at.toFixed(2)} was never reached`).toBe(true);
       expect(done.status, `${done.error}\n${serve.output().slice(-3000)}`).toBe('completed');
       if (Number(done.attempt) > 1) {
@@ -115,7 +123,7 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
     // Nothing unfinished is left once the sweeper has run.
     await sweep({ ...t.ctx, config: t.config }, Date.now(), { graceMs: 0 });
     expect(tempFiles(join(t.store.dir, 'exports'))).toEqual([]);
-    console.info(`[faults] postgres: ${injected} backend terminations injected, ${hitRunning} hit a running attempt, ${FAULT_RUNS} exports completed once, 0 process deaths, 0 5xx other than 503`);
+    console.info(`[faults] postgres: ${injected} backend terminations injected, ${hitRunning} hit a running attempt, ${FAULT_RUNS} exports completed once, ${missed} fault points passed before a look (retried), 0 process deaths, 0 5xx other than 503`);
     await sleep(0);
   }, 600_000);
 });

@@ -43,6 +43,14 @@ describe('CSV encoder', () => {
     expect(cells.every((r: string[]) => r[1] === '-5')).toBe(true);
   });
 
+  it('neutralizes full-width formula starts and ones behind whitespace or invisible characters; negative numbers stay numbers', async () => {
+    const formulas = ['＝1+1', '＋1', '－1', '＠SUM(A1)', ' =1+1', '\u00a0=1+1', '\u3000=1', '\u200b=1', '\ufeff=1', '\n=1', '\n\n+1', ' \u00a0-x', '\u2060@x', '\u3000＝1', '-1+1', '-12.5x'];
+    const plain = ['-12.5', '-1e3', '-0', '-7', 'a=1', ' x', '\u00a0', '12', '1-2'];
+    const out = await encode('csv', [...formulas, ...plain].map((s) => ({ s })), { fields: [field('s')] });
+    const cells = parse(out, { relax_quotes: true }).slice(1).map((r: string[]) => r[0]);
+    expect(cells).toEqual([...formulas.map((s) => `'${s}`), ...plain]);
+  });
+
   it('keeps formula-like strings verbatim when neutralization is off', async () => {
     const out = await encode('csv', [{ s: '=1+1' }], { fields: [field('s')], neutralizeFormulas: false });
     expect(out).toBe('s\r\n=1+1\r\n');

@@ -71,7 +71,7 @@ const today = new Date().toISOString().slice(0, 10);
 const SPECS: [RegExp, Spec][] = [
   [/^GET \/(healthz|readyz|openapi\.json)$/, { rule: 'public' }],
   [/^GET \/v1\/datasets$/, { rule: 'public' }],
-  [/^POST \/v1\/auth\/login$/, { rule: 'public', fixed: 401, body: () => ({ email: 'nobody@example.com', password: 'wrong' }) }],
+  [/^POST \/v1\/auth\/login$/, { rule: 'public', fixed: 401, body: (who) => ({ email: `nobody-${who}@example.com`, password: 'wrong' }) }],
   [/^POST \/v1\/auth\/logout$/, { rule: 'public', noCredentials: true }],
   [/^GET \/v1\/me$/, { rule: 'signedIn' }],
   [/^GET \/v1\/org$/, { rule: 'signedIn' }],
@@ -148,7 +148,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       receiver = await startReceiver();
       receiverUrl = receiver.url;
-      t = await createTestApp(dialect);
+      t = await createTestApp(dialect, { SLUICE_OUTBOUND_ALLOWLIST: '127.0.0.1' });
       await seedRuns(t, 30);
       await seedRuns(t, 30, 'B');
       await ingest(t, 'llm_logs', [{ id: 'log_a', project_id: 'pr_a', created_at: '2025-03-01T00:00:00Z' }]);

@@ -5,10 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer, createNotifier, deliverWebhook, exportFinishedMessage, verifyWebhook, webhookSecretFor } from '../src/notify/index.js';
+import { createOutboundClient } from '../src/outbound/index.js';
 import { startSmtpPeer, type SmtpPeer } from './helpers/smtp-peer.js';
 
 const SECRET = 'test-secret-test-secret-test-secret!';
 const PUBLIC_URL = 'https://sluice.example.com';
+// The receivers listen on 127.0.0.1, which only an allowlisted client may reach.
+const outbound = createOutboundClient({ allowlist: [{ kind: 'subnet', address: '127.0.0.1', prefix: 32, family: 'ipv4' }] });
+const send = outbound.send;
 
 /** A webhook receiver on 127.0.0.1 answering with the given statuses in turn (last one repeats). */
 async function startReceiver(statuses: number[]) {
@@ -95,7 +99,7 @@ describe('webhooks', () => {
   it('retries 5xx with backoff until delivered, signing every attempt verifiably', async () => {
     receiver = await startReceiver([500, 500, 200]);
     const secret = webhookSecretFor(SECRET, 'org_1');
-    const outcome = await deliverWebhook(receiver.url, { type: 'export.completed', data: { export_id: 'exp_1' } }, { secret, baseDelayMs: 10 });
+    const outcome = await deliverWebhook(receiver.url, { type: 'export.completed', data: { export_id: 'exp_1' } }, { send, secret, baseDelayMs: 10 });
     expect(outcome).toMatchObject({ ok: true, attempts: 3, status: 200 });
     expect(receiver.received).toHaveLength(3);
     for (const { headers, body } of receiver.received) {
@@ -111,14 +115,14 @@ describe('webhooks', () => {
 
   it('does not retry a 400', async () => {
     receiver = await startReceiver([400, 200]);
-    const outcome = await deliverWebhook(receiver.url, { a: 1 }, { secret: webhookSecretFor(SECRET, 'org_1'), baseDelayMs: 10 });
+    const outcome = await deliverWebhook(receiver.url, { a: 1 }, { send, secret: webhookSecretFor(SECRET, 'org_1'), baseDelayMs: 10 });
     expect(outcome).toMatchObject({ ok: false, attempts: 1, status: 400 });
     expect(receiver.received).toHaveLength(1);
   });
 
   it('retries 429 and gives up after the configured attempts', async () => {
     receiver = await startReceiver([429]);
-    const outcome = await deliverWebhook(receiver.url, {}, { secret: webhookSecretFor(SECRET, 'org_1'), attempts: 3, baseDelayMs: 5 });
+    const outcome = await deliverWebhook(receiver.url, {}, { send, secret: webhookSecretFor(SECRET, 'org_1'), attempts: 3, baseDelayMs: 5 });
     expect(outcome).toMatchObject({ ok: false, attempts: 3, status: 429 });
   });
 
@@ -127,7 +131,7 @@ describe('webhooks', () => {
     const url = receiver.url;
     await receiver.close();
     receiver = undefined;
-    const outcome = await deliverWebhook(url, {}, { secret: webhookSecretFor(SECRET, 'org_1'), attempts: 2, baseDelayMs: 5 });
+    const outcome = await deliverWebhook(url, {}, { send, secret: webhookSecretFor(SECRET, 'org_1'), attempts: 2, baseDelayMs: 5 });
     expect(outcome).toMatchObject({ ok: false, attempts: 2, error: 'ECONNREFUSED' });
   });
 
@@ -146,7 +150,7 @@ describe('notifier', () => {
     const logger = { info: () => {}, warn: (_o: object, msg: string) => void warnings.push(msg) };
     try {
       const mailer = createMailer({ mailFrom: 'Sluice <s@localhost>', dataDir });
-      const notifier = createNotifier({ config: { secret: SECRET, publicUrl: PUBLIC_URL }, mailer, logger, webhook: { baseDelayMs: 5 } });
+      const notifier = createNotifier({ config: { secret: SECRET, publicUrl: PUBLIC_URL }, mailer, logger, outbound, webhook: { baseDelayMs: 5 } });
       const info = { exportId: 'exp_7', orgId: 'org_1', dataset: 'agents', status: 'completed' as const, recordCount: 3, bytes: 10 };
       const result = await notifier.exportFinished({ ...info, email: 'a@example.com', webhookUrl: receiver.url });
       expect(result.email).toBe('sent');
@@ -157,7 +161,7 @@ describe('notifier', () => {
       expect(JSON.parse(body)).toMatchObject({ type: 'export.completed', data: { export_id: 'exp_7', record_count: 3, console_url: `${PUBLIC_URL}/#/exports/exp_7` } });
 
       const broken = { mode: 'smtp' as const, send: () => Promise.reject(new Error('smtp down')), close: () => {} };
-      const failing = createNotifier({ config: { secret: SECRET, publicUrl: PUBLIC_URL }, mailer: broken, logger, webhook: { attempts: 1 } });
+      const failing = createNotifier({ config: { secret: SECRET, publicUrl: PUBLIC_URL }, mailer: broken, logger, outbound, webhook: { attempts: 1 } });
       const r = await failing.exportFinished({ ...info, email: 'a@example.com', webhookUrl: 'http://127.0.0.1:1/nothing' });
       expect(r.email).toBe('failed');
       expect(r.webhook?.ok).toBe(false);

@@ -16,7 +16,7 @@ for (const dialect of DIALECTS) {
   describe(`scheduled exports (${dialect})`, () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp(dialect);
+      t = await createTestApp(dialect, { SLUICE_OUTBOUND_ALLOWLIST: '127.0.0.1' });
     });
     afterAll(async () => t?.close());
     const admin = () => bearer(t.orgA.admin.key);

@@ -1,6 +1,7 @@
 /*
  * The service as users run it: the compiled `sluice serve` (bin/sluice.js → dist/), started fresh for
- * each measured export so that its peak RSS (VmHWM) is that export's alone.
+ * each measured export so that its peak RSS (VmHWM) is that export's alone. Run as a program, so the V8
+ * flags on its `#!` line apply as they do for `sluice serve`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ export async function serve(data: DemoData): Promise<Served> {
     SLUICE_RATE_LIMIT_PER_MINUTE: '100000',
     SLUICE_LOG_LEVEL: 'info',
   };
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

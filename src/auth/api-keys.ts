@@ -32,6 +32,9 @@ export async function createApiKey(
   const scopes = [...new Set(input.scopes)];
   if (scopes.length === 0) throw new Invalid(`A key needs at least one scope (${API_KEY_SCOPES.join(', ')})`);
   if (input.expiresAt != null && input.expiresAt <= Date.now()) throw new Invalid('expires_at must be in the future');
+  // A key of a user the org does not have would authenticate nobody (and `sluice keys create` takes any id).
+  const user = await store.db.selectFrom('users').select('id').where('org_id', '=', input.orgId).where('id', '=', input.userId).executeTakeFirst();
+  if (!user) throw new NotFound(`User '${input.userId}' of organization '${input.orgId}'`);
   const key = randomToken(KEY_PREFIX, 24); // 192 random bits
   const row = {
     id: newId('key'),

@@ -9,10 +9,13 @@ export interface RequestOrigin {
   userAgent?: string | null;
 }
 
+/** Who acted: a principal, or (userId null) an unauthenticated client such as a failing login. */
+export type AuditActor = Pick<Principal, 'orgId' | 'keyId'> & { readonly userId: string | null };
+
 /** Records who did what to which object, when and from where. */
 export async function audit(
   store: Store,
-  who: Pick<Principal, 'orgId' | 'userId' | 'keyId'>,
+  who: AuditActor,
   action: string,
   target: { type: string; id?: string | null },
   origin: RequestOrigin = {},

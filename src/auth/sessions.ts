@@ -1,6 +1,8 @@
 import type { Store } from '../db/database.js';
-import { Unauthorized } from '../errors.js';
+import { RateLimited, Unauthorized } from '../errors.js';
+import { audit, type RequestOrigin } from './audit.js';
 import { randomToken, sha256Hex, verifyPassword } from './crypto.js';
+import type { Lockout, LoginThrottle } from './login-throttle.js';
 import { scopesForRole, type Principal, type Role } from './principal.js';
 
 export const SESSION_COOKIE = 'sluice_session';
@@ -8,11 +10,40 @@ const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 // Compared against when the email is unknown, so response time does not reveal which emails exist.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** Checks email + password and opens a session; the token is returned once and stored hashed. */
-export async function login(store: Store, email: string, password: string): Promise<{ token: string; expiresAt: number; principal: Principal }> {
-  const cred = await store.db.selectFrom('credentials').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+/** Brute-force protection for one login: the throttle, where the attempt comes from, who hears of lockouts. */
+export interface LoginGuard {
+  readonly throttle: LoginThrottle;
+  readonly origin: RequestOrigin;
+  readonly onLockout?: (lockout: Lockout) => void;
+}
+
+/**
+ * Checks email + password and opens a session; the token is returned once and stored hashed. With a
+ * guard, a locked account or address answers 429 before any check, and the failure that starts a lockout
+ * answers 429 too and is recorded in the account's audit log (when the account exists).
+ */
+export async function login(store: Store, email: string, password: string, guard?: LoginGuard): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+  const attempt = { account: email.trim().toLowerCase(), address: guard?.origin.ip ?? '' };
+  guard?.throttle.assertAllowed(attempt);
+  const cred = await store.db.selectFrom('credentials').selectAll().where('email', '=', attempt.account).executeTakeFirst();
+  // scrypt runs for unknown emails too, so the time to fail does not tell which emails exist.
   const ok = await verifyPassword(password, cred?.password_hash ?? DUMMY_HASH);
-  if (!cred || !ok) throw new Unauthorized('Wrong email or password');
+  if (!cred || !ok) {
+    const lockouts = guard?.throttle.failed(attempt) ?? [];
+    for (const lockout of lockouts) {
+      guard?.onLockout?.(lockout);
+      if (cred) {
+        await audit(store, { orgId: cred.org_id, userId: null }, 'auth.login_locked', { type: 'user', id: cred.user_id }, guard?.origin, {
+          subject: lockout.subject,
+          failures: lockout.failures,
+          retry_after_seconds: lockout.retryAfterSeconds,
+        });
+      }
+    }
+    if (lockouts.length > 0) throw new RateLimited(Math.max(...lockouts.map((l) => l.retryAfterSeconds)));
+    throw new Unauthorized('Wrong email or password');
+  }
+  guard?.throttle.succeeded(attempt);
   const token = randomToken('', 32);
   const now = Date.now();
   const expiresAt = now + SESSION_TTL_MS;

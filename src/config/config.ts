@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -41,6 +42,18 @@ const EnvSchema = z.object({
   SLUICE_RATE_LIMIT_PER_MINUTE: int(120, 1),
   SLUICE_DOWNLOAD_URL_TTL_SECONDS: int(3600, 10),
   SLUICE_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  SLUICE_OUTBOUND_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const entries: OutboundAllowEntry[] = [];
+      for (const raw of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        const parsed = parseAllowEntry(raw);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+        else entries.push(parsed);
+      }
+      return Object.freeze(entries);
+    }),
 });
 
 export type DatabaseConfig =
@@ -50,6 +63,11 @@ export type DatabaseConfig =
 export type StorageConfig =
   | { readonly kind: 'file'; readonly dir: string }
   | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string; readonly endpoint?: string };
+
+/** One SLUICE_OUTBOUND_ALLOWLIST entry: a host name, or an address range (a single IP is a /32 or /128). */
+export type OutboundAllowEntry =
+  | { readonly kind: 'host'; readonly host: string }
+  | { readonly kind: 'subnet'; readonly address: string; readonly prefix: number; readonly family: 'ipv4' | 'ipv6' };
 
 /**
  * Validated, typed, frozen configuration of the server side (serve, worker, migrate, demo, store-side
@@ -81,6 +99,8 @@ export interface Config {
   readonly downloadUrlTtlSeconds: number;
   /** Believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy that sets them). */
   readonly trustProxy: boolean;
+  /** Internal hosts and ranges outbound calls (webhooks, drains) may reach, over http or https. */
+  readonly outboundAllowlist: readonly OutboundAllowEntry[];
 }
 
 /** Raised when the environment is invalid; `problems` has one line per problem. */
@@ -137,7 +157,35 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     rateLimitPerMinute: e.SLUICE_RATE_LIMIT_PER_MINUTE,
     downloadUrlTtlSeconds: e.SLUICE_DOWNLOAD_URL_TTL_SECONDS,
     trustProxy: e.SLUICE_TRUST_PROXY === 'true' || e.SLUICE_TRUST_PROXY === '1',
+    outboundAllowlist: e.SLUICE_OUTBOUND_ALLOWLIST,
   });
+}
+
+const ALLOW_EXAMPLE = 'use a host name, an IP address or a CIDR range, e.g. hooks.internal, 10.0.0.5, 10.0.0.0/8';
+
+/** One allowlist entry, or the reason it is not one. IPv4 spellings are normalized as URLs do (127.1 → 127.0.0.1). */
+function parseAllowEntry(raw: string): OutboundAllowEntry | string {
+  const [address, prefixText, ...rest] = raw.split('/');
+  if (prefixText !== undefined) {
+    const version = isIP(address);
+    const max = version === 6 ? 128 : 32;
+    if (rest.length > 0 || version === 0) return `'${raw}' is not a CIDR range (${ALLOW_EXAMPLE})`;
+    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) return `'${raw}': the prefix length must be 0–${max}`;
+    return { kind: 'subnet', address, prefix: Number(prefixText), family: version === 6 ? 'ipv6' : 'ipv4' };
+  }
+  const bare = raw.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) === 6) return { kind: 'subnet', address: bare, prefix: 128, family: 'ipv6' };
+  let host: string;
+  try {
+    const url = new URL(`http://${raw}/`);
+    if (url.host !== url.hostname || url.username || url.pathname !== '/' || url.search || url.hash) throw new Error('not a bare host');
+    host = url.hostname.replace(/\.$/, '');
+  } catch {
+    return `'${raw}' is not a host name (${ALLOW_EXAMPLE})`;
+  }
+  if (isIP(host) === 4) return { kind: 'subnet', address: host, prefix: 32, family: 'ipv4' };
+  if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(host)) return `'${raw}' is not a host name (${ALLOW_EXAMPLE})`;
+  return { kind: 'host', host };
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {

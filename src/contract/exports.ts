@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { COMPRESSIONS, EXPORT_SOURCES, EXPORT_STATUSES, FORMATS, SCOPES } from './vocabulary.js';
 
+/** Most ids one filter list may name: each is a bound parameter, and databases cap those per statement. */
+const MAX_IDS = 1000;
+
 /** The body of `POST /v1/exports` (and `/v1/exports/estimate`); compat adapters translate into it. */
 export const ExportRequestSchema = z
   .object({
@@ -13,11 +16,11 @@ export const ExportRequestSchema = z
     to: z.string().optional().describe('End, inclusive: YYYY-MM-DD (that whole day) or an ISO 8601 date-time; default: now'),
     timezone: z.string().default('UTC').describe('IANA timezone for dates, usage periods and timestamps in the file'),
     all_workspaces: z.boolean().optional().describe('Organization scope: every workspace, personal ones included (the default when no team is selected)'),
-    workspace_ids: z.array(z.string()).optional().describe('Teams to include (organization scope)'),
+    workspace_ids: z.array(z.string()).max(MAX_IDS).optional().describe(`Teams to include (organization scope); at most ${MAX_IDS}`),
     include_personal_workspaces: z.boolean().optional().describe("Also include members' personal workspaces"),
-    entity_ids: z.array(z.string()).optional().describe('Only these workflows / agents / projects'),
+    entity_ids: z.array(z.string()).max(MAX_IDS).optional().describe(`Only these workflows / agents / projects; at most ${MAX_IDS}`),
     category: z.string().optional().describe('Credit log category, e.g. PIPELINE_RUN (case-insensitive; unknown → 422 listing the valid ones)'),
-    permission_group_ids: z.array(z.string().min(1)).min(1).optional().describe('Credit logs: only entries of these permission groups'),
+    permission_group_ids: z.array(z.string().min(1)).min(1).max(MAX_IDS).optional().describe(`Credit logs: only entries of these permission groups; at most ${MAX_IDS}`),
     group_by: z.string().optional().describe('Usage datasets: model (users, agents, api keys) or source (models)'),
     notify_email: z.email().optional().describe('Email this address when the export completes or fails'),
     webhook_url: z.url({ protocol: /^https?$/ }).optional().describe('POST a signed Standard Webhooks event here when the export finishes'),

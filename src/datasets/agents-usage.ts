@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { defineFields } from './fields.js';
-import { round2, PERIOD_FIELDS, usageDataset } from './usage.js';
+import { PERIOD_FIELDS, round2, sumOf, usageDataset } from './usage.js';
 import type { Row } from './types.js';
 
 /*
@@ -52,15 +52,15 @@ export const agentsUsage = usageDataset({
     messages: 'count(*)',
     unique_users: 'count(distinct m.user_id)',
     conversations: 'count(distinct m.conversation_id)',
-    sum_prompt_tokens: 'sum(m.prompt_tokens)',
+    sum_prompt_tokens: sumOf('m.prompt_tokens'),
     avg_prompt_tokens: 'avg(m.prompt_tokens)',
     min_prompt_tokens: 'min(m.prompt_tokens)',
     max_prompt_tokens: 'max(m.prompt_tokens)',
-    sum_completion_tokens: 'sum(m.completion_tokens)',
+    sum_completion_tokens: sumOf('m.completion_tokens'),
     avg_completion_tokens: 'avg(m.completion_tokens)',
     min_completion_tokens: 'min(m.completion_tokens)',
     max_completion_tokens: 'max(m.completion_tokens)',
-    total_cost_usd: 'sum(m.cost_usd)',
+    total_cost_usd: sumOf('m.cost_usd'),
   },
   ranks: { messages_rank: 'messages' },
   maps: { model_to_messages_total: 'm.model' },

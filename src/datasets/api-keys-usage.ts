@@ -1,5 +1,5 @@
 import { defineFields } from './fields.js';
-import { PERIOD_FIELDS, usageDataset } from './usage.js';
+import { PERIOD_FIELDS, sumOf, usageDataset } from './usage.js';
 
 /*
  * Langdock's API keys export: one row per platform API key used in the period (group_by=model: per key
@@ -32,9 +32,9 @@ export const apiKeysUsage = usageDataset({
   groups: { model: 'm.model' },
   measures: {
     requests: 'count(*)',
-    total_cost_usd: 'sum(m.cost_usd)',
-    sum_prompt_tokens: 'sum(m.prompt_tokens)',
-    sum_completion_tokens: 'sum(m.completion_tokens)',
+    total_cost_usd: sumOf('m.cost_usd'),
+    sum_prompt_tokens: sumOf('m.prompt_tokens'),
+    sum_completion_tokens: sumOf('m.completion_tokens'),
   },
   ranks: { requests_rank: 'requests' },
   maps: { model_to_messages_total: 'm.model' },

@@ -1,16 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
-import type { Expr, LineContext, LineSql, LineStream } from '../db/line-sql.js';
-import { csvCellWriter, csvHead, isUtcZone, jsonValueWriter, timestampFormatter } from '../formats/index.js';
+import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
+import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
 import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
 
 /*
  * The fast path of a record dataset: one SELECT whose single column is the finished output line, so
  * the database formats every cell and JavaScript only moves text (see src/db/line-sql.ts). Offered
- * only where it is provably the row path's output: CSV and JSONL, every field a plain column with a
- * type the dialect formats; anything else (JSON arrays, per-row JavaScript such as picking keys out of
- * a JSON column) returns null and the export takes the row path.
+ * only where it is provably the row path's output: CSV, JSONL and JSON arrays (JSONL's objects framed
+ * as an array), every field a plain column with a type the dialect formats; anything else (per-row
+ * JavaScript such as picking keys out of a JSON column) returns null and the export takes the row path.
  */
 
 /** The parts of a record spec the line query is built from (see records.ts). */
@@ -36,7 +36,9 @@ function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
       pseudonym: memoizedPseudonym(query.pseudonymKey),
       csvNumber: csvCellWriter({ type: 'number' }, encoding.timezone, neutralize),
       jsonlNumber: jsonValueWriter({ type: 'number' }, encoding.timezone),
+      neutralized,
     },
+    formula: { starts: FORMULA_STARTS, lead: FORMULA_LEAD },
   };
 }
 
@@ -87,20 +89,24 @@ function personalSpaceCell(L: LineSql, rule: 'label' | 'hide', value: Expr, ws: 
 export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null {
   const lines = store.dialect.lines;
   const format = encoding.format;
-  if (!lines || (format !== 'csv' && format !== 'jsonl')) return null;
+  const framing = FRAMING[format];
+  // Only the text formats have lines; Parquet and XLSX are written by their encoders.
+  if (!lines || !framing) return null;
   const fields = encoding.fields;
   if (spec.needsRowWork(fields, query) || fields.some((f) => spec.columns[f.name] === undefined)) return null;
   const ctx = lineContext(query, encoding);
   const L = lines.sql(ctx);
   const neutralize = encoding.neutralizeFormulas ?? true;
   const cells: Expr[] = [];
+  // A JSON array's elements are JSON Lines' objects: the same cells, framed differently below.
+  const cellFormat = format === 'csv' ? 'csv' : 'jsonl';
   for (const f of fields) {
-    const c = cell(L, format, f, spec.columns[f.name], spec, query, neutralize);
+    const c = cell(L, cellFormat, f, spec.columns[f.name], spec, query, neutralize);
     if (!c) return null;
     cells.push(c);
   }
   const parts: Expr[] = [];
-  if (format === 'csv') {
+  if (cellFormat === 'csv') {
     cells.forEach((c, i) => parts.push(...(i > 0 ? [L.literal(','), c] : [c])));
   } else {
     fields.forEach((f, i) => parts.push(L.literal((i === 0 ? '{' : ',') + JSON.stringify(f.name) + ':'), cells[i]));
@@ -108,6 +114,13 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
   }
   let qb = spec.from(store.db as Kysely<any>, query).select(sql`${L.concat(parts)}`.as('line'));
   for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
-  const head = format === 'csv' ? csvHead({ fields, bom: encoding.bom }) : '';
-  return lines.stream(qb.compile(), ctx, { head, terminator: format === 'csv' ? '\r\n' : '\n', limit: encoding.limit, tooMany: encoding.tooMany });
+  const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits });
 }
+
+/** Each format's text around the lines, as its row encoder in src/formats writes it. */
+const FRAMING: Partial<Record<ByteEncoding['format'], (fields: readonly FieldDef[], encoding: ByteEncoding) => Omit<LineFraming, 'limit' | 'tooMany'>>> = {
+  csv: (fields, encoding) => ({ head: csvHead({ fields, bom: encoding.bom }), terminator: '\r\n' }),
+  jsonl: () => ({ head: '', terminator: '\n' }),
+  json: () => ({ head: '', first: '[\n', between: ',\n', terminator: '', tail: (rows) => (rows === 0 ? '[]' : '\n]') }),
+};

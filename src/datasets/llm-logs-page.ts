@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { derivedLogValue, isDerivedLogKey } from './llm-log-derived.js';
+import { llmLogsCache, type Anchor } from './llm-logs-cache.js';
 import { LLM_LOG_COLUMNS, llmLogs } from './llm-logs.js';
 import { privacyTransform } from './privacy.js';
 
@@ -13,6 +14,9 @@ import { privacyTransform } from './privacy.js';
  * Offset paging is what the vendor's API is, so the cost of a deep page is kept to walking index
  * entries: a deferred join pages over the (org_id, project_id, created_at, id) index alone (an
  * index-only scan on both databases) and only the `size` rows of the page are then read from the table.
+ * Pages already served leave anchors (llm-logs-cache.ts): the next page seeks to the previous page's
+ * last key on the same index and walks nothing before it, and `total` is counted once per project and
+ * kept until an ingest of the org's llm_logs (or a short TTL).
  */
 
 /** The keys of a Humanloop v4 log record, in the vendor's documented order; absent values are null. */
@@ -49,8 +53,23 @@ const TIMESTAMP_KEYS = new Set(['created_at', 'updated_at']);
  */
 export async function pageLlmLogs(store: Store, q: LlmLogsPageQuery): Promise<{ records: LlmLogRecord[]; total: number }> {
   // Two statements, not one snapshot: a concurrent ingest may make total and page disagree by its rows.
-  const [total, records] = await Promise.all([countLlmLogs(store.db, q.orgId, q.projectId), readLlmLogsPage(store, q)]);
+  const [total, records] = await Promise.all([cachedLlmLogsCount(store.db, q.orgId, q.projectId), readLlmLogsPage(store, q)]);
   return { records, total };
+}
+
+/**
+ * The project's log count, from the paging cache when this process has counted it since the org's last
+ * llm_logs ingest (see llm-logs-cache.ts).
+ * @example const total = await cachedLlmLogsCount(store.db, orgId, 'pr_1');
+ */
+export async function cachedLlmLogsCount(db: Kysely<Database>, orgId: string, projectId: string): Promise<number> {
+  const cache = llmLogsCache(db);
+  const known = cache.total(orgId, projectId);
+  if (known !== undefined) return known;
+  const generation = cache.generation(orgId);
+  const total = await countLlmLogs(db, orgId, projectId);
+  cache.setTotal(orgId, projectId, generation, total);
+  return total;
 }
 
 /**
@@ -63,7 +82,11 @@ export async function readLlmLogsPage(store: Store, q: LlmLogsPageQuery): Promis
   // Past any possible row.
   if (!Number.isSafeInteger(offset)) return [];
 
-  const keys = db
+  // Seek from the nearest anchor at or before the offset (keyset on the same index), then walk the rest.
+  const cache = llmLogsCache(db);
+  const generation = cache.generation(q.orgId);
+  const anchor: Anchor | undefined = offset > 0 ? cache.anchor(q.orgId, q.projectId, offset) : undefined;
+  let keys = db
     .selectFrom('llm_logs')
     .select('id')
     .where('org_id', '=', q.orgId)
@@ -71,7 +94,8 @@ export async function readLlmLogsPage(store: Store, q: LlmLogsPageQuery): Promis
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(q.size)
-    .offset(offset);
+    .offset(offset - (anchor?.offset ?? 0));
+  if (anchor) keys = keys.where((eb) => eb(eb.refTuple('created_at', 'id'), anchor.inclusive ? '<=' : '<', eb.tuple(anchor.key.createdAt, anchor.key.id)));
   const rows = await db
     .selectFrom(keys.as('k'))
     .innerJoin('llm_logs as l', (j) => j.on('l.org_id', '=', q.orgId).onRef('l.id', '=', 'k.id'))
@@ -83,6 +107,15 @@ export async function readLlmLogsPage(store: Store, q: LlmLogsPageQuery): Promis
     .orderBy('l.created_at', 'desc')
     .orderBy('l.id', 'desc')
     .execute();
+
+  if (rows.length > 0) {
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    cache.addAnchors(q.orgId, q.projectId, generation, [
+      { offset, key: { createdAt: Number(first.created_at), id: first.id }, inclusive: true },
+      { offset: offset + rows.length, key: { createdAt: Number(last.created_at), id: last.id }, inclusive: false },
+    ]);
+  }
 
   const mask = privacyTransform(llmLogs.fields, q);
   return rows.map((row) => {

@@ -1,5 +1,5 @@
 import { defineFields } from './fields.js';
-import { PERIOD_FIELDS, usageDataset } from './usage.js';
+import { PERIOD_FIELDS, sumOf, usageDataset } from './usage.js';
 
 /*
  * Langdock's models export: one row per model name, provider and BYOK state with requests in the period;
@@ -38,12 +38,12 @@ export const modelsUsage = usageDataset({
   groups: { source: 'm.source', deployment: 'm.deployment' },
   measures: {
     requests: 'count(*)',
-    sum_prompt_tokens: 'sum(m.prompt_tokens)',
-    sum_completion_tokens: 'sum(m.completion_tokens)',
-    sum_cached_prompt_tokens: 'sum(m.cached_prompt_tokens)',
-    sum_cache_creation_tokens: 'sum(m.cache_creation_tokens)',
-    no_cache_tokens: 'sum(m.prompt_tokens - coalesce(m.cached_prompt_tokens, 0))',
-    total_cost_usd: 'sum(m.cost_usd)',
+    sum_prompt_tokens: sumOf('m.prompt_tokens'),
+    sum_completion_tokens: sumOf('m.completion_tokens'),
+    sum_cached_prompt_tokens: sumOf('m.cached_prompt_tokens'),
+    sum_cache_creation_tokens: sumOf('m.cache_creation_tokens'),
+    no_cache_tokens: sumOf('(m.prompt_tokens - coalesce(m.cached_prompt_tokens, 0))'),
+    total_cost_usd: sumOf('m.cost_usd'),
     users_total: 'count(distinct m.user_id)',
   },
 });

@@ -1,4 +1,5 @@
-import { Invalid } from '../errors.js';
+import { Invalid, Unprocessable } from '../errors.js';
+import { calendarTime } from '../time/calendar.js';
 import { zoneOffset } from '../time/zone.js';
 
 export { zoneOffset };
@@ -126,15 +127,16 @@ function parseInstant(value: string, field: 'from' | 'to', timezone: string): nu
   return wall - sign * (oh * 3_600_000 + om * 60_000);
 }
 
-/** Validated calendar fields as UTC ms; rejects 2025-02-30 and 25:00 rather than rolling them over. */
+/**
+ * Validated calendar fields as UTC ms. A well-formed date that names no real day or time (2025-02-30,
+ * 25:00) is refused with 422 rather than rolled over; malformed text is a 400.
+ */
 function wallTime(field: string, raw: string, y: string, mo: string, d: string, h = '0', mi = '0', s = '0', ms = 0): number {
-  const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map(Number);
-  const t = new Date(0);
-  t.setUTCFullYear(Y, M - 1, D);
-  t.setUTCHours(H, I, S, ms);
-  const ok = M >= 1 && M <= 12 && D >= 1 && H <= 23 && I <= 59 && S <= 59 && t.getUTCMonth() === M - 1 && t.getUTCDate() === D;
-  if (!ok) throw invalid(field, raw);
-  return t.getTime();
+  const t = calendarTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), ms);
+  if (t === null) {
+    throw new Unprocessable(`${field} is not a valid date: '${raw}' is not a day and time of the calendar`, { field });
+  }
+  return t;
 }
 
 function invalid(field: string, value: unknown): Invalid {

@@ -25,6 +25,13 @@ export const PERIOD_FIELDS: Record<string, FieldSpec> = {
 /** SQL counting the messages of one source. */
 export const countSource = (source: 'chat' | 'agent' | 'project' | 'api'): string => `sum(case when m.source = '${source}' then 1 else 0 end)`;
 
+/**
+ * SQL summing a message column without overflowing: SQLite's integer `sum` raises "integer overflow"
+ * past 2^63 (1,024 messages of 2^53 tokens do it), so the sum is taken over reals there; PostgreSQL
+ * sums integers as exact numerics either way.
+ */
+export const sumOf = (ref: string): string => `sum(${ref} * 1.0)`;
+
 /** Rounds a derived average to 2 decimals (both databases then agree to the digit). */
 export const round2 = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 

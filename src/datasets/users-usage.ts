@@ -1,6 +1,6 @@
 import { defineFields } from './fields.js';
 import type { Row } from './types.js';
-import { countSource, PERIOD_FIELDS, round2, usageDataset } from './usage.js';
+import { countSource, PERIOD_FIELDS, round2, sumOf, usageDataset } from './usage.js';
 
 /*
  * Langdock's users export: one row per user who sent messages in the period. Column names and meanings
@@ -71,10 +71,10 @@ export const usersUsage = usageDataset({
     assistants_messaged: 'count(distinct m.agent_id)',
     projects_messaged: 'count(distinct m.project_id)',
     conversations_total: 'count(distinct m.conversation_id)',
-    sum_prompt_tokens: 'sum(m.prompt_tokens)',
-    sum_completion_tokens: 'sum(m.completion_tokens)',
-    total_cost_usd: 'sum(m.cost_usd)',
-    payg_consumption_in_period: 'sum(m.cost_usd)',
+    sum_prompt_tokens: sumOf('m.prompt_tokens'),
+    sum_completion_tokens: sumOf('m.completion_tokens'),
+    total_cost_usd: sumOf('m.cost_usd'),
+    payg_consumption_in_period: sumOf('m.cost_usd'),
   },
   ranks: {
     messages_total_rank: 'messages_total',

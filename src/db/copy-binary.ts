@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import type { LineFraming } from './line-sql.js';
 
 /*
  * Reads PostgreSQL's binary COPY format for a one-column text query and writes each value followed by
@@ -11,24 +12,23 @@ import { Transform, type TransformCallback } from 'node:stream';
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER = SIGNATURE.length + 8;
 
-export interface CopyLineOptions {
-  readonly head: string;
-  readonly terminator: string;
-  readonly limit: number;
-  tooMany(): Error;
-}
+export type CopyLineOptions = LineFraming;
 
-/** A Transform from binary COPY bytes to `head` + one line per tuple; `rows` counts the tuples seen. */
+/** A Transform from binary COPY bytes to the framed lines (see LineFraming), one per tuple; `rows` counts the tuples seen. */
 export class CopyLines extends Transform {
   rows = 0;
   private pending: Buffer = Buffer.alloc(0);
   private headerDone = false;
   private ended = false;
   private readonly terminator: Buffer;
+  private readonly first: Buffer;
+  private readonly between: Buffer;
 
   constructor(private readonly options: CopyLineOptions) {
     super();
     this.terminator = Buffer.from(options.terminator);
+    this.first = Buffer.from(options.first ?? '');
+    this.between = Buffer.from(options.between ?? '');
     if (options.head) this.push(options.head);
   }
 
@@ -57,6 +57,8 @@ export class CopyLines extends Transform {
       if (len < 0) return cb(new Error('COPY: a line was NULL'));
       if (buf.length - at < 6 + len) break;
       if (++this.rows > this.options.limit) return cb(this.options.tooMany());
+      const prefix = this.rows === 1 ? this.first : this.between;
+      if (prefix.length > 0) out.push(prefix);
       out.push(buf.subarray(at + 6, at + 6 + len), this.terminator);
       at += 6 + len;
     }
@@ -66,6 +68,8 @@ export class CopyLines extends Transform {
 
   override _flush(cb: TransformCallback): void {
     if (!this.ended || this.pending.length > 0) return cb(new Error('COPY: the data ended early'));
+    const tail = this.options.tail?.(this.rows);
+    if (tail) this.push(tail);
     cb();
   }
 

@@ -25,6 +25,15 @@ export interface LineContext {
     pseudonym(value: string): string;
     csvNumber(value: unknown): string;
     jsonlNumber(value: unknown): string;
+    /** Formula neutralization of a text cell (before quoting). */
+    neutralized(text: string): string;
+  };
+  /** The code points formula neutralization looks at, for dialects that write it in SQL. */
+  readonly formula: {
+    /** What a formula starts with (`=`, `+`, `-`, `@` and their full-width forms). */
+    readonly starts: readonly number[];
+    /** What spreadsheets skip before a formula (whitespace, zero-width characters, BOM). */
+    readonly lead: readonly number[];
   };
 }
 
@@ -61,10 +70,20 @@ export interface CellSql {
   json(value: Expr): Expr;
 }
 
-/** How the lines become the file: text before them, after each one, and the row limit. */
+/**
+ * How the lines become the file: text before them, before the first and each later line, after each
+ * one and after them all, and the row limit. CSV: head = header, terminator `\r\n`; JSONL: terminator
+ * `\n`; a JSON array: first `[\n`, between `,\n`, tail `\n]` (or `[]` when there are no lines).
+ */
 export interface LineFraming {
   readonly head: string;
+  /** Before the first line (default ''). */
+  readonly first?: string;
+  /** Before every line after the first (default ''). */
+  readonly between?: string;
   readonly terminator: string;
+  /** After the last line, given how many lines there were (default none). */
+  tail?(rows: number): string;
   /** Fail the stream with `tooMany()` once the query yields more rows than this. */
   readonly limit: number;
   tooMany(): Error;

@@ -40,6 +40,22 @@ function numberText(x: Expr): Expr {
     ELSE ${sign} || left(${digits}, ${exp} + 1) || '.' || substr(${digits}, ${exp} + 2) END`;
 }
 
+/** A JSON number literal starting with `-`: a negative number, which stays a number (isNumericText). */
+const NEGATIVE_NUMBER = '^-(0|[1-9][0-9]*)([.][0-9]+)?([eE][+-]?[0-9]+)?$';
+const codes = (list: readonly number[]) => list.map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('');
+
+/**
+ * SQL true when a text cell needs the formula prefix, as `neutralized` decides: it starts with TAB or CR,
+ * or a formula start follows any leading whitespace or invisible characters, unless it is a negative
+ * number. The first-character test comes first, so the regular expressions run on few cells.
+ */
+function formulaLike(text: Expr, formula: LineContext['formula']): Expr {
+  const first = sql.join([...formula.lead, ...formula.starts].map((c) => sql.raw(`chr(${c})`)));
+  const starts = formula.starts.filter((c) => c !== 45);
+  const pattern = `^[${codes(formula.lead)}]*[${codes(starts)}-]`;
+  return sql`(left(${text}, 1) IN (${first}) AND (left(${text}, 1) IN (chr(9), chr(13)) OR (${text} ~ ${sql.lit(pattern)} AND ${text} !~ ${sql.lit(NEGATIVE_NUMBER)})))`;
+}
+
 function lineSql(ctx: LineContext): LineSql {
   // In UTC the row path writes `Z`; in any other zone the offset, taken from the transaction's TimeZone.
   const timestamp = (x: Expr): Expr =>
@@ -54,7 +70,7 @@ function lineSql(ctx: LineContext): LineSql {
     csv: {
       string(x, neutralize) {
         const text = sql`(${x})::text`;
-        const v = neutralize ? sql`CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${text} ELSE ${text} END` : text;
+        const v = neutralize ? sql`CASE WHEN ${formulaLike(text, ctx.formula)} THEN '''' || ${text} ELSE ${text} END` : text;
         return whenNull(x, '', csvQuoted(v));
       },
       timestamp: (x) => whenNull(x, '', timestamp(x)),

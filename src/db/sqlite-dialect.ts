@@ -5,6 +5,27 @@ import { SqliteDialect } from 'kysely';
 import type { SluiceDialect } from './dialect.js';
 import { sqliteLines } from './sqlite-lines.js';
 
+/**
+ * Page cache of a streaming reader, KiB (negative: SQLite's unit is then KiB). An export reads each page
+ * once in index order, so a cache does not save reads (the OS page cache holds the file); better-sqlite3's
+ * default of 16 MB per connection would only add 14 MB to the serving process for every running export.
+ */
+const READER_CACHE = 'cache_size = -2000';
+/**
+ * Page cache of the main connection (API reads, the queue, ingest, export estimates), KiB: enough for the
+ * upper levels of every index; a full 16 MB filled by one count over a large org's index was a sixth of
+ * the serving process's peak during a 1M-row export (peak RSS 146–152 MB → 135–138 MB with both caches).
+ */
+const MAIN_CACHE = 'cache_size = -4000';
+
+/** A read-only connection of its own: in WAL mode it sees one snapshot while writers go on. */
+function openReader(path: string): BetterSqlite3.Database {
+  const reader = new BetterSqlite3(path, { readonly: true });
+  reader.pragma('busy_timeout = 10000');
+  reader.pragma(READER_CACHE);
+  return reader;
+}
+
 /** SQLite in WAL mode; several processes (serve + workers) may share the file on one host. */
 export function createSqliteDialect(path: string): SluiceDialect {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -13,28 +34,21 @@ export function createSqliteDialect(path: string): SluiceDialect {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = OFF');
+  sqlite.pragma(MAIN_CACHE);
   return {
     name: 'sqlite',
     kysely: new SqliteDialect({ database: sqlite }),
     supportsSkipLocked: false,
     maxParameters: 32_000,
     lines: sqliteLines(
-      () => {
-        // As streamBatches: a read-only connection of its own sees one snapshot while writers go on.
-        if (path === ':memory:') return sqlite;
-        const reader = new BetterSqlite3(path, { readonly: true });
-        reader.pragma('busy_timeout = 10000');
-        return reader;
-      },
+      () => (path === ':memory:' ? sqlite : openReader(path)),
       (reader) => {
         if (reader !== sqlite) reader.close();
       },
     ),
     async *streamBatches(query, batchSize) {
-      // In WAL mode a second connection reads a consistent snapshot while the main one keeps writing.
-      const reader = path === ':memory:' ? sqlite : new BetterSqlite3(path, { readonly: true });
+      const reader = path === ':memory:' ? sqlite : openReader(path);
       try {
-        reader.pragma('busy_timeout = 10000');
         const stmt = reader.prepare(query.sql).raw(true);
         const toRow = rowMaker(stmt.columns().map((c) => c.name));
         const rows = stmt.iterate(...(query.parameters as unknown[])) as IterableIterator<unknown[]>;

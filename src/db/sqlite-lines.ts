@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
@@ -7,7 +8,8 @@ import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './lin
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
  * with `.pluck()` (one string per row, no row object). What plain SQL cannot match exactly is done by
  * the row path's own JavaScript, registered as SQL functions on the reader connection: zone offsets,
- * numbers whose SQLite text has an exponent (`1.0e+21` vs `1e+21`), and the HMAC of pseudonyms.
+ * numbers whose SQLite text has an exponent (`1.0e+21` vs `1e+21`), the HMAC of pseudonyms, and formula
+ * neutralization of the few cells whose first character could start or hide a formula.
  */
 
 /** Push once this many UTF-16 units are collected (as the row encoders do). */
@@ -35,11 +37,13 @@ const utcTimestamp = (x: Expr): Expr =>
 function lineSql(ctx: LineContext): LineSql {
   const timestamp = (x: Expr): Expr => (ctx.utc ? utcTimestamp(x) : sql`sluice_timestamp(${x})`);
   const boolean = (x: Expr, ifNull: string): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} WHEN ${x} <> 0 THEN 'true' ELSE 'false' END`;
+  const suspects = sql.join([...ctx.formula.lead, ...ctx.formula.starts].map((c) => sql.raw(`char(${c})`)));
   return {
     pseudonym: (x) => sql`CASE WHEN ${x} IS NULL THEN ${NULL} ELSE sluice_pseudonym(${x}) END`,
     csv: {
       string(x, neutralize) {
-        const v = neutralize ? sql`CASE WHEN substr(${x}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${x} ELSE ${x} END` : x;
+        // Only a cell whose first character could start (or hide) a formula goes to the row path's function.
+        const v = neutralize ? sql`CASE WHEN substr(${x}, 1, 1) IN (${suspects}) THEN sluice_neutralized(${x}) ELSE ${x} END` : x;
         return whenNull(x, '', csvQuoted(v));
       },
       timestamp: (x) => whenNull(x, '', timestamp(x)),
@@ -66,6 +70,7 @@ function registerReference(db: BetterSqlite3.Database, ctx: LineContext): void {
   db.function('sluice_pseudonym', opts, (v: unknown) => ctx.reference.pseudonym(String(v)));
   db.function('sluice_csv_number', opts, (v: unknown) => ctx.reference.csvNumber(v));
   db.function('sluice_jsonl_number', opts, (v: unknown) => ctx.reference.jsonlNumber(v));
+  db.function('sluice_neutralized', opts, (v: unknown) => ctx.reference.neutralized(String(v)));
 }
 
 /**
@@ -83,18 +88,25 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           registerReference(reader, ctx);
           const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
           let chunk = framing.head;
+          const first = framing.first ?? '';
+          const between = framing.between ?? '';
           try {
             for (const line of lines) {
               if (++rows > framing.limit) throw framing.tooMany();
-              chunk += line + framing.terminator;
+              chunk += (rows === 1 ? first : between) + line + framing.terminator;
               if (chunk.length >= CHUNK_CHARS) {
                 yield chunk;
                 chunk = '';
+                // better-sqlite3 steps the statement on the main thread; a sink that takes chunks at once
+                // (gzip with members free) would otherwise let it run for megabytes without a break.
+                // One turn of the event loop per 64 KiB keeps the API answering while an export runs.
+                await setImmediate();
               }
             }
           } finally {
             lines.return?.();
           }
+          chunk += framing.tail?.(rows) ?? '';
           if (chunk.length > 0) yield chunk;
         } finally {
           close(reader);

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import { openStore, type Store } from '../db/database.js';
+import { llmLogsCache } from '../datasets/llm-logs-cache.js';
 import { demoFilePath } from './demo-file.js';
 import { DEMO_ORGS } from './orgs.js';
 
@@ -33,6 +34,7 @@ export async function resetDemo(store: Store, config: Config): Promise<Store> {
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
     return openStore(config.database);
   }
+  llmLogsCache(store.db).forget(null);
   const tables = await store.db.introspection.getTables();
   await store.db.transaction().execute(async (trx) => {
     for (const t of tables) {

@@ -13,6 +13,7 @@ import { Conflict, FileGone, Gone, NotFound, Unprocessable } from '../errors.js'
 import { contentType, fileExtension } from '../formats/index.js';
 import type { Notifier } from '../notify/notifier.js';
 import { BlobMissing, type BlobStore } from '../storage/index.js';
+import { unstorableReason } from '../text/storable.js';
 import type { Completions } from './completions.js';
 import { exportFilename, parseParams, type ExportRow } from './model.js';
 import { resolvePlan, type PlanPolicy, type ResolvedPlan } from './plan.js';
@@ -269,7 +270,8 @@ function encodeCursor(createdAt: number, id: string): string {
 function decodeCursor(cursor: string): [number, string] {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof createdAt === 'number' && typeof id === 'string') return [createdAt, id];
+    // A cursor is client-held: its parts reach the query, so they must be what the database stores.
+    if (Number.isSafeInteger(createdAt) && typeof id === 'string' && id.length <= 256 && unstorableReason(id) === null) return [createdAt, id];
   } catch {
     /* fall through */
   }

@@ -8,6 +8,7 @@ import { resolveRange } from '../datasets/time.js';
 import type { Dataset, DatasetQuery, FieldDef, FilterName } from '../datasets/types.js';
 import type { Store } from '../db/database.js';
 import { Forbidden, Invalid, NoData, RowLimitExceeded, Unprocessable } from '../errors.js';
+import { checkOutboundUrl } from '../outbound/index.js';
 import { checkCompression } from './compression.js';
 import { pseudonymKey } from './query.js';
 import { checkReferences } from './references.js';
@@ -67,6 +68,7 @@ export async function resolvePlan(deps: PlanDeps, p: Principal, req: ExportReque
   const dataset = getDataset(req.dataset);
   const scope = resolveScope(p, dataset, req);
   checkFilters(dataset, scope, req, policy);
+  if (req.webhook_url !== undefined) checkOutboundUrl(req.webhook_url, deps.config.outboundAllowlist, 'webhook_url');
   checkCompression(req.format, req.compression);
 
   const org = await getOrg(deps.store, p.orgId);

@@ -2,7 +2,7 @@ import type { FieldDef } from '../datasets/types.js';
 import { createRowEncoder } from './row-encoder.js';
 import { timestampFormatter, type TimestampFormatter } from './timestamps.js';
 import type { EncoderFactory, EncoderOptions } from './types.js';
-import { booleanValue, jsonText, numberText, stringText, timestampText } from './values.js';
+import { booleanValue, isNumericText, jsonText, numberText, stringText, timestampText } from './values.js';
 
 /** Turns one value into the cell's final text (already quoted when needed). */
 type CellWriter = (value: unknown) => string;
@@ -75,11 +75,34 @@ function cellWriter(field: Pick<FieldDef, 'type'>, timestamps: TimestampFormatte
   }
 }
 
-/** Prefixes `'` to text starting with `=`, `+`, `-`, `@`, TAB or CR (OWASP CSV injection). */
+/** First characters of a formula: = + - @ and their full-width forms ＝ ＋ － ＠, which spreadsheets also accept. */
+export const FORMULA_STARTS: readonly number[] = [61, 43, 45, 64, 0xff1d, 0xff0b, 0xff0d, 0xff20];
+
+/** Characters spreadsheets skip before reading a formula: whitespace, NBSP, U+3000, zero-width ones, BOM. */
+export const FORMULA_LEAD: readonly number[] = [
+  9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x180e, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
+  0x200a, 0x200b, 0x2028, 0x2029, 0x202f, 0x205f, 0x2060, 0x3000, 0xfeff,
+];
+
+const STARTS = new Set(FORMULA_STARTS);
+const LEAD = new Set(FORMULA_LEAD);
+
+/**
+ * Prefixes `'` to text a spreadsheet would run as a formula (OWASP CSV injection): starting with `=`,
+ * `+`, `-`, `@` or their full-width forms, also after leading whitespace or invisible characters, and
+ * text starting with TAB or CR. A plain negative number (`-12.5`, `-1e3`) stays a number. The fast
+ * paths write the same in SQL (src/db/sqlite-lines.ts, src/db/postgres-lines.ts).
+ * @example neutralized('\u00a0=1+1') // "'\u00a0=1+1"; neutralized('-12.5') // '-12.5'
+ */
 export function neutralized(s: string): string {
   if (s.length === 0) return s;
-  const c = s.charCodeAt(0);
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 ? "'" + s : s;
+  const first = s.charCodeAt(0);
+  if (first === 9 || first === 13) return "'" + s;
+  let i = 0;
+  while (i < s.length && LEAD.has(s.charCodeAt(i))) i++;
+  if (i === s.length || !STARTS.has(s.charCodeAt(i))) return s;
+  if (i === 0 && first === 45 && isNumericText(s)) return s;
+  return "'" + s;
 }
 
 /** Quotes a cell when it contains `"`, `,`, CR or LF, doubling inner quotes (RFC 4180). */

@@ -9,7 +9,7 @@ import { xlsxEncoder } from './xlsx.js';
 export { FORMATS, type EncoderFactory, type EncoderOptions, type Format, type FormatSpec } from './types.js';
 export { createGzipStream, type Compression } from './gzip.js';
 export { isUtcZone, timestampFormatter } from './timestamps.js';
-export { csvCellWriter, csvHead } from './csv.js';
+export { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, neutralized } from './csv.js';
 export { jsonValueWriter } from './json-row.js';
 export { XLSX_MAX_DATA_ROWS } from './xlsx.js';
 

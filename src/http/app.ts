@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializeRequest } from '../log.js';
 import { agentbotErrors } from './compat/agentbot/errors.js';
 import { gumloopErrors } from './compat/gumloop/errors.js';
 import { humanloopErrors } from './compat/humanloop/errors.js';
@@ -14,6 +15,7 @@ import { ACCESS } from './edge/access.js';
 import { installEdge, type RouteEntry } from './edge/authorize.js';
 import { installErrorHandler } from './edge/errors.js';
 import { registerRoutes } from './routes/index.js';
+import { installStorableInput } from './storable-input.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,7 +30,9 @@ declare module 'fastify' {
  */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
+    // Whatever logger the caller passed, request lines go through the redacting serializer: signed
+    // download links travel in the path and must never land in a log file.
+    loggerInstance: ctx.logger.child({}, { serializers: { req: serializeRequest } }) as unknown as FastifyBaseLogger,
     // Forwarded headers are client-controlled unless a proxy sets them: off by default (audit IPs, URLs).
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -43,6 +47,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installContentTypes(app);
   const routes = installEdge(app, { store: ctx.store, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
   app.decorate('routeTable', routes);
+  // After the edge's authentication (both are preValidation hooks, run in this order): a stranger
+  // learns nothing from it, and authenticating only hashes what the caller sends.
+  installStorableInput(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import { unstorableReason } from '../text/storable.js';
 import type { Store } from '../db/database.js';
 import type { SluiceDialect } from '../db/dialect.js';
 import { takeSequence } from '../db/sequence.js';
 import { Unprocessable } from '../errors.js';
+import { llmLogsCache } from '../datasets/llm-logs-cache.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
 
 /** One bad row of a batch, as reported in a 422. */
@@ -34,6 +36,13 @@ export function validateBatch<E extends EntityName>(entity: E, input: readonly u
     const parsed = schema.safeParse(raw);
     if (parsed.success) {
       rows[index] = parsed.data as EntityRow<E>;
+      // Stored text only: JSON fields are stored as JSON text, whose escapes are always storable.
+      for (const [field, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+        const reason = typeof value === 'string' ? unstorableReason(value) : null;
+        if (!reason) continue;
+        errorCount++;
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push({ index, field, message: reason });
+      }
     } else {
       for (const issue of parsed.error.issues) {
         errorCount++;
@@ -65,8 +74,16 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
   if (input.length === 0) return 0;
   // An id sent twice in one batch: the later row wins, as it would in two batches.
   const rows = hasDuplicateIds(input) ? [...new Map(input.map((r) => [(r as { id: string }).id, r])).values()] : input;
-  await store.db.transaction().execute((trx) => writeRows(store.dialect, trx, orgId, entity, rows as readonly Record<string, unknown>[]));
-  return input.length;
+  // Humanloop paging keeps counts and page anchors of llm_logs: they no longer hold once rows change.
+  if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
+  try {
+    await store.db.transaction().execute((trx) => writeRows(store.dialect, trx, orgId, entity, rows as readonly Record<string, unknown>[]));
+  } finally {
+    // Again after the commit: a page read during the transaction must not be kept either.
+    if (entity === 'llm_logs') llmLogsCache(store.db).forget(orgId);
+  }
+  // An id repeated in the batch is one row: count what is stored, not what was sent.
+  return rows.length;
 }
 
 /**

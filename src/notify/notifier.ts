@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { OutboundClient } from '../outbound/index.js';
 import type { Mailer } from './email.js';
 import { drainStoppedMessage, exportFinishedMessage, exportLink } from './messages.js';
 import { deliverWebhook, webhookSecretFor, type DeliveryOptions, type DeliveryOutcome } from './webhooks.js';
@@ -48,14 +49,16 @@ export interface NotifierDeps {
   readonly config: Pick<Config, 'secret' | 'publicUrl'>;
   readonly mailer: Mailer;
   readonly logger?: NotifyLogger;
+  /** The guarded client webhooks are sent through. */
+  readonly outbound: Pick<OutboundClient, 'send'>;
   /** Overrides for webhook delivery (tests use short delays). */
-  readonly webhook?: Omit<DeliveryOptions, 'secret' | 'id'>;
+  readonly webhook?: Omit<DeliveryOptions, 'secret' | 'id' | 'send'>;
 }
 
 /**
  * Creates the notifier the worker calls when an export ends. A notification failure is logged and
  * swallowed: the export itself has already succeeded or failed, and that must not change.
- * @example await createNotifier({ config, mailer, logger }).exportFinished({ exportId, orgId, dataset, status, email })
+ * @example await createNotifier({ config, mailer, logger, outbound }).exportFinished({ exportId, orgId, dataset, status, email })
  */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, mailer, logger } = deps;
@@ -90,7 +93,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     };
     // One id per export and status, so a re-notified export is recognisable as the same event.
     const id = `msg_${info.exportId}_${info.status}`;
-    const outcome = await deliverWebhook(url, payload, { ...deps.webhook, secret: webhookSecretFor(config.secret, info.orgId), id }).catch(
+    const outcome = await deliverWebhook(url, payload, { ...deps.webhook, send: deps.outbound.send, secret: webhookSecretFor(config.secret, info.orgId), id }).catch(
       (err: unknown): DeliveryOutcome => ({ ok: false, id, attempts: 0, error: String(err) }),
     );
     if (outcome.ok) logger?.info({ exportId: info.exportId, attempts: outcome.attempts }, 'export webhook delivered');

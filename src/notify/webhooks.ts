@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OutboundRefused, type OutboundClient } from '../outbound/index.js';
 
 /**
  * Standard Webhooks (https://www.standardwebhooks.com/): `webhook-id`, `webhook-timestamp` (unix seconds)
@@ -63,7 +64,8 @@ export interface DeliveryOptions {
   /** Stable across retries so receivers can deduplicate (default `msg_<uuid>`). */
   readonly id?: string;
   readonly signal?: AbortSignal;
-  readonly fetch?: typeof fetch;
+  /** The guarded outbound client's send: the only way Sluice reaches a URL it was given. */
+  readonly send: OutboundClient['send'];
 }
 
 export interface DeliveryOutcome {
@@ -86,7 +88,6 @@ export async function deliverWebhook(url: string, payload: unknown, options: Del
   const base = options.baseDelayMs ?? 1000;
   const maxDelay = options.maxDelayMs ?? 60_000;
   const id = options.id ?? `msg_${randomUUID().replaceAll('-', '')}`;
-  const doFetch = options.fetch ?? fetch;
   const body = JSON.stringify(payload);
   let last: { status?: number; error?: string; retryAfterMs?: number } = {};
 
@@ -105,7 +106,9 @@ export async function deliverWebhook(url: string, payload: unknown, options: Del
     const timestamp = Math.floor(Date.now() / 1000);
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
     try {
-      const res = await doFetch(url, {
+      // No redirect is followed (the client never does): it could send the signed payload somewhere
+      // the org never configured, so a 3xx is a final failure like any other non-2xx answer.
+      const res = await options.send(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -115,8 +118,6 @@ export async function deliverWebhook(url: string, payload: unknown, options: Del
           'webhook-signature': signWebhook(options.secret, id, timestamp, body),
         },
         body,
-        // A redirect could send the signed payload somewhere the org never configured.
-        redirect: 'manual',
         signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
       });
       await res.body?.cancel().catch(() => {});
@@ -125,8 +126,10 @@ export async function deliverWebhook(url: string, payload: unknown, options: Del
       if (!isRetryable(res.status)) return { ok: false, id, attempts: attempt, ...pick(last) };
     } catch (err) {
       if (options.signal?.aborted) return { ok: false, id, attempts: attempt, error: 'aborted' };
-      const e = err as Error & { cause?: { code?: string } };
-      last = { error: e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message) };
+      // A refused target stays refused: retrying would only repeat the check.
+      if (err instanceof OutboundRefused) return { ok: false, id, attempts: attempt, error: err.message };
+      const e = err as Error & { code?: string; cause?: { code?: string } };
+      last = { error: e.name === 'TimeoutError' ? 'timed out' : (e.code ?? e.cause?.code ?? e.message) };
     }
   }
   return { ok: false, id, attempts, ...pick(last) };

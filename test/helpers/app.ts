@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createOrg, createUser } from '../../src/auth/accounts.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -67,10 +67,10 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
  * `dialect` with a temp data dir. `env` overrides configuration.
  * @example const t = await createTestApp('sqlite'); await t.app.inject({ url: '/healthz' }); await t.close();
  */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean; logger?: Logger } = {}): Promise<TestApp> {
   const store = await createTestStore(dialect);
   const config = testConfig(store.dir, env);
-  const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
   const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50, drainBackoffMs: 50 });
   const app = await buildApp(ctx);
   // Every JSON answer any suite receives is checked against its route's declared schema.

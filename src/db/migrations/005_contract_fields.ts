@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
  * rows ingested before this migration stay valid and exports show them empty.
  */
 
-const COLUMNS: Record<string, [string, 'text' | 'double precision' | 'integer'][]> = {
+const COLUMNS: Record<string, [string, 'text' | 'double precision' | 'bigint'][]> = {
   users: [
     ['payg_limit', 'double precision'],
     ['permission_group_id', 'text'],
@@ -21,8 +21,9 @@ const COLUMNS: Record<string, [string, 'text' | 'double precision' | 'integer'][
     ['permission_group_name', 'text'],
   ],
   messages: [
-    ['cached_prompt_tokens', 'integer'],
-    ['cache_creation_tokens', 'integer'],
+    // 64-bit like every integer of the contract (004_bigint).
+    ['cached_prompt_tokens', 'bigint'],
+    ['cache_creation_tokens', 'bigint'],
   ],
 };
 

@@ -5,16 +5,19 @@ import { LoginRequestSchema, LoginResponseSchema, MeSchema } from '../../contrac
 import { STANDARD_ERRORS } from '../../contract/errors.js';
 import type { Role } from '../../contract/vocabulary.js';
 import { getOrg } from '../../auth/accounts.js';
+import { createLoginThrottle, type Lockout } from '../../auth/login-throttle.js';
 import { SESSION_COOKIE, login, logout } from '../../auth/sessions.js';
 import { NotFound } from '../../errors.js';
 import { ACCESS } from '../edge/access.js';
-import { callerOf } from '../edge/principal.js';
+import { callerOf, originOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
 
 /** Console login/logout with an HttpOnly session cookie, and "who am I". */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const secure = ctx.config.publicUrl.startsWith('https://');
+  // One per app: per account 5 failures, per client address 20, within 15 minutes; locks double.
+  const throttle = createLoginThrottle();
 
   r.post(
     '/v1/auth/login',
@@ -23,13 +26,17 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       schema: {
         tags: ['auth'],
         summary: 'Log in with email and password; sets the session cookie',
+        description:
+          'After 5 failed attempts for one email, or 20 from one client address, within 15 minutes, logins answer 429 with Retry-After; each further lockout doubles it.',
         security: [],
         body: LoginRequestSchema,
         response: { 200: LoginResponseSchema, ...STANDARD_ERRORS },
       },
     },
     async (req, reply) => {
-      const { token, expiresAt, principal } = await login(ctx.store, req.body.email, req.body.password);
+      const origin = originOf(req);
+      const onLockout = (lockout: Lockout) => req.log.warn({ subject: lockout.subject, retryAfterSeconds: lockout.retryAfterSeconds, ip: origin.ip }, 'login locked out');
+      const { token, expiresAt, principal } = await login(ctx.store, req.body.email, req.body.password, { throttle, origin, onLockout });
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',

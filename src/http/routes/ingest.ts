@@ -38,7 +38,8 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
       '/v1/ingest/:entity',
       {
         bodyLimit: ctx.config.ingestMaxBytes,
-        config: { access: { via: 'either', scopes: ['ingest'] } },
+        // Ingest validation names unstorable text as {index, field}, like every other bad row.
+        config: { access: { via: 'either', scopes: ['ingest'] }, bodyText: 'route' },
         schema: {
           tags: ['ingest'],
           summary: 'Upsert a batch of records (JSON array or NDJSON); needs the ingest scope',

@@ -5,7 +5,6 @@ import type { DatasetList, WorkspaceList } from '@contract/datasets';
 import type { Export, ExportList } from '@contract/exports';
 import type { OrgView } from '@contract/org';
 import { ApiError, api } from './client';
-import { ACTIVE_STATUSES } from '../lib/exports';
 
 /** Query keys in one place so mutations invalidate exactly what they change. */
 export const keys = {
@@ -19,9 +18,12 @@ export const keys = {
   export: (id: string) => ['exports', 'one', id] as const,
 };
 
-/** Polls about once a second while anything is queued or running; stops when all are settled. */
+/**
+ * History and an export's page poll about once a second while they are open (the list is small), so
+ * exports created anywhere (API, vendor surfaces, CLI, schedules) appear and cancels show within 2 s.
+ * TanStack Query pauses polling while the tab is hidden.
+ */
 const POLL_MS = 1000;
-const isActive = (e: Export) => ACTIVE_STATUSES.includes(e.status);
 
 /** The signed-in user, or null when there is no session (401). */
 export function useMe() {
@@ -54,7 +56,7 @@ export interface HistoryFilters {
   dataset: string;
 }
 
-/** Export history, newest first, 50 at a time; polls while something is still in progress. */
+/** Export history, newest first, 50 at a time; polls about once a second while the page is open. */
 export function useExportHistory(filters: HistoryFilters) {
   return useInfiniteQuery({
     queryKey: keys.exportList(filters),
@@ -67,15 +69,15 @@ export function useExportHistory(filters: HistoryFilters) {
       return api<ExportList>(`/v1/exports?${qs}`, { signal });
     },
     getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(isActive)) ? POLL_MS : false),
+    refetchInterval: POLL_MS,
   });
 }
 
-/** One export; polls while it is in progress. */
+/** One export; polls about once a second while its page is open (rows written, cancels by others). */
 export const useExport = (id: string) =>
   useQuery({
     queryKey: keys.export(id),
     queryFn: ({ signal }) => api<Export>(`/v1/exports/${encodeURIComponent(id)}`, { signal }),
     enabled: id !== '',
-    refetchInterval: (q) => (q.state.data && isActive(q.state.data) ? POLL_MS : false),
+    refetchInterval: POLL_MS,
   });

@@ -1,6 +1,6 @@
 import type { Dataset } from '@contract/datasets';
 import type { Export } from '@contract/exports';
-import type { ExportStatus } from '@contract/vocabulary';
+import type { ExportSource, ExportStatus } from '@contract/vocabulary';
 import { displayDay } from './dates';
 
 /** Statuses the console keeps polling for. */
@@ -13,6 +13,17 @@ export const STATUS_LABELS: Record<ExportStatus, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   expired: 'Expired',
+};
+
+/** Where an export came from, in words (history and the export's page). */
+export const SOURCE_LABELS: Record<ExportSource, string> = {
+  console: 'Console',
+  api: 'API',
+  gumloop: 'Gumloop',
+  langdock: 'Langdock',
+  cli: 'CLI',
+  schedule: 'Schedule',
+  drain: 'Drain',
 };
 
 /**

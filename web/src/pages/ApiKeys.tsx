@@ -171,27 +171,27 @@ function KeyList({ me, list }: { me: Me; list: ReturnType<typeof useApiKeys> }) 
             const status = keyStatus(k);
             return (
               <tr key={k.id} data-testid="key-row" data-key-id={k.id} data-status={status}>
-                <td className="strong">{k.name}</td>
-                <td>
+                <td data-label="Name" className="strong cell-title">{k.name}</td>
+                <td data-label="Key">
                   <code>{k.prefix}…</code>
                 </td>
-                <td>
+                <td data-label="Scopes">
                   {k.scopes.map((s) => (
                     <span key={s} className="tag">
                       {s}
                     </span>
                   ))}
                 </td>
-                {showOwner && <td>{k.userId === me.user.id ? 'You' : k.userId}</td>}
-                <td className="nowrap">{formatDateTime(k.createdAt)}</td>
-                <td className="nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never'}</td>
-                <td className="nowrap">{k.expiresAt ? formatDateTime(k.expiresAt) : 'Never'}</td>
-                <td>
+                {showOwner && <td data-label="Owner">{k.userId === me.user.id ? 'You' : k.userId}</td>}
+                <td data-label="Created" className="nowrap">{formatDateTime(k.createdAt)}</td>
+                <td data-label="Last used" className="nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never'}</td>
+                <td data-label="Expires" className="nowrap">{k.expiresAt ? formatDateTime(k.expiresAt) : 'Never'}</td>
+                <td data-label="Status">
                   <span className={`badge badge--key-${status}`} data-testid="key-status">
                     {status === 'active' ? 'Active' : status === 'revoked' ? 'Revoked' : 'Expired'}
                   </span>
                 </td>
-                <td>
+                <td className="cell-actions">
                   {status === 'active' && (
                     <ConfirmButton
                       testId={`revoke-${k.id}`}

@@ -7,7 +7,7 @@ import { ExportActions } from '../components/ExportActions';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { StatusBadge } from '../components/StatusBadge';
-import { datasetTitle, periodLabel } from '../lib/exports';
+import { SOURCE_LABELS, datasetTitle, periodLabel } from '../lib/exports';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
 import { href, navigate } from '../lib/router';
 import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
@@ -46,6 +46,8 @@ export function ExportDetailPage({ id, me }: { id: string; me: Me }) {
             <dd>
               <code>{e.id}</code>
             </dd>
+            <dt>Source</dt>
+            <dd data-testid="export-source">{SOURCE_LABELS[e.source] ?? e.source}</dd>
             <dt>Scope</dt>
             <dd>{e.scope === 'organization' ? 'Whole organization' : 'Personal'}</dd>
             <dt>Date range</dt>

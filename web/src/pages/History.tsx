@@ -8,12 +8,12 @@ import { ExportActions } from '../components/ExportActions';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { StatusBadge } from '../components/StatusBadge';
-import { STATUS_LABELS, datasetTitle, periodLabel } from '../lib/exports';
+import { SOURCE_LABELS, STATUS_LABELS, datasetTitle, periodLabel } from '../lib/exports';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
 import { href, useRoute } from '../lib/router';
 import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
 
-/** Every export newest first, with live status while anything is queued or running. */
+/** Every export of the caller's scope newest first, whatever created it; polled about once a second while open. */
 export function HistoryPage({ me }: { me: Me }) {
   const [filters, setFilters] = useState<HistoryFilters>({ status: '', dataset: '' });
   const datasets = useDatasets();
@@ -59,8 +59,9 @@ export function HistoryPage({ me }: { me: Me }) {
             ))}
           </select>
         </div>
-        <span className="toolbar__status muted small" aria-hidden={!history.isFetching}>
-          {history.isFetching && !history.isPending ? 'Updating…' : ''}
+        {/* Polled every second: a flickering "Updating…" would say nothing; say when it cannot update. */}
+        <span className="toolbar__status muted small" data-testid="history-live">
+          {history.isRefetchError ? 'Not updating: retrying…' : 'Updates live'}
         </span>
       </div>
 
@@ -109,7 +110,7 @@ export function HistoryPage({ me }: { me: Me }) {
               const label = `${title(e)}, ${periodLabel(e)}`;
               return (
                 <tr key={e.id} data-testid="export-row" data-export-id={e.id} data-status={e.status} className={e.id === started ? 'is-new' : undefined}>
-                  <td>
+                  <td data-label="Export type" className="cell-title">
                     <a href={href(`/exports/${encodeURIComponent(e.id)}`)} className="strong-link">
                       {title(e)}
                     </a>
@@ -117,21 +118,23 @@ export function HistoryPage({ me }: { me: Me }) {
                       {e.format.toUpperCase()}
                       {e.compression === 'gzip' ? ' · gzip' : ''}
                       {e.scope === 'personal' ? ' · personal' : ''}
+                      {' · from '}
+                      <span data-testid="export-source">{SOURCE_LABELS[e.source] ?? e.source}</span>
                     </span>
                   </td>
-                  <td className="nowrap">{periodLabel(e)}</td>
-                  <td className="nowrap">{formatDateTime(e.created_at)}</td>
-                  <td className="truncate" title={e.created_by.email ?? undefined}>
+                  <td data-label="Date range" className="nowrap">{periodLabel(e)}</td>
+                  <td data-label="Created" className="nowrap">{formatDateTime(e.created_at)}</td>
+                  <td data-label="By" className="truncate" title={e.created_by.email ?? undefined}>
                     {e.created_by.id === me.user.id ? 'You' : e.created_by.name || e.created_by.email || e.created_by.id}
                   </td>
-                  <td className="status-cell">
+                  <td data-label="Status" className="status-cell">
                     <StatusBadge exp={e} />
                   </td>
-                  <td className="num" data-testid="row-count">
+                  <td data-label="Rows" className="num" data-testid="row-count">
                     {formatNumber(e.record_count ?? (e.status === 'running' ? e.rows_written : null))}
                   </td>
-                  <td className="num nowrap">{formatBytes(e.bytes)}</td>
-                  <td>
+                  <td data-label="Size" className="num nowrap">{formatBytes(e.bytes)}</td>
+                  <td className="cell-actions">
                     <ExportActions exp={e} label={label} />
                   </td>
                 </tr>

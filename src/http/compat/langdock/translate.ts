@@ -1,6 +1,6 @@
 import { ExportRequestSchema, type ExportRequest } from '../../../contract/exports.js';
 import { localDate, resolveRange, startOfMonthsBack } from '../../../datasets/time.js';
-import { Invalid } from '../../../errors.js';
+import { Invalid, Unprocessable } from '../../../errors.js';
 import type { ExportRow } from '../../../exports/model.js';
 import type { PlanPolicy } from '../../../exports/plan.js';
 import { LANGDOCK_EXPORTS, type LangdockExport, type UsageExportBody } from './schemas.js';
@@ -32,7 +32,7 @@ function resolvePoint(point: { date: string; timezone: string }, end: 'from' | '
     const r = resolveRange({ from: date, to: date, timezone: point.timezone });
     return { start: r.from, end: r.to };
   } catch (err) {
-    if (!(err instanceof Invalid)) throw err;
+    if (!(err instanceof Invalid) && !(err instanceof Unprocessable)) throw err;
     if (err.details?.field === 'timezone') throw new Invalid(`${end}.timezone: ${err.message}`);
     throw new Invalid(`${end}.date is not a valid date: '${point.date}'; use an ISO 8601 date-time such as 2024-01-31T23:59:59.999 or a date such as 2024-01-31`);
   }

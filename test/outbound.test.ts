@@ -1,0 +1,297 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type OutboundAllowEntry } from '../src/config/config.js';
+import { deliverWebhook, webhookSecretFor } from '../src/notify/index.js';
+import { OutboundRefused, checkOutboundUrl, createOutboundClient, type Resolver } from '../src/outbound/index.js';
+import { bearer, createTestApp, type TestApp } from './helpers/app.js';
+import { DIALECTS } from './helpers/stores.js';
+
+/*
+ * Every request these tests send goes to 127.0.0.1. Refusals are asserted without connecting: a
+ * loopback receiver counts connections (it must see none), other targets are sent with an already
+ * aborted signal (a broken guard would fail on the abort, never reach the network), and names are
+ * resolved by stub resolvers (never real DNS).
+ */
+
+/** A receiver on 127.0.0.1 that counts connections and requests. */
+async function startReceiver() {
+  const requests: IncomingMessage[] = [];
+  let connections = 0;
+  const server: Server = createServer((req, res) => {
+    requests.push(req);
+    if (req.url === '/redirect') return void res.writeHead(302, { location: `http://127.0.0.1:${port}/final` }).end();
+    if (req.url === '/hang') return; // never answers
+    if (req.url === '/big') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      for (let i = 0; i < 32; i++) res.write(chunk);
+      return void res.end();
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`hello ${req.headers.host}`);
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    requests,
+    connections: () => connections,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+const LOOPBACK_ONLY: OutboundAllowEntry[] = [{ kind: 'subnet', address: '127.0.0.1', prefix: 32, family: 'ipv4' }];
+const aborted = () => AbortSignal.abort(new Error('a refused target was about to be contacted'));
+const noDns: Resolver = async (host) => {
+  throw new Error(`real DNS asked for ${host}`);
+};
+
+/** The rule a URL is refused by at request time, or 'allowed'. */
+function ruleOf(url: string, allow: readonly OutboundAllowEntry[] = []): string {
+  try {
+    checkOutboundUrl(url, allow);
+    return 'allowed';
+  } catch (err) {
+    if (err instanceof OutboundRefused) return err.rule;
+    throw err;
+  }
+}
+
+/** Refused spellings of a target (P = the loopback receiver's port). Their count goes into the README. */
+const REFUSED: readonly [string, string][] = [
+  ['https://127.0.0.1:P/', 'loopback'],
+  ['https://localhost:P/', 'loopback'],
+  ['https://LOCALHOST.:P/', 'loopback'],
+  ['https://app.localhost:P/', 'loopback'],
+  ['https://[::1]:P/', 'loopback'],
+  ['https://2130706433:P/', 'loopback'],
+  ['https://0x7f000001:P/', 'loopback'],
+  ['https://0x7f.0.0.1:P/', 'loopback'],
+  ['https://127.1:P/', 'loopback'],
+  ['https://0177.0.0.1:P/', 'loopback'],
+  ['https://017700000001:P/', 'loopback'],
+  ['https://127.0.0.1.:P/', 'loopback'],
+  ['https://%31%32%37.0.0.1:P/', 'loopback'],
+  ['https://127。0。0。1:P/', 'loopback'],
+  ['https://127.255.255.254/', 'loopback'],
+  ['https://0.0.0.0:P/', 'this-network'],
+  ['https://0:P/', 'this-network'],
+  ['https://[::]:P/', 'this-network'],
+  ['https://169.254.169.254/latest/meta-data/', 'metadata'],
+  ['https://[fd00:ec2::254]/latest/meta-data/', 'metadata'],
+  ['https://metadata.google.internal/computeMetadata/v1/', 'metadata'],
+  ['https://metadata/', 'metadata'],
+  ['https://169.254.170.2/v2/credentials', 'metadata'],
+  ['https://100.100.100.200/latest/meta-data/', 'metadata'],
+  ['https://0xa9fea9fe/', 'metadata'],
+  ['https://10.0.0.1/', 'private'],
+  ['https://10.255.255.255/', 'private'],
+  ['https://012.1.2.3/', 'private'],
+  ['https://172.16.0.1/', 'private'],
+  ['https://172.31.255.254/', 'private'],
+  ['https://192.168.1.1/', 'private'],
+  ['https://3232235777/', 'private'],
+  ['https://100.64.0.1/', 'cgnat'],
+  ['https://100.127.255.254/', 'cgnat'],
+  ['https://169.254.1.1/', 'link-local'],
+  ['https://[fe80::1]/', 'link-local'],
+  ['https://[fc00::1]/', 'unique-local'],
+  ['https://[fd12:3456::1]/', 'unique-local'],
+  ['https://224.0.0.1/', 'multicast'],
+  ['https://[ff02::1]/', 'multicast'],
+  ['https://240.0.0.1/', 'reserved'],
+  ['https://255.255.255.255/', 'reserved'],
+  ['https://192.0.2.10/', 'reserved'],
+  ['https://[::ffff:127.0.0.1]:P/', 'ipv4-mapped'],
+  ['https://[::ffff:7f00:1]:P/', 'ipv4-mapped'],
+  ['https://[0:0:0:0:0:ffff:127.0.0.1]:P/', 'ipv4-mapped'],
+  ['https://[::ffff:169.254.169.254]/', 'ipv4-mapped'],
+  ['https://[::127.0.0.1]:P/', 'ipv4-mapped'],
+  ['https://[64:ff9b::127.0.0.1]/', 'ipv4-mapped'],
+  ['https://[2002:7f00:1::]/', 'ipv4-mapped'],
+  ['http://127.0.0.1:P/', 'https-required'],
+  ['http://example.com/', 'https-required'],
+  ['ftp://example.com/', 'scheme'],
+  ['file:///etc/passwd', 'scheme'],
+  ['gopher://127.0.0.1:P/', 'scheme'],
+  ['https://user@example.com/', 'userinfo'],
+  ['https://user:secret@example.com/', 'userinfo'],
+  ['https://example.com@127.0.0.1:P/', 'userinfo'],
+  ['https://db/', 'internal-name'],
+  ['https://printer.local/', 'internal-name'],
+  ['https://billing.internal/', 'internal-name'],
+  ['not a url', 'invalid-url'],
+  ['https://', 'invalid-url'],
+];
+
+/** Names a stub resolver answers with addresses that must be refused after resolution. */
+const RESOLVED: Record<string, { addresses: string[]; rule: string }> = {
+  'rebind.example.com': { addresses: ['127.0.0.1'], rule: 'loopback' },
+  'mixed.example.com': { addresses: ['93.184.216.34', '10.1.2.3'], rule: 'private' },
+  'six.example.com': { addresses: ['::1'], rule: 'loopback' },
+  'mapped.example.com': { addresses: ['::ffff:169.254.169.254'], rule: 'ipv4-mapped' },
+  'meta.example.com': { addresses: ['169.254.169.254'], rule: 'metadata' },
+  'ula.example.com': { addresses: ['fd00::5'], rule: 'unique-local' },
+};
+const stubResolver: Resolver = async (host) => {
+  const known = RESOLVED[host];
+  if (!known) throw new Error(`stub resolver does not know ${host}`);
+  return known.addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+};
+
+describe('outbound guard', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const at = (url: string) => url.replace(':P/', `:${receiver.port}/`);
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(async () => receiver?.close());
+
+  it(`refuses ${REFUSED.length} spellings of internal targets at request time, naming the rule`, () => {
+    const got = REFUSED.map(([url]) => [url, ruleOf(at(url))]);
+    expect(got).toEqual(REFUSED);
+  });
+
+  it('refuses the same spellings when sending, before connecting', async () => {
+    const client = createOutboundClient({ allowlist: [], resolve: noDns });
+    for (const [url, rule] of REFUSED) {
+      const loopback = url.includes(':P/');
+      const err = await client.send(at(url), { signal: loopback ? undefined : aborted() }).catch((e: unknown) => e);
+      expect(err, url).toBeInstanceOf(OutboundRefused);
+      expect((err as OutboundRefused).rule, url).toBe(rule);
+    }
+    expect(receiver.connections()).toBe(0);
+  });
+
+  it(`refuses names whose addresses are internal (${Object.keys(RESOLVED).length} stub-resolved names)`, async () => {
+    const client = createOutboundClient({ allowlist: [], resolve: stubResolver });
+    for (const [host, { rule }] of Object.entries(RESOLVED)) {
+      expect(ruleOf(`https://${host}/hook`), host).toBe('allowed'); // nothing to see before resolving
+      const err = await client.send(`https://${host}/hook`, { signal: aborted() }).catch((e: unknown) => e);
+      expect(err, host).toBeInstanceOf(OutboundRefused);
+      expect((err as OutboundRefused).rule, host).toBe(rule);
+    }
+  });
+
+  it('lets listed hosts and ranges through over http, and nothing else', async () => {
+    const url = `http://127.0.0.1:${receiver.port}/ok`;
+    for (const allowlist of ['127.0.0.1', '127.0.0.0/8', '127.1', '10.0.0.0/8, 127.0.0.1/32']) {
+      const config = loadConfig({ SLUICE_DATA_DIR: '/tmp/sluice-outbound-test', SLUICE_SECRET: 'x'.repeat(32), SLUICE_OUTBOUND_ALLOWLIST: allowlist });
+      const res = await createOutboundClient({ allowlist: config.outboundAllowlist, resolve: noDns }).send(url);
+      expect(res.status, allowlist).toBe(200);
+      expect(await res.text()).toBe(`hello 127.0.0.1:${receiver.port}`);
+    }
+    const elsewhere: OutboundAllowEntry[] = [{ kind: 'subnet', address: '10.0.0.0', prefix: 8, family: 'ipv4' }];
+    expect(ruleOf(url, elsewhere)).toBe('https-required');
+    expect(ruleOf(`https://127.0.0.1:${receiver.port}/`, elsewhere)).toBe('loopback');
+    // Credentials in the URL stay refused even for a listed host.
+    expect(ruleOf(`http://user:pw@127.0.0.1:${receiver.port}/`, LOOPBACK_ONLY)).toBe('userinfo');
+  });
+
+  it('connects to the address it checked: one lookup, pinned (no DNS rebinding)', async () => {
+    let lookups = 0;
+    const rebinding: Resolver = async () => {
+      // A second answer would be the rebinding one; a client that asked again fails here.
+      if (lookups++ > 0) throw new Error('asked DNS a second time');
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const client = createOutboundClient({ allowlist: [{ kind: 'host', host: 'hooks.test' }], resolve: rebinding });
+    const res = await client.send(`http://hooks.test:${receiver.port}/pinned`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(`hello hooks.test:${receiver.port}`);
+    expect(lookups).toBe(1);
+  });
+
+  it('does not follow redirects', async () => {
+    const before = receiver.requests.length;
+    const res = await createOutboundClient({ allowlist: LOOPBACK_ONLY }).send(`http://127.0.0.1:${receiver.port}/redirect`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toMatch(/\/final$/);
+    expect(receiver.requests.slice(before).map((r) => r.url)).toEqual(['/redirect']);
+  });
+
+  it('gives up at its deadline and bounds what it reads', async () => {
+    const started = Date.now();
+    const slow = await createOutboundClient({ allowlist: LOOPBACK_ONLY, timeoutMs: 200 }).send(`http://127.0.0.1:${receiver.port}/hang`).catch((e: Error) => e);
+    expect((slow as Error).name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const big = await createOutboundClient({ allowlist: LOOPBACK_ONLY, maxResponseBytes: 100_000 }).send(`http://127.0.0.1:${receiver.port}/big`);
+    expect(big.status).toBe(200);
+    await expect(big.text()).rejects.toThrow(/over 100000 bytes/);
+  });
+
+  it('webhook delivery refuses an internal target once, without retrying or connecting', async () => {
+    const client = createOutboundClient({ allowlist: [] });
+    const before = receiver.connections();
+    const outcome = await deliverWebhook(`https://[::ffff:127.0.0.1]:${receiver.port}/hook`, {}, { send: client.send, secret: webhookSecretFor('s'.repeat(32), 'org_1'), baseDelayMs: 5 });
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: expect.stringContaining('embeds an IPv4 address') });
+    expect(receiver.connections()).toBe(before);
+  });
+});
+
+describe('SLUICE_OUTBOUND_ALLOWLIST', () => {
+  const load = (value: string) => loadConfig({ SLUICE_DATA_DIR: '/tmp/sluice-outbound-test', SLUICE_SECRET: 'x'.repeat(32), SLUICE_OUTBOUND_ALLOWLIST: value });
+
+  it('parses hosts, addresses and ranges, normalizing IPv4 spellings', () => {
+    expect(load(' hooks.internal , 127.1, [::1], 10.0.0.0/8,fd00::/8 ').outboundAllowlist).toEqual([
+      { kind: 'host', host: 'hooks.internal' },
+      { kind: 'subnet', address: '127.0.0.1', prefix: 32, family: 'ipv4' },
+      { kind: 'subnet', address: '::1', prefix: 128, family: 'ipv6' },
+      { kind: 'subnet', address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { kind: 'subnet', address: 'fd00::', prefix: 8, family: 'ipv6' },
+    ]);
+    expect(load('').outboundAllowlist).toEqual([]);
+  });
+
+  it('refuses to start on bad entries, one line per problem', () => {
+    const err = (() => {
+      try {
+        load('ok.example, a b, 10.0.0.0/33, 999.1.1.1, http://x/y, 10/8');
+      } catch (e) {
+        return e;
+      }
+    })() as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.problems).toHaveLength(5);
+    expect(err.problems.join('\n')).toMatch(/'a b' is not a host name/);
+    expect(err.problems.join('\n')).toMatch(/'10\.0\.0\.0\/33': the prefix length must be 0–32/);
+    expect(err.problems.join('\n')).toMatch(/'999\.1\.1\.1' is not a host name/);
+    expect(err.problems.join('\n')).toMatch(/'http:\/\/x\/y' is not a CIDR range/);
+    expect(err.problems.join('\n')).toMatch(/'10\/8' is not a CIDR range/);
+    for (const line of err.problems) expect(line).toMatch(/^SLUICE_OUTBOUND_ALLOWLIST: /);
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`webhook_url at request time (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp(dialect, {}, { worker: false });
+    });
+    afterAll(async () => t?.close());
+
+    it('answers 422 naming the field and the rule, and queues nothing', async () => {
+      const cases: [string, string][] = [
+        ['http://127.0.0.1:9/hook', 'https-required'],
+        ['https://127.0.0.1/hook', 'loopback'],
+        ['https://2130706433/hook', 'loopback'],
+        ['https://169.254.169.254/latest/meta-data/', 'metadata'],
+        ['https://[fd00:ec2::254]/', 'metadata'],
+        ['https://metadata.google.internal/', 'metadata'],
+        ['https://[::ffff:127.0.0.1]/', 'ipv4-mapped'],
+        ['https://10.1.2.3:5432/', 'private'],
+        ['https://user@hooks.example.com/', 'userinfo'],
+      ];
+      for (const [webhook_url, rule] of cases) {
+        const res = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(t.orgA.admin.key), payload: { dataset: 'workflow_runs', webhook_url } });
+        expect(res.statusCode, webhook_url).toBe(422);
+        expect(res.json(), webhook_url).toMatchObject({ error: 'unprocessable', field: 'webhook_url', rule, message: expect.stringMatching(/^webhook_url /) });
+      }
+      const queued = await t.store.db.selectFrom('exports').select('id').execute();
+      expect(queued).toHaveLength(0);
+      const ok = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(t.orgA.admin.key), payload: { dataset: 'workflow_runs', webhook_url: 'https://hooks.example.com/sluice' } });
+      expect(ok.statusCode).toBe(202);
+    });
+  });
+}
