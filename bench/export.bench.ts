@@ -7,7 +7,8 @@
  * row count differs from the native tool's or from the export's record_count.
  *
  *   npm run bench -- export      SLUICE_BENCH_ROWS (1,000,000; 10,000,000 is the opt-in large size),
- *                                SLUICE_BENCH_REPS (3), SLUICE_BENCH_DIALECTS (sqlite,postgres)
+ *                                SLUICE_BENCH_REPS (3), SLUICE_BENCH_DIALECTS (sqlite,postgres),
+ *                                SLUICE_BENCH_CASES (all: csv,jsonl,json,csv.gz,csv narrow)
  */
 import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,7 @@ interface Case {
   gzip: boolean;
   fields: readonly string[];
 }
-const CASES: Case[] = [
+const ALL_CASES: Case[] = [
   { name: 'native csv', native: true, format: 'csv', gzip: false, fields: DEFAULT_FIELDS },
   { name: 'csv', native: false, format: 'csv', gzip: false, fields: DEFAULT_FIELDS },
   { name: 'jsonl', native: false, format: 'jsonl', gzip: false, fields: DEFAULT_FIELDS },
@@ -43,6 +44,9 @@ const CASES: Case[] = [
   // Typed formats on request (XLSX at 1M rows takes minutes a run): SLUICE_BENCH_FORMATS=parquet,xlsx.
   ...(process.env.SLUICE_BENCH_FORMATS ?? '').split(',').filter((f): f is Format => (FORMATS as readonly string[]).includes(f)).map((format) => ({ name: format, native: false, format, gzip: false, fields: DEFAULT_FIELDS })),
 ];
+/** SLUICE_BENCH_CASES picks some (comma-separated names); a field set's native case is always kept. */
+const ONLY = process.env.SLUICE_BENCH_CASES?.split(',');
+const CASES = ALL_CASES.filter((c) => !ONLY || ONLY.includes(c.name) || (c.native && ALL_CASES.some((o) => !o.native && o.fields === c.fields && ONLY.includes(o.name))));
 
 interface Result {
   seconds: number;
