@@ -7,6 +7,7 @@ import { verifyWebhook } from '../src/notify/webhooks.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { ingest } from './helpers/platform.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { readParquet } from './helpers/readers.js';
 import { startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 import { DIALECTS } from './helpers/stores.js';
 
@@ -44,6 +45,19 @@ for (const dialect of DIALECTS) {
         if (Date.now() > end) throw new Error(`timed out; drain: ${JSON.stringify(await get(id))}`);
         await t.app.inject({ method: 'POST', url: `/v1/drains/${id}/run`, headers: admin() });
         await sleep(50);
+      }
+    };
+    /** The bytes of one object in the peer's bucket. */
+    const readObject = async (key: string): Promise<Buffer> => {
+      const { createS3Store } = await import('../src/storage/s3-store.js');
+      const bucket = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { region: 'us-east-1', credentials: s3.credentials } });
+      try {
+        const blob = await bucket.open(key);
+        const chunks: Buffer[] = [];
+        for await (const c of blob.body) chunks.push(c as Buffer);
+        return Buffer.concat(chunks);
+      } finally {
+        await bucket.close?.();
       }
     };
     const sourceRunIds = async (prefix: string) =>
@@ -175,14 +189,34 @@ for (const dialect of DIALECTS) {
       const log = (await t.app.inject({ url: `/v1/drains/${drain.id}/deliveries`, headers: admin() })).json().data;
       const key: string = log[0].objects[0];
       expect(key).toMatch(new RegExp(`^usage/\\d{4}/\\d{2}/\\d{2}/${drain.id}_\\d{6}_\\d{6}\\.jsonl$`));
-      const { createS3Store } = await import('../src/storage/s3-store.js');
-      const bucket = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { region: 'us-east-1', credentials: s3.credentials } });
-      const blob = await bucket.open(key);
-      const chunks: Buffer[] = [];
-      for await (const c of blob.body) chunks.push(c as Buffer);
-      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = (await readObject(key)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(lines.map((l) => l.run_id)).toEqual(expect.arrayContaining((await sourceRunIds('s3_'))));
-      await bucket.close?.();
+    });
+
+    it('writes S3 objects as typed Parquet when asked, and refuses gzip for them', async () => {
+      await ingest(t, 'workflow_runs', Array.from({ length: 20 }, (_, i) => run(`pq_${i}`)));
+      const destination = { type: 's3', bucket: s3.bucket, prefix: 'typed', endpoint: s3.endpoint, region: 'us-east-1', access_key_id: s3.credentials.accessKeyId, secret_access_key: s3.credentials.secretAccessKey, format: 'parquet' };
+      const gz = await t.app.inject({ method: 'POST', url: '/v1/drains', headers: admin(), payload: { name: 'gz', dataset: 'workflow_runs', destination: { ...destination, compression: 'gzip' } } });
+      expect(gz.statusCode, gz.body).toBe(422);
+      expect(gz.json().message).toBe('parquet files are already compressed, so gzip is not available for them; send compression "none" (or leave it out)');
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/drains', headers: admin(),
+        payload: { name: 'parquet', dataset: 'workflow_runs', start: 'all', fields: ['run_id', 'credit_cost', 'pl_run_created_ts'], entity_ids: ['wf_1'], destination },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const drain = res.json();
+      await until(drain.id, async () => (await get(drain.id)).counts.records > 0);
+      const log = (await t.app.inject({ url: `/v1/drains/${drain.id}/deliveries`, headers: admin() })).json().data;
+      const key: string = log[0].objects[0];
+      expect(key).toMatch(new RegExp(`^typed/\\d{4}/\\d{2}/\\d{2}/${drain.id}_\\d{6}_\\d{6}\\.parquet$`));
+      const file = await readParquet(await readObject(key));
+      expect(file.columns).toEqual([
+        { name: 'run_id', type: 'VARCHAR' },
+        { name: 'credit_cost', type: 'DOUBLE' },
+        { name: 'pl_run_created_ts', type: 'TIMESTAMP WITH TIME ZONE' },
+      ]);
+      expect(file.rows.map((r) => r.run_id)).toEqual(expect.arrayContaining(await sourceRunIds('pq_')));
+      expect(file.rows.every((r) => typeof r.credit_cost === 'number' && r.pl_run_created_ts instanceof Date)).toBe(true);
     });
   });
 }

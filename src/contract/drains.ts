@@ -9,7 +9,7 @@ import { COMPRESSIONS } from './vocabulary.js';
 
 export const DRAIN_STATUSES = ['active', 'paused', 'error'] as const;
 export const HTTP_DRAIN_FORMATS = ['json', 'otlp'] as const;
-export const S3_DRAIN_FORMATS = ['json', 'jsonl'] as const;
+export const S3_DRAIN_FORMATS = ['json', 'jsonl', 'parquet'] as const;
 
 const HttpDestinationSchema = z
   .object({
@@ -29,7 +29,7 @@ const S3DestinationSchema = z
     endpoint: z.url({ protocol: /^https?$/ }).optional().describe('S3-compatible endpoint (MinIO, R2, …)'),
     access_key_id: z.string().optional(),
     secret_access_key: z.string().optional().describe('Stored encrypted, never returned'),
-    format: z.enum(S3_DRAIN_FORMATS).default('jsonl'),
+    format: z.enum(S3_DRAIN_FORMATS).default('jsonl').describe('json, jsonl, or parquet (one typed Parquet file per batch, as in exports; gzip is refused for it)'),
     compression: z.enum(COMPRESSIONS).default('none'),
   })
   .strict();

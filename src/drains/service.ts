@@ -10,6 +10,7 @@ import type { Store } from '../db/database.js';
 import type { DrainsTable } from '../db/schema.js';
 import { lastSequence } from '../db/sequence.js';
 import { DestinationRefused, NotFound, Unprocessable } from '../errors.js';
+import { checkCompression } from '../exports/compression.js';
 import { resolvePlan } from '../exports/plan.js';
 import type { DestinationSecrets } from './destinations/types.js';
 import { driverFor, type DriverDeps } from './drivers.js';
@@ -78,6 +79,7 @@ export function createDrainService(deps: DrainServiceDeps) {
       const { dataset, resolved } = await plan(p, body, startAt === null ? undefined : new Date(startAt).toISOString());
       if (body.destination.type === 'http') deps.sender.checkOutboundUrl?.(body.destination.url, 'destination.url');
       if (body.destination.type === 's3' && body.destination.endpoint) deps.sender.checkOutboundUrl?.(body.destination.endpoint, 'destination.endpoint');
+      if (body.destination.type === 's3') checkCompression(body.destination.format, body.destination.compression);
       const { shown, secrets } = splitSecrets(body.destination);
       const id = newId('drn');
       const cursor = body.start === 'now' ? await lastSequence(store.db, p.orgId, dataset.sequenceTable!) : 0;

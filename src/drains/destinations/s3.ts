@@ -1,6 +1,8 @@
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import type { Destination } from '../../contract/drains.js';
+import { contentType, encoders } from '../../formats/index.js';
 import { createS3Store } from '../../storage/s3-store.js';
 import type { BlobStore } from '../../storage/types.js';
 import { recordWriter } from '../payload.js';
@@ -40,7 +42,7 @@ export function s3Bucket(destination: S3Destination, secrets: DestinationSecrets
 }
 
 /**
- * Writes each batch as one object (≤ 5,000 records) of JSON or JSONL, optionally gzipped. The key is
+ * Writes each batch as one object (≤ 5,000 records) of JSON or JSONL, optionally gzipped, or Parquet. The key is
  * fixed by the batch, so a retry after a crash replaces the object instead of adding a second copy.
  */
 export function s3Driver(destination: S3Destination, secrets: DestinationSecrets, bucket: BlobStore = s3Bucket(destination, secrets)): DestinationDriver {
@@ -49,14 +51,11 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
   return {
     maxRecords: 5000,
     async deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult> {
-      const toJson = recordWriter(batch.fields, batch.timezone);
-      const lines = batch.rows.map(toJson);
-      const text = destination.format === 'json' ? `[${lines.join(',')}]` : lines.map((l) => `${l}\n`).join('');
-      const bytes = gzip ? gzipSync(text) : Buffer.from(text);
+      const bytes = await batchBytes(destination.format, batch, gzip);
       const key = batch.kind === 'preflight' ? `${dayPrefix(destination.prefix, Date.now())}${batch.drainId}_preflight.${ext}` : objectKey(destination.prefix, batch.drainId, batch.fixedAt, ext);
       try {
         signal.throwIfAborted();
-        const info = await bucket.put(key, Readable.from([bytes]), { contentType: destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
+        const info = await bucket.put(key, Readable.from([bytes]), { contentType: destination.format === 'parquet' ? contentType('parquet') : destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
         return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [{ key, rows: batch.rows.length, bytes: info.bytes, sha256: info.sha256, from: batch.from, to: batch.to }] };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
@@ -66,6 +65,19 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
       }
     },
   };
+}
+
+/** One batch's object: JSON or JSONL text (gzipped when asked), or a Parquet file with the same typed columns as a Parquet export. */
+async function batchBytes(format: S3Destination['format'], batch: Batch, gzip: boolean): Promise<Buffer> {
+  if (format === 'parquet') {
+    const chunks: Buffer[] = [];
+    await pipeline(Readable.from([batch.rows]), encoders.parquet({ fields: batch.fields, timezone: batch.timezone }), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+    return Buffer.concat(chunks);
+  }
+  const toJson = recordWriter(batch.fields, batch.timezone);
+  const lines = batch.rows.map(toJson);
+  const text = format === 'json' ? `[${lines.join(',')}]` : lines.map((l) => `${l}\n`).join('');
+  return gzip ? gzipSync(text) : Buffer.from(text);
 }
 
 const RETRY = (status: number) => status === 408 || status === 429 || status >= 500;
