@@ -16,3 +16,8 @@ export function callerOf(req: FastifyRequest): Principal {
 export function originOf(req: FastifyRequest) {
   return { ip: req.ip, userAgent: req.headers['user-agent'] ?? null };
 }
+
+/** The origin the caller reached us at (X-Forwarded-* honoured only with SLUICE_TRUST_PROXY). */
+export function baseUrlOf(req: FastifyRequest): string {
+  return `${req.protocol}://${req.host}`;
+}

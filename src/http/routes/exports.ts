@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ManifestSchema } from '../../contract/drains.js';
@@ -8,15 +8,10 @@ import { exportManifest } from '../../exports/manifest.js';
 import { toExportView } from '../../exports/model.js';
 import type { AppContext } from '../context.js';
 import { ACCESS } from '../edge/access.js';
-import { callerOf, originOf } from '../edge/principal.js';
+import { baseUrlOf, callerOf, originOf } from '../edge/principal.js';
 
 const IdParams = z.object({ id: z.string().describe('Export id') });
 const errors = { ...STANDARD_ERRORS, 409: STANDARD_ERRORS[400], 410: STANDARD_ERRORS[400], 422: STANDARD_ERRORS[400] };
-
-/** The origin the caller reached us at (X-Forwarded-* honoured only with SLUICE_TRUST_PROXY). */
-export function baseUrlOf(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
-}
 
 /**
  * The native export API: create, estimate, history, status, cancel, delete, download. Every route

@@ -6,8 +6,7 @@ import { STANDARD_ERRORS } from '../../contract/errors.js';
 import { ExportListSchema } from '../../contract/exports.js';
 import type { AppContext } from '../context.js';
 import { ACCESS } from '../edge/access.js';
-import { callerOf, originOf } from '../edge/principal.js';
-import { baseUrlOf } from './exports.js';
+import { baseUrlOf, callerOf, originOf } from '../edge/principal.js';
 
 const IdParams = z.object({ id: z.string().describe('Schedule id') });
 const errors = { ...STANDARD_ERRORS, 422: STANDARD_ERRORS[400] };

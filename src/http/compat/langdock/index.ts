@@ -3,8 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ExportFailed, Forbidden } from '../../../errors.js';
 import type { AppContext } from '../../context.js';
 import type { RouteAccess } from '../../edge/access.js';
-import { callerOf, originOf } from '../../edge/principal.js';
-import { baseUrlOf } from '../../routes/exports.js';
+import { baseUrlOf, callerOf, originOf } from '../../edge/principal.js';
 import { LANGDOCK_EXPORTS, LangdockError, UsageExportBody, UsageExportResponse, type LangdockExport } from './schemas.js';
 import { filePath, LANGDOCK_POLICY, resolvePeriod, toExportRequest } from './translate.js';
 
