@@ -55,9 +55,10 @@ function openReader(path: string): BetterSqlite3.Database {
 export function createSqliteDialect(path: string): SluiceDialect {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
+  // First: switching to WAL (a no-op once the file is WAL) may itself wait on another process's lock.
+  sqlite.pragma(BUSY_TIMEOUT);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma(BUSY_TIMEOUT);
   sqlite.pragma('foreign_keys = OFF');
   sqlite.pragma(MAIN_CACHE);
   return {
