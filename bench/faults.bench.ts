@@ -1,17 +1,18 @@
 /**
  * The fault suite at the opt-in size: `SLUICE_FAULT_RUNS=50 npx tsx bench/faults.bench.ts`.
  * Runs the same vitest files as CI (SIGKILLed workers on both databases, terminated PostgreSQL backends,
- * storage faults, the database cut off behind a proxy, SQLite contention) with more runs where a file
- * takes a run count, one file at a time (the kill runs are timing-sensitive; two at once on a small
- * machine only measures the machine), and prints the figures they report (the README quotes them).
- * `SLUICE_FAULT_FILES=kill,database` runs only those files.
+ * storage faults, the database cut off behind a proxy, SQLite contention, a full export volume) with more
+ * runs where a file takes a run count (kill, database), one file at a time (the kill runs are
+ * timing-sensitive; two at once on a small machine only measures the machine), and prints the figures
+ * they report (the README quotes them). `SLUICE_FAULT_FILES=kill,database` runs only those files.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const runs = process.env.SLUICE_FAULT_RUNS ?? '50';
 const root = join(import.meta.dirname, '..');
-const all = ['kill', 'database', 'storage', 'outage', 'contention'];
+// The files that take a run count first (database before the long kill runs), then the fixed-size ones.
+const all = ['database', 'storage', 'kill', 'outage', 'contention', 'full-disk'];
 const files = process.env.SLUICE_FAULT_FILES ? process.env.SLUICE_FAULT_FILES.split(',').map((f) => f.trim()) : all;
 
 let status = 0;
