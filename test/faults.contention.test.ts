@@ -152,6 +152,9 @@ for (const dialect of DIALECTS) {
       }
       // Each export was published by exactly one process, and both processes claimed some.
       const published = (c: CliProcess) => c.output().split('\n').filter((l) => l.includes('"msg":"export completed"'));
+      // Log lines are written asynchronously: the row can be completed before its line reaches the pipe.
+      const all = () => [...published(serve), ...published(worker)];
+      await waitFor(() => (ids.every(({ id }) => all().some((l) => l.includes(`"exportId":"${id}"`))) ? true : undefined), 15_000, 50);
       const byServe = published(serve);
       const byWorker = published(worker);
       for (const { id } of ids) expect([...byServe, ...byWorker].filter((l) => l.includes(`"exportId":"${id}"`)), id).toHaveLength(1);

@@ -178,6 +178,8 @@ describe('PostgreSQL cut off from a serving process and restored', () => {
       expect(Number(done.attempt)).toBeGreaterThanOrEqual(2); // the cut attempt, then the one that published
       expect(done.error).toBe(null);
       expect(Number(done.record_count)).toBe(ROWS);
+      // Log lines are written asynchronously: the row can be completed before its line reaches the pipe.
+      await waitFor(() => (publications(id).length > 0 ? true : undefined), 15_000, 50);
       expect(publications(id)).toHaveLength(1);
       const file = await download(id);
       expect(sha256(file)).toBe(done.sha256);
