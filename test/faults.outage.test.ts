@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/exports/sweeper.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
-import { sha256, sleep, spawnServe, tempFiles, waitFor } from './helpers/faults.js';
+import { downloadOverHttp, sha256, sleep, spawnServe, tempFiles, waitFor } from './helpers/faults.js';
 import { seedRuns } from './helpers/platform.js';
 import { readParquet } from './helpers/readers.js';
 import { PG_ADMIN_URL } from './helpers/stores.js';
@@ -78,13 +78,7 @@ describe('PostgreSQL cut off from a serving process and restored', () => {
     const r = await row(id);
     return ['completed', 'failed'].includes(r.status) ? r : undefined;
   }, 120_000, 20)) ?? row(id);
-  const download = async (id: string) => {
-    const redirect = await fetch(`${serve.url}/v1/exports/${id}/download`, { redirect: 'manual', headers: bearer(t.orgA.admin.key) });
-    expect(redirect.status).toBe(302);
-    const file = await fetch(String(redirect.headers.get('location')));
-    expect(file.status).toBe(200);
-    return Buffer.from(await file.arrayBuffer());
-  };
+  const download = (id: string) => downloadOverHttp(serve.url, t.orgA.admin.key, id);
   /** Lines of the serving process's log that say this export was published. */
   const publications = (id: string) => serve.output().split('\n').filter((l) => l.includes('"msg":"export completed"') && l.includes(`"exportId":"${id}"`));
 

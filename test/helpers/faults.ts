@@ -84,3 +84,15 @@ export async function terminateBackends(url: string): Promise<number> {
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * Downloads a completed export over HTTP from a serving process: the redirect, then the signed file.
+ * @example const bytes = await downloadOverHttp(serve.url, key, id);
+ */
+export async function downloadOverHttp(baseUrl: string, key: string, id: string): Promise<Buffer> {
+  const redirect = await fetch(`${baseUrl}/v1/exports/${id}/download`, { redirect: 'manual', headers: { authorization: `Bearer ${key}` } });
+  if (redirect.status !== 302) throw new Error(`download of ${id}: ${redirect.status} ${await redirect.text()}`);
+  const file = await fetch(String(redirect.headers.get('location')));
+  if (file.status !== 200) throw new Error(`file of ${id}: ${file.status}`);
+  return Buffer.from(await file.arrayBuffer());
+}
