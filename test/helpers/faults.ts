@@ -7,6 +7,8 @@ import { spawnSluice, type CliProcess } from './processes.js';
 
 /** Fault runs per suite: the CI size unless SLUICE_FAULT_RUNS asks for more (bench/faults.bench.ts). */
 export const FAULT_RUNS = Number(process.env.SLUICE_FAULT_RUNS ?? 10);
+/** A fault test's time limit: `perRunMs` per run (the opt-in size runs five times as many), at least `minMs`. */
+export const faultTimeout = (perRunMs: number, minMs = 600_000) => Math.max(minMs, FAULT_RUNS * perRunMs);
 /** Fixed in CI so a failure replays; set SLUICE_FAULT_SEED to explore. */
 export const FAULT_SEED = Number(process.env.SLUICE_FAULT_SEED ?? 20250301);
 
