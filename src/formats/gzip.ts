@@ -34,7 +34,7 @@ export interface GzipOptions {
  * A gzip Transform for encoded bytes, compressing independent members in parallel off the main thread;
  * output order is input order, and the output depends only on the bytes, not on how they were chunked. Backpressure: at most `parallel` blocks are held (being compressed or
  * waiting their turn) before the writer is made to wait.
- * @example pipeline(rows, encoders.csv(opts), createGzipStream(), file)
+ * @example pipeline(rows, (await loadEncoder('csv'))(opts), createGzipStream(), file)
  */
 export function createGzipStream(options: GzipOptions = {}): Transform {
   return new ParallelGzip(options.level ?? GZIP_LEVEL, options.parallel ?? Math.max(2, Math.min(4, availableParallelism())), options.memberBytes ?? MEMBER_BYTES);
