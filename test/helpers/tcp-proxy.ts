@@ -55,6 +55,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     server = s;
   };
 
+  const cut = async () => {
+    const s = server;
+    server = undefined;
+    const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
+    // A reset, not a polite close: the application sees its connections die mid-query.
+    for (const [client, upstream] of pairs) {
+      client.resetAndDestroy();
+      upstream.resetAndDestroy();
+    }
+    pairs.clear();
+    await closed;
+  };
+
   await listen();
   return {
     get port() {
@@ -66,23 +79,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     get open() {
       return pairs.size;
     },
-    async cut() {
-      const s = server;
-      server = undefined;
-      const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
-      // A reset, not a polite close: the application sees its connections die mid-query.
-      for (const [client, upstream] of pairs) {
-        client.resetAndDestroy();
-        upstream.resetAndDestroy();
-      }
-      pairs.clear();
-      await closed;
-    },
+    cut,
     async restore() {
       if (!server) await listen();
     },
-    async close() {
-      await this.cut();
-    },
+    close: cut,
   };
 }
