@@ -78,7 +78,7 @@ describe('XLSX encoder, read back with SheetJS', () => {
   });
 
   it('holds back the workbook when nobody reads (backpressure)', async () => {
-    const encoder = encoders.xlsx({ fields: [field('id')], timezone: 'UTC' });
+    const encoder = (await loadEncoder('xlsx'))({ fields: [field('id')], timezone: 'UTC' });
     const batch = Array.from({ length: 200 }, (_, i) => ({ id: `row-${i}-${Math.random().toString(36).repeat(20)}` }));
     // A refused write is retried on 'drain' (the zip starts on the sheet after the workbook's first
     // parts); the encoder is full once no drain comes for half a second.
