@@ -6,10 +6,16 @@ import { Header } from './components/Header';
 import { Notice } from './components/Notice';
 import { messageOf } from './api/client';
 import { ApiKeysPage } from './pages/ApiKeys';
+import { DrainDetailPage } from './pages/DrainDetail';
+import { DrainNewPage } from './pages/DrainNew';
+import { DrainsPage } from './pages/Drains';
 import { ExportDetailPage } from './pages/ExportDetail';
 import { HistoryPage } from './pages/History';
 import { LoginPage } from './pages/Login';
 import { MyDataPage } from './pages/MyData';
+import { ScheduleDetailPage } from './pages/ScheduleDetail';
+import { ScheduleNewPage } from './pages/ScheduleNew';
+import { SchedulesPage } from './pages/Schedules';
 import { SettingsPage } from './pages/Settings';
 import { useRoute, type Route } from './lib/router';
 import { Wizard } from './wizard/Wizard';
@@ -63,16 +69,22 @@ function Page({ me, route }: { me: Me; route: Route }) {
       return <ApiKeysPage me={me} />;
     case 'settings':
       return isAdmin(me) ? <SettingsPage /> : <NotAllowed />;
+    case 'drains':
+      if (!isAdmin(me)) return <NotAllowed title="Drains are for admins" body="Ask an organization admin to set up continuous delivery." />;
+      return second === 'new' ? <DrainNewPage me={me} /> : second ? <DrainDetailPage key={second} id={second} /> : <DrainsPage />;
+    case 'schedules':
+      if (!isAdmin(me)) return <NotAllowed title="Schedules are for admins" body="Ask an organization admin to set up a scheduled export." />;
+      return second === 'new' ? <ScheduleNewPage me={me} /> : second ? <ScheduleDetailPage key={second} id={second} /> : <SchedulesPage />;
     default:
       return <NotFoundPage />;
   }
 }
 
-function NotAllowed() {
+function NotAllowed({ title = 'Settings are for admins', body = 'Ask an organization admin to change export settings.' }: { title?: string; body?: string }) {
   return (
     <section className="card empty">
-      <h1 className="page-title">Settings are for admins</h1>
-      <p className="muted">Ask an organization admin to change export settings.</p>
+      <h1 className="page-title">{title}</h1>
+      <p className="muted">{body}</p>
     </section>
   );
 }
