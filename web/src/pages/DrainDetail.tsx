@@ -183,7 +183,7 @@ function ReplayForm({ drain: d }: { drain: DrainView }) {
       <h2 id="replay-title" className="subhead">
         Replay
       </h2>
-      <p className="muted small">Deliver a range again (the records as they are now), with the same idempotency keys. The cursor does not move.</p>
+      <p className="muted small">Deliver a range of sequences again, with the records as they are now. The cursor does not move, and new records keep coming.</p>
       <div className="replay__grid">
         <TextField id="replay-from" label="From sequence" type="number" min={1} value={from} onChange={change(setFrom)} error={errors.from_sequence} testId="replay-from" />
         <TextField id="replay-to" label="To sequence" type="number" min={1} value={to} onChange={change(setTo)} error={errors.to_sequence} placeholder={String(d.cursor)} hint="Empty: up to the cursor." testId="replay-to" />
@@ -233,8 +233,8 @@ function DeliveryLog({ id }: { id: string }) {
           )}
           {log.data?.map((x) => (
             <tr key={x.id} data-testid="delivery-row" data-kind={x.kind} data-ok={String(x.ok)}>
-              <td data-label="Sequences" className="nowrap" data-testid="delivery-range">
-                {rangeLabel(x.sequence)}
+              <td data-label="Sequences" className="nowrap">
+                <span data-testid="delivery-range">{rangeLabel(x.sequence)}</span>
                 {x.kind === 'replay' && <span className="tag dtag">Replay</span>}
               </td>
               <td data-label="Result">

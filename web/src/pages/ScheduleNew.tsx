@@ -225,7 +225,7 @@ function ScheduleForm({ me, datasets }: { me: Me; datasets: Dataset[] }) {
 
       <div className="dform__foot">
         <div className="dform__feedback">{server.general && <Notice tone="error">{server.general}</Notice>}</div>
-        <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="create-schedule">
+        <button type="submit" className="btn btn--primary" disabled={create.isPending || (teamsApply(dataset, draft.scope) && !teams.data)} data-testid="create-schedule">
           {create.isPending ? 'Creating…' : 'Create schedule'}
         </button>
       </div>
