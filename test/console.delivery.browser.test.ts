@@ -118,7 +118,7 @@ for (const dialect of DIALECTS) {
           { run_id: 'run_3', credit_cost: 4, _sequence: 3 },
         ]);
         const delivery = rx.requests.find((r) => r.json?.records?.length)!;
-        expect(verifyWebhook(secret, delivery.headers as Record<string, string>, delivery.body)).toBe(true);
+        expect(verifyWebhook(secret, delivery.headers, delivery.body)).toBe(true);
 
         // Its page: active, cursor 3, the delivery in the log; the secret is nowhere any more.
         await page.getByTestId('open-drain').click();

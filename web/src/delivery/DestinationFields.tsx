@@ -49,7 +49,8 @@ export function DestinationFields({ value, onChange, errors, refused, optional }
                 {refused.response && (
                   <>
                     <p className="small">The first 500 bytes of its answer:</p>
-                    <pre className="excerpt" data-testid="preflight-response">
+                    {/* Focusable: a long answer scrolls inside the box, and keyboard users must be able to scroll it. */}
+                    <pre className="excerpt" tabIndex={0} data-testid="preflight-response">
                       {refused.response}
                     </pre>
                   </>

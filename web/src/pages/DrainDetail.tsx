@@ -252,7 +252,11 @@ function DeliveryLog({ id }: { id: string }) {
               </td>
               <td data-label="Answer" className="answer-cell">
                 <span data-testid="delivery-status">{x.destination_status === null ? (x.objects ? 'S3' : '—') : `HTTP ${x.destination_status}`}</span>
-                {x.destination_response && <code className="excerpt excerpt--inline">{x.destination_response}</code>}
+                {x.destination_response && (
+                  <code className="excerpt excerpt--inline" title={x.destination_response}>
+                    {x.destination_response}
+                  </code>
+                )}
                 {x.objects && x.objects.length > 0 && <span className="muted small block break">{x.objects.join(', ')}</span>}
               </td>
               <td data-label="Time" className="nowrap">

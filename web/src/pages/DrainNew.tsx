@@ -114,10 +114,10 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
               value={draft.dataset ?? ''}
               aria-invalid={errors.dataset ? true : undefined}
               aria-describedby={errors.dataset ? 'drain-dataset-error' : undefined}
-              onChange={edit((v: string) => {
-                const d = datasets.find((x) => x.name === v);
-                if (d) setDraft((cur) => withDataset(cur, d, me));
-              })}
+              onChange={(e) => {
+                const d = datasets.find((x) => x.name === e.target.value);
+                if (d) edit(setDraft)((cur: Draft) => withDataset(cur, d, me));
+              }}
               data-testid="drain-dataset"
             >
               <option value="" disabled>

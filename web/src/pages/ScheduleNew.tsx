@@ -2,8 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Me } from '@contract/auth';
 import type { Dataset } from '@contract/datasets';
-import { SCHEDULE_PERIODS } from '@contract/drains';
-import { FORMATS, type Format } from '@contract/vocabulary';
+import type { SCHEDULE_PERIODS } from '@contract/drains';
+import type { Format } from '@contract/vocabulary';
 import { api, messageOf } from '../api/client';
 import { deliveryKeys, type Schedule } from '../api/delivery';
 import { useDatasets, useTeams } from '../api/queries';
@@ -25,7 +25,10 @@ import '../delivery/delivery.css';
 
 type Period = (typeof SCHEDULE_PERIODS)[number];
 
+// Typed by the contract (type-only imports keep zod out of the bundle), so a new format or period fails the typecheck here.
 const FORMAT_LABELS: Record<Format, string> = { csv: 'CSV', xlsx: 'Excel (XLSX)', parquet: 'Parquet', json: 'JSON', jsonl: 'JSON Lines' };
+const FORMAT_IDS = Object.keys(FORMAT_LABELS) as Format[];
+const PERIODS = Object.keys(PERIOD_LABELS) as Period[];
 
 /** Form fields the API may name; plan errors name the export's fields without the `export.` prefix. */
 const KNOWN = [
@@ -146,7 +149,7 @@ function ScheduleForm({ me, datasets }: { me: Me; datasets: Dataset[] }) {
               <div className="field">
                 <label htmlFor="schedule-format">File format</label>
                 <select id="schedule-format" value={draft.format} onChange={(e) => update({ format: e.target.value as Format })} data-testid="schedule-format">
-                  {FORMATS.map((f) => (
+                  {FORMAT_IDS.map((f) => (
                     <option key={f} value={f}>
                       {FORMAT_LABELS[f]}
                     </option>
@@ -174,7 +177,7 @@ function ScheduleForm({ me, datasets }: { me: Me; datasets: Dataset[] }) {
           <div className="field">
             <label htmlFor="schedule-every">Runs</label>
             <select id="schedule-every" value={every} onChange={(e) => edit(setEvery)(e.target.value as Period)} aria-describedby="schedule-every-hint" data-testid="schedule-every">
-              {SCHEDULE_PERIODS.map((p) => (
+              {PERIODS.map((p) => (
                 <option key={p} value={p}>
                   {PERIOD_LABELS[p]}
                 </option>
