@@ -6,6 +6,7 @@ import { Header } from './components/Header';
 import { Notice } from './components/Notice';
 import { messageOf } from './api/client';
 import { ApiKeysPage } from './pages/ApiKeys';
+import { AdminOnly } from './delivery/AdminOnly';
 import { DrainDetailPage } from './pages/DrainDetail';
 import { DrainNewPage } from './pages/DrainNew';
 import { DrainsPage } from './pages/Drains';
@@ -70,21 +71,21 @@ function Page({ me, route }: { me: Me; route: Route }) {
     case 'settings':
       return isAdmin(me) ? <SettingsPage /> : <NotAllowed />;
     case 'drains':
-      if (!isAdmin(me)) return <NotAllowed title="Drains are for admins" body="Ask an organization admin to set up continuous delivery." />;
+      if (!isAdmin(me)) return <AdminOnly title="Drains are for admins" body="Ask an organization admin to set up continuous delivery." />;
       return second === 'new' ? <DrainNewPage me={me} /> : second ? <DrainDetailPage key={second} id={second} /> : <DrainsPage />;
     case 'schedules':
-      if (!isAdmin(me)) return <NotAllowed title="Schedules are for admins" body="Ask an organization admin to set up a scheduled export." />;
+      if (!isAdmin(me)) return <AdminOnly title="Schedules are for admins" body="Ask an organization admin to set up a scheduled export." />;
       return second === 'new' ? <ScheduleNewPage me={me} /> : second ? <ScheduleDetailPage key={second} id={second} /> : <SchedulesPage />;
     default:
       return <NotFoundPage />;
   }
 }
 
-function NotAllowed({ title = 'Settings are for admins', body = 'Ask an organization admin to change export settings.' }: { title?: string; body?: string }) {
+function NotAllowed() {
   return (
     <section className="card empty">
-      <h1 className="page-title">{title}</h1>
-      <p className="muted">{body}</p>
+      <h1 className="page-title">Settings are for admins</h1>
+      <p className="muted">Ask an organization admin to change export settings.</p>
     </section>
   );
 }
