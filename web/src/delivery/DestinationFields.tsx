@@ -9,20 +9,23 @@ interface Props {
   errors: Readonly<Record<string, string>>;
   /** A refused preflight: the destination's status and the start of its answer. */
   refused?: { status: number | null; response: string | null } | null;
-  /** Schedules may have no destination (the file stays downloadable in Sluice). */
-  optional?: boolean;
+  /**
+   * A schedule's destination: optional (without one the file stays downloadable in Sluice), and it receives
+   * the export's own file, so the payload and file-format choices of a drain do not apply.
+   */
+  forSchedule?: boolean;
 }
 
 const TYPE_LABELS: Record<DestinationDraft['type'], { label: string; hint: string }> = {
   none: { label: 'None', hint: 'Keep the files in Sluice to download' },
-  http: { label: 'HTTP endpoint', hint: 'POSTed as signed JSON batches' },
+  http: { label: 'HTTP endpoint', hint: 'Signed POSTs to your endpoint' },
   s3: { label: 'S3 bucket', hint: 'Objects in any S3-compatible store' },
 };
 
 /** Where a drain or schedule delivers: an HTTP endpoint or an S3 bucket with their options, and a refused preflight. */
-export function DestinationFields({ value, onChange, errors, refused, optional }: Props) {
+export function DestinationFields({ value, onChange, errors, refused, forSchedule }: Props) {
   const set = (patch: Partial<DestinationDraft>) => onChange({ ...value, ...patch });
-  const types = (optional ? ['none', 'http', 's3'] : ['http', 's3']) as DestinationDraft['type'][];
+  const types = (forSchedule ? ['none', 'http', 's3'] : ['http', 's3']) as DestinationDraft['type'][];
   return (
     <fieldset className="fieldset dest" data-testid="destination">
       <legend className="label">Destination</legend>
@@ -64,6 +67,7 @@ export function DestinationFields({ value, onChange, errors, refused, optional }
       {value.type === 'http' && (
         <div className="dest__grid">
           <TextField id="dest-url" label="Endpoint address" type="url" value={value.url} onChange={(url) => set({ url })} error={errors['destination.url']} placeholder="https://ingest.example.com/sluice" testId="dest-url" />
+          {!forSchedule && (
           <div className="field">
             <label htmlFor="dest-http-format">Payload</label>
             <select id="dest-http-format" value={value.httpFormat} onChange={(e) => set({ httpFormat: e.target.value as DestinationDraft['httpFormat'] })} data-testid="dest-http-format">
@@ -74,6 +78,7 @@ export function DestinationFields({ value, onChange, errors, refused, optional }
               ))}
             </select>
           </div>
+          )}
           <TextField
             id="dest-headers"
             label="Extra headers (optional)"
@@ -114,6 +119,8 @@ export function DestinationFields({ value, onChange, errors, refused, optional }
             hint="Stored encrypted and never shown again. Leave both keys empty to use the server's own credentials."
             testId="dest-secret"
           />
+          {!forSchedule && (
+            <>
           <div className="field">
             <label htmlFor="dest-s3-format">File format</label>
             <select id="dest-s3-format" value={value.s3Format} onChange={(e) => set({ s3Format: e.target.value as DestinationDraft['s3Format'] })} aria-describedby={errors['destination.format'] ? 'dest-s3-format-error' : undefined} data-testid="dest-s3-format">
@@ -138,6 +145,8 @@ export function DestinationFields({ value, onChange, errors, refused, optional }
               {errors['destination.compression'] ?? (value.s3Format === 'parquet' ? 'Parquet files are compressed already.' : 'Smaller objects (.gz).')}
             </p>
           </div>
+            </>
+          )}
         </div>
       )}
     </fieldset>

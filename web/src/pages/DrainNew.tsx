@@ -108,7 +108,7 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
         <div className="dform__grid">
           <TextField id="drain-name" label="Name" value={name} onChange={edit(setName)} error={errors.name} placeholder="e.g. Runs to the warehouse" testId="drain-name" />
           <div className="field">
-            <label htmlFor="drain-dataset">Records</label>
+            <label htmlFor="drain-dataset">Records to deliver</label>
             <select
               id="drain-dataset"
               value={draft.dataset ?? ''}

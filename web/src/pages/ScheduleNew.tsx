@@ -223,7 +223,7 @@ function ScheduleForm({ me, datasets }: { me: Me; datasets: Dataset[] }) {
             testId="schedule-email"
           />
         </div>
-        <DestinationFields value={destination} onChange={edit(setDestination)} errors={errors} refused={server.refused} optional />
+        <DestinationFields value={destination} onChange={edit(setDestination)} errors={errors} refused={server.refused} forSchedule />
       </section>
 
       <div className="dform__foot">
