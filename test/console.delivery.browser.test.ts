@@ -37,7 +37,8 @@ for (const dialect of DIALECTS) {
       const res = await fetch(`${base}/v1/ingest/${entity}`, { method: 'POST', headers: admin(), body: JSON.stringify(rows) });
       expect(res.status, `ingest ${entity}: ${await res.clone().text()}`).toBe(200);
     };
-    const getJson = async (path: string) => (await fetch(`${base}${path}`, { headers: admin() })).json();
+    // The answers are read field by field in the assertions below.
+    const getJson = async (path: string): Promise<any> => (await fetch(`${base}${path}`, { headers: admin() })).json();
     const runIds = (records: { run_id: string }[]) => records.map((r) => r.run_id).sort();
 
     beforeAll(async () => {
