@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyWebhook } from '../src/notify/webhooks.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, type TestApp, type TestUser } from './helpers/app.js';
 import { seriousViolations } from './helpers/axe.js';
 import { launchChromium, login, newContext, screenshot } from './helpers/browser.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
@@ -40,6 +40,25 @@ for (const dialect of DIALECTS) {
     // The answers are read field by field in the assertions below.
     const getJson = async (path: string): Promise<any> => (await fetch(`${base}${path}`, { headers: admin() })).json();
     const runIds = (records: { run_id: string }[]) => records.map((r) => r.run_id).sort();
+    /** A fresh browser context signed in as `who`, collecting the page's uncaught errors. */
+    const openConsole = async (who: TestUser) => {
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await login(page, who.email, who.password).catch(async (err: Error) => {
+        await context.close();
+        throw err;
+      });
+      return { context, page, errors };
+    };
+    /** From the navigation: the (empty) list, then its create form. */
+    const openEmptyThenNew = async (page: Page, list: 'drains' | 'schedules', empty: string, form: string) => {
+      await page.getByTestId(`nav-${list}`).click();
+      await page.getByTestId(`${list}-table`).getByText(empty).waitFor();
+      await page.getByTestId(list === 'drains' ? 'new-drain' : 'new-schedule').click();
+      await page.getByTestId(form).waitFor();
+    };
 
     beforeAll(async () => {
       // The receiver and the S3 peer listen on 127.0.0.1, which the outbound guard refuses unless listed.
@@ -61,16 +80,9 @@ for (const dialect of DIALECTS) {
     });
 
     test('http drain: errors by their fields, a refused preflight shows status and answer, the secret is shown once, the receiver gets the records; pause, resume, run now, replay, delete', async () => {
-      const context = await newContext(await browser(), base);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
+      const { context, page, errors } = await openConsole(t.orgA.admin);
       try {
-        await login(page, t.orgA.admin.email, t.orgA.admin.password);
-        await page.getByTestId('nav-drains').click();
-        await page.getByTestId('drains-table').getByText('No drains yet.').waitFor();
-        await page.getByTestId('new-drain').click();
-        await page.getByTestId('drain-form').waitFor();
+        await openEmptyThenNew(page, 'drains', 'No drains yet.', 'drain-form');
 
         // Nothing filled in: each problem next to its field, nothing sent.
         const before = rx.requests.length;
@@ -205,10 +217,8 @@ for (const dialect of DIALECTS) {
     });
 
     test('S3 drain through the console: no signing secret, the objects in the bucket hold the records', async () => {
-      const context = await newContext(await browser(), base);
-      const page = await context.newPage();
+      const { context, page } = await openConsole(t.orgA.admin);
       try {
-        await login(page, t.orgA.admin.email, t.orgA.admin.password);
         await page.goto('/#/drains/new');
         await page.getByTestId('drain-name').fill('Runs to the bucket');
         await page.getByTestId('drain-dataset').selectOption('workflow_runs');
@@ -261,16 +271,9 @@ for (const dialect of DIALECTS) {
     test('schedule: created like an export, run now makes an export per ended day shown in its runs (each links to its export); pause, resume, delete', async () => {
       // Two runs the day before yesterday and one yesterday (UTC).
       await send('workflow_runs', [run('sch_1', `${daysAgo(2)}T09:00:00Z`), run('sch_2', `${daysAgo(2)}T15:00:00Z`), run('sch_3', `${daysAgo(1)}T10:00:00Z`)]);
-      const context = await newContext(await browser(), base);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
+      const { context, page, errors } = await openConsole(t.orgA.admin);
       try {
-        await login(page, t.orgA.admin.email, t.orgA.admin.password);
-        await page.getByTestId('nav-schedules').click();
-        await page.getByTestId('schedules-table').getByText('No schedules yet.').waitFor();
-        await page.getByTestId('new-schedule').click();
-        await page.getByTestId('schedule-form').waitFor();
+        await openEmptyThenNew(page, 'schedules', 'No schedules yet.', 'schedule-form');
         await page.getByTestId('create-schedule').click();
         expect(await page.getByTestId('schedule-name-error').textContent()).toBe('Give the schedule a name.');
         expect(await page.getByTestId('schedule-export-error').textContent()).toBe('Choose what to export.');
@@ -375,10 +378,8 @@ for (const dialect of DIALECTS) {
       expect(schedule.status, await schedule.clone().text()).toBe(201);
       const scheduleId = ((await schedule.json()) as { id: string }).id;
 
-      const context = await newContext(await browser(), base);
-      const page = await context.newPage();
+      const { context, page } = await openConsole(t.orgA.member);
       try {
-        await login(page, t.orgA.member.email, t.orgA.member.password);
         expect(await page.getByTestId('nav-drains').count()).toBe(0);
         expect(await page.getByTestId('nav-schedules').count()).toBe(0);
         await page.goto('/#/drains');

@@ -1,46 +1,41 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, api, messageOf } from '../api/client';
+import { api, messageOf } from '../api/client';
 import { deliveryKeys, useDeliveries, useDrain, type DrainView } from '../api/delivery';
 import { useDatasets } from '../api/queries';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
-import { PageHeading } from '../components/PageHeading';
 import { DrainBadge } from '../delivery/Badges';
 import { describeDestination } from '../delivery/destination';
 import { fieldErrorsOf } from '../delivery/errors';
+import { DetailFrame, ListStateRows } from '../delivery/Frames';
 import { intervalLabel, rangeLabel } from '../delivery/labels';
 import { TextField } from '../delivery/TextField';
 import { datasetTitle } from '../lib/exports';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
-import { href, navigate } from '../lib/router';
+import { navigate } from '../lib/router';
 import '../delivery/delivery.css';
 
 /** One drain: its state, actions (pause / resume / run now / replay / delete) and delivery log; updates every 2 s. */
 export function DrainDetailPage({ id }: { id: string }) {
   const query = useDrain(id);
   const datasets = useDatasets();
-  const d = query.data;
   return (
-    <>
-      <p className="crumbs">
-        <a href={href('/drains')}>← Drains</a>
-      </p>
-      <PageHeading description={d ? `${datasetTitle(d.dataset, datasets.data)} → ${describeDestination(d.destination)}` : undefined}>{d ? `Drain “${d.name}”` : 'Drain'}</PageHeading>
-      {query.isError && <Notice tone="error">{query.error instanceof ApiError && query.error.status === 404 ? 'This drain does not exist, or it was deleted.' : messageOf(query.error)}</Notice>}
-      {query.isPending && (
-        <div className="card detail detail--loading" aria-busy="true">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </div>
-      )}
-      {d && (
+    <DetailFrame
+      query={query}
+      back={{ path: '/drains', label: 'Drains' }}
+      title={(d) => (d ? `Drain “${d.name}”` : 'Drain')}
+      description={(d) => `${datasetTitle(d.dataset, datasets.data)} → ${describeDestination(d.destination)}`}
+      missing="This drain does not exist, or it was deleted."
+    >
+      {(d) => (
         <>
           <DrainSummary drain={d} />
           <DeliveryLog id={d.id} />
         </>
       )}
-    </>
+    </DetailFrame>
   );
 }
 
@@ -224,13 +219,7 @@ function DeliveryLog({ id }: { id: string }) {
           </tr>
         </thead>
         <tbody>
-          {log.data?.length === 0 && (
-            <tr>
-              <td colSpan={7} className="empty-cell">
-                Nothing delivered yet.
-              </td>
-            </tr>
-          )}
+          <ListStateRows query={log} columns={7} empty="Nothing delivered yet." />
           {log.data?.map((x) => (
             <tr key={x.id} data-testid="delivery-row" data-kind={x.kind} data-ok={String(x.ok)}>
               <td data-label="Sequences" className="nowrap">

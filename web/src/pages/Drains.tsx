@@ -4,6 +4,7 @@ import { useDatasets } from '../api/queries';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { DrainBadge } from '../delivery/Badges';
+import { ListStateRows } from '../delivery/Frames';
 import { describeDestination } from '../delivery/destination';
 import { intervalLabel } from '../delivery/labels';
 import { datasetTitle } from '../lib/exports';
@@ -46,20 +47,15 @@ export function DrainsPage() {
             </tr>
           </thead>
           <tbody>
-            {drains.isPending && (
-              <tr className="skeleton-row" aria-hidden="true">
-                <td colSpan={6}>
-                  <span className="skeleton" />
-                </td>
-              </tr>
-            )}
-            {drains.data?.length === 0 && (
-              <tr>
-                <td colSpan={6} className="empty-cell">
+            <ListStateRows
+              query={drains}
+              columns={6}
+              empty={
+                <>
                   No drains yet. <a href={href('/drains/new')}>Create one</a>.
-                </td>
-              </tr>
-            )}
+                </>
+              }
+            />
             {drains.data?.map((d) => (
               <tr key={d.id} data-testid="drain-row" data-drain-id={d.id} data-status={d.status}>
                 <td data-label="Drain" className="cell-title">

@@ -1,14 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, messageOf } from '../api/client';
+import { api, messageOf } from '../api/client';
 import { deliveryKeys, useSchedule, useScheduleRuns, type Schedule } from '../api/delivery';
 import { keys, useDatasets } from '../api/queries';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
-import { PageHeading } from '../components/PageHeading';
 import { StatusBadge } from '../components/StatusBadge';
 import { ScheduleBadge } from '../delivery/Badges';
 import { describeDestination } from '../delivery/destination';
+import { DetailFrame, ListStateRows } from '../delivery/Frames';
 import { PERIOD_LABELS, windowLabel } from '../delivery/labels';
 import { datasetTitle, downloadPath } from '../lib/exports';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
@@ -19,28 +19,21 @@ import '../delivery/delivery.css';
 export function ScheduleDetailPage({ id }: { id: string }) {
   const query = useSchedule(id);
   const datasets = useDatasets();
-  const s = query.data;
   return (
-    <>
-      <p className="crumbs">
-        <a href={href('/schedules')}>← Schedules</a>
-      </p>
-      <PageHeading description={s ? `${datasetTitle(String(s.export.dataset), datasets.data)}, ${PERIOD_LABELS[s.every].toLowerCase()} (${s.timezone})` : undefined}>
-        {s ? `Schedule “${s.name}”` : 'Schedule'}
-      </PageHeading>
-      {query.isError && <Notice tone="error">{query.error instanceof ApiError && query.error.status === 404 ? 'This schedule does not exist, or it was deleted.' : messageOf(query.error)}</Notice>}
-      {query.isPending && (
-        <div className="card detail detail--loading" aria-busy="true">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </div>
-      )}
-      {s && (
+    <DetailFrame
+      query={query}
+      back={{ path: '/schedules', label: 'Schedules' }}
+      title={(s) => (s ? `Schedule “${s.name}”` : 'Schedule')}
+      description={(s) => `${datasetTitle(String(s.export.dataset), datasets.data)}, ${PERIOD_LABELS[s.every].toLowerCase()} (${s.timezone})`}
+      missing="This schedule does not exist, or it was deleted."
+    >
+      {(s) => (
         <>
           <ScheduleSummary schedule={s} />
           <Runs id={s.id} />
         </>
       )}
-    </>
+    </DetailFrame>
   );
 }
 
@@ -163,13 +156,7 @@ function Runs({ id }: { id: string }) {
           </tr>
         </thead>
         <tbody>
-          {rows?.length === 0 && (
-            <tr>
-              <td colSpan={6} className="empty-cell">
-                No runs yet: the first starts when the current period ends (or use Run now for periods that have ended).
-              </td>
-            </tr>
-          )}
+          <ListStateRows query={runs} columns={6} empty="No runs yet: the first starts when the current period ends (or use Run now for periods that have ended)." />
           {rows?.map((e) => {
             const download = downloadPath(e);
             return (

@@ -4,6 +4,7 @@ import { useDatasets } from '../api/queries';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { ScheduleBadge } from '../delivery/Badges';
+import { ListStateRows } from '../delivery/Frames';
 import { describeDestination } from '../delivery/destination';
 import { PERIOD_LABELS, windowLabel } from '../delivery/labels';
 import { datasetTitle } from '../lib/exports';
@@ -41,20 +42,15 @@ export function SchedulesPage() {
             </tr>
           </thead>
           <tbody>
-            {schedules.isPending && (
-              <tr className="skeleton-row" aria-hidden="true">
-                <td colSpan={6}>
-                  <span className="skeleton" />
-                </td>
-              </tr>
-            )}
-            {schedules.data?.length === 0 && (
-              <tr>
-                <td colSpan={6} className="empty-cell">
+            <ListStateRows
+              query={schedules}
+              columns={6}
+              empty={
+                <>
                   No schedules yet. <a href={href('/schedules/new')}>Create one</a>.
-                </td>
-              </tr>
-            )}
+                </>
+              }
+            />
             {schedules.data?.map((s) => (
               <tr key={s.id} data-testid="schedule-row" data-schedule-id={s.id} data-status={s.status}>
                 <td data-label="Schedule" className="cell-title">
