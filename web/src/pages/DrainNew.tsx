@@ -190,8 +190,8 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
         </div>
       </section>
 
-      <div className="dform__foot">
-        <div className="dform__feedback">{server.general && <Notice tone="error">{server.general}</Notice>}</div>
+      <div className="settings__foot dform__foot">
+        <div className="settings__feedback dform__feedback">{server.general && <Notice tone="error">{server.general}</Notice>}</div>
         <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="create-drain">
           {create.isPending ? 'Testing the destination…' : 'Create drain'}
         </button>

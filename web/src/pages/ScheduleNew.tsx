@@ -226,8 +226,8 @@ function ScheduleForm({ me, datasets }: { me: Me; datasets: Dataset[] }) {
         <DestinationFields value={destination} onChange={edit(setDestination)} errors={errors} refused={server.refused} forSchedule />
       </section>
 
-      <div className="dform__foot">
-        <div className="dform__feedback">{server.general && <Notice tone="error">{server.general}</Notice>}</div>
+      <div className="settings__foot dform__foot">
+        <div className="settings__feedback dform__feedback">{server.general && <Notice tone="error">{server.general}</Notice>}</div>
         <button type="submit" className="btn btn--primary" disabled={create.isPending || (teamsApply(dataset, draft.scope) && !teams.data)} data-testid="create-schedule">
           {create.isPending ? 'Creating…' : 'Create schedule'}
         </button>
