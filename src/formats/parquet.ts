@@ -10,7 +10,7 @@ import { booleanValue, dateMs, integerValue, numberValue, stringText, timestampM
  * Rows per row group. A row group is held in memory as columns until it is written, so this bounds
  * memory. Through the engine (1M SQLite workflow runs, bench/README.md) 32k-row groups let the heap
  * creep up with the export's length (peak RSS 285 MB at 660k rows, 306 MB at 1M); 16k-row groups, with
- * repeated texts shared and timestamps kept as numbers (below), peak at 223 MB for 200k rows and 232 MB
+ * repeated texts shared and timestamps kept as numbers (below), peak at 209 MB for 200k rows and 214 MB
  * for 1M, for a file 3% larger.
  */
 export const PARQUET_ROW_GROUP_ROWS = 16_384;
