@@ -8,6 +8,7 @@ import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { formatNumber } from '../lib/format';
 import { datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
+import { fieldNames } from './labels';
 
 interface Props {
   me: Me;
@@ -119,7 +120,9 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
               </>
             )}
             <dt>Fields ({draft.fields.length})</dt>
-            <dd className="summary__fields">{draft.fields.join(', ')}</dd>
+            <dd className="summary__fields" data-testid="summary-fields">
+              {fieldNames(dataset, draft.fields)}
+            </dd>
             <dt>File</dt>
             <dd>
               {draft.format.toUpperCase()}
