@@ -51,6 +51,9 @@ export async function filterValues(store: Store, p: Principal, datasetName: stri
         from ${sql.table(own.table)} o
         left join ${sql.table(table)} e on e.org_id = o.org_id and e.id = o.${sql.ref(own.ref)}
         where o.org_id = ${p.orgId} and o.${sql.ref(own.user)} = ${p.userId} and o.${sql.ref(own.ref)} is not null
-        order by e.name, o.${sql.ref(own.ref)} limit ${MAX_VALUES}`.execute(store.db);
-  return rows.rows.map((r) => ({ value: String(r.value), label: r.name ? String(r.name) : String(r.value) }));
+        order by name, value limit ${MAX_VALUES}`.execute(store.db);
+  // Sorted here, not by SQL: the databases order nulls and case differently.
+  return rows.rows
+    .map((r) => ({ value: String(r.value), label: r.name ? String(r.name) : String(r.value) }))
+    .sort((a, b) => a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
 }

@@ -89,7 +89,7 @@ export function OverviewPage({ route }: { route: Route }) {
           <CreditsByDay o={o} period={period} />
           <div className="overview__grid">
             {CARDS.map((card) => (
-              <TopLists key={card.title} card={card} o={o} period={period} datasetTitle={(n) => datasetTitle(n, datasets.data)} />
+              <TopLists key={card.title} card={card} o={o} period={period} titleOf={(n) => datasetTitle(n, datasets.data)} />
             ))}
             <RunningNow />
           </div>
@@ -233,7 +233,7 @@ function CreditsByDay({ o, period }: { o: Overview; period: OverviewPeriod }) {
   );
 }
 
-function TopLists({ card, o, period, datasetTitle }: { card: TopCard; o: Overview; period: OverviewPeriod; datasetTitle: (name: string) => string }) {
+function TopLists({ card, o, period, titleOf }: { card: TopCard; o: Overview; period: OverviewPeriod; titleOf: (name: string) => string }) {
   const id = card.title.toLowerCase().replace(/\s+/g, '-');
   return (
     <section className="card top" aria-labelledby={id} data-testid={id}>
@@ -249,7 +249,7 @@ function TopLists({ card, o, period, datasetTitle }: { card: TopCard; o: Overvie
               <div className="section-head">
                 <h3 className="top__title">{l.label}</h3>
                 <a className="small" href={wizardLink({ dataset: top.dataset, ...period })} data-testid={`export-${l.name}`}>
-                  Export this<span className="sr-only">: {datasetTitle(top.dataset)} of the period</span>
+                  Export this<span className="sr-only">: {titleOf(top.dataset)} of the period</span>
                 </a>
               </div>
               {top.items.length === 0 ? (
@@ -260,7 +260,7 @@ function TopLists({ card, o, period, datasetTitle }: { card: TopCard; o: Overvie
                     <li key={item.id ?? item.name} className="bars__item" data-testid="top-item">
                       <span className="bars__name">
                         {card.perItem && item.id ? (
-                          <a href={wizardLink({ dataset: top.dataset, ...period, ids: [item.id] })} title={`Export ${datasetTitle(top.dataset).toLowerCase()} of ${item.name}`}>
+                          <a href={wizardLink({ dataset: top.dataset, ...period, ids: [item.id] })} title={`Export ${titleOf(top.dataset).toLowerCase()} of ${item.name}`}>
                             {item.name}
                           </a>
                         ) : (
