@@ -175,6 +175,24 @@ for (const dialect of DIALECTS) {
         expect(await page.getByTestId('entity-wf_a').isChecked()).toBe(true);
         expect(await page.getByTestId('entity-wf_b').isChecked()).toBe(false);
 
+        // Agent credits: the same chart and table for agent interactions; its "Export this" is of them.
+        await page.goto(MARCH);
+        await page.getByTestId('credits-agent_interactions').check();
+        await page.getByTestId('credits-table-toggle').click();
+        await expect
+          .poll(() => page.getByTestId('credits-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-date'), ...[...r.querySelectorAll('td')].map((td) => td.textContent)])))
+          .toEqual([
+            ['2025-03-05', '0', '2', '2'],
+            ['2025-03-06', '0', '1', '1'],
+            ['2025-03-07', '5', '0', '5'],
+          ]);
+        expect(await page.locator('[data-testid="credits-table"] thead').textContent()).toBe('DayBeta teamAlpha teamTotal');
+        await shot(page, '40-overview-agents');
+        await page.getByTestId('export-credits').click();
+        await page.getByTestId('prefilled-note').waitFor();
+        expect(await page.getByTestId('summary').textContent()).toContain('Agent interactions');
+        await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe('3');
+
         // Members have no overview: their bare address is the wizard, and the route says why.
         expect(errors).toEqual([]);
       } finally {

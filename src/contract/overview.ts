@@ -11,18 +11,24 @@ export const OverviewQuerySchema = z
   .strict();
 export type OverviewQuery = z.output<typeof OverviewQuerySchema>;
 
-/** One series of the credits chart: a team, all personal spaces together, or runs whose workflow is not known yet. */
+/** One series of a credits chart: a team, all personal spaces together, or rows whose workflow or agent is not known yet. */
 export const OverviewTeamSchema = z.object({
-  key: z.string().describe('Workspace id; `personal` for every personal space; `unknown` for runs whose workflow has not arrived'),
+  key: z.string().describe('Workspace id; `personal` for every personal space; `unknown` for rows whose workflow or agent has not arrived'),
   name: z.string(),
   credits: z.number().describe('Credits of the period'),
 });
 
-/** Credits of one team on one day (only days and teams with runs appear). */
+/** Credits of one team on one day (only days and teams with credits appear). */
 export const OverviewDayCreditsSchema = z.object({
   date: z.iso.date(),
   team: z.string().describe('The `key` of a team of `teams`'),
   credits: z.number(),
+});
+
+/** A dataset's credits per day by team: `credit_cost` summed per day (of its time field, in `timezone`) and workspace. */
+export const OverviewCreditsSchema = z.object({
+  teams: z.array(OverviewTeamSchema).describe('Series of the chart, most credits first'),
+  by_day: z.array(OverviewDayCreditsSchema),
 });
 
 /** One entry of a top list. `id` is what the wizard's "only these" filter takes (null when there is none). */
@@ -46,8 +52,10 @@ export const OverviewSchema = z.object({
   to: z.iso.datetime().describe('Last instant covered (inclusive)'),
   timezone: z.string(),
   days: z.array(z.iso.date()).describe('Every day of the period, in order'),
-  teams: z.array(OverviewTeamSchema).describe('Series of the credits chart, most credits first'),
-  credits_by_day: z.array(OverviewDayCreditsSchema).describe('workflow_runs.credit_cost summed per day (pl_run_created_ts in `timezone`) and team'),
+  credits: z.object({
+    workflow_runs: OverviewCreditsSchema.describe('Per day of pl_run_created_ts and the workflow’s workspace'),
+    agent_interactions: OverviewCreditsSchema.describe('Per day of created_ts and the agent’s workspace'),
+  }),
   totals: z.object({
     workflow_credits: z.number().describe('Credits of the workflow runs of the period (the chart)'),
     agent_credits: z.number().describe('Credits of the agent interactions of the period'),

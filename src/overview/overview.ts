@@ -50,6 +50,40 @@ class Tally {
   }
 }
 
+/** Credits per day and team (each personal space counted as one "Personal spaces" team). */
+class TeamDays {
+  private readonly byDay = new Map<string, number>();
+  private readonly teams = new Tally();
+
+  constructor(
+    private readonly timezone: string,
+    /** What a row without a workspace lacks, e.g. "Workflow": its series is "Workflow not known yet". */
+    private readonly missing: string,
+  ) {}
+
+  add(r: Row, at: unknown, cost: number): void {
+    const ws = text(r.workspace_id);
+    const team = ws === null ? UNKNOWN : r.workspace_kind === 'personal' ? PERSONAL : ws;
+    const name = team === UNKNOWN ? `${this.missing} not known yet` : team === PERSONAL ? 'Personal spaces' : (text(r.workspace_name) ?? team);
+    const key = `${localDate(Number(at), this.timezone)}\u0000${team}`;
+    this.byDay.set(key, (this.byDay.get(key) ?? 0) + cost);
+    this.teams.add(team, team, name, cost);
+  }
+
+  result(): Overview['credits']['workflow_runs'] {
+    return {
+      teams: this.teams.top(Number.MAX_SAFE_INTEGER).map((t) => ({ key: t.id!, name: t.name, credits: t.value })),
+      by_day: [...this.byDay]
+        .map(([key, value]) => {
+          const [date, team] = key.split('\u0000');
+          return { date, team, credits: round(value) };
+        })
+        .filter((d) => d.credits !== 0)
+        .sort((a, b) => a.date.localeCompare(b.date) || a.team.localeCompare(b.team)),
+    };
+  }
+}
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
@@ -66,7 +100,7 @@ export function daysBetween(from: string, to: string): string[] {
 
 /**
  * The overview of a period for an org admin: credits per day by team, the top workflows, agents, users
- * and models, and the totals. Bad periods are refused by the plans (422 naming the field).
+ * and models, and the totals. A bad period is refused with a 4xx naming the field (here, or by the plans).
  * @example await overview(deps, principal, { from: '2025-03-01', to: '2025-03-31', timezone: 'UTC', limit: 5 })
  */
 export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuery): Promise<Overview> {
@@ -86,12 +120,14 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
     neutralize_formulas: true,
   });
   const runs = await deps.plan(p, request('workflow_runs', ['pl_run_created_ts', 'workspace_id', 'workspace_name', 'workspace_kind', 'workbook_id', 'workbook_name', 'user_id', 'user_email', 'user_name', 'credit_cost']));
-  const interactions = await deps.plan(p, request('agent_interactions', ['agent_id', 'agent_name', 'user_id', 'user_email', 'user_name', 'credit_cost', 'message_count']));
+  const interactions = await deps.plan(
+    p,
+    request('agent_interactions', ['created_ts', 'workspace_id', 'workspace_name', 'workspace_kind', 'agent_id', 'agent_name', 'user_id', 'user_email', 'user_name', 'credit_cost', 'message_count']),
+  );
   const users = await deps.plan(p, request('users_usage', ['user_id', 'name', 'email', 'messages_total']));
   const models = await deps.plan(p, request('models_usage', ['name', 'provider', 'requests', 'total_cost_usd']));
 
-  const byDay = new Map<string, number>();
-  const teams = new Tally();
+  const runDays = new TeamDays(q.timezone, 'Workflow');
   const workflowCredits = new Tally();
   const workflowRuns = new Tally();
   const userCredits = new Tally();
@@ -100,13 +136,7 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
   let runCount = 0;
   for await (const r of rowsOf(deps.store, runs)) {
     const cost = num(r.credit_cost);
-    const day = localDate(Number(r.pl_run_created_ts), q.timezone);
-    const ws = text(r.workspace_id);
-    const team = ws === null ? UNKNOWN : r.workspace_kind === 'personal' ? PERSONAL : ws;
-    const teamName = team === UNKNOWN ? 'Workflow not known yet' : team === PERSONAL ? 'Personal spaces' : (text(r.workspace_name) ?? ws!);
-    const key = `${day}\u0000${team}`;
-    byDay.set(key, (byDay.get(key) ?? 0) + cost);
-    teams.add(team, team, teamName, cost);
+    runDays.add(r, r.pl_run_created_ts, cost);
     const wf = text(r.workbook_id);
     workflowCredits.add(wf ?? '', wf, text(r.workbook_name) ?? wf ?? 'Unknown workflow', cost);
     workflowRuns.add(wf ?? '', wf, text(r.workbook_name) ?? wf ?? 'Unknown workflow', 1);
@@ -115,6 +145,7 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
     runCount++;
   }
 
+  const agentDays = new TeamDays(q.timezone, 'Agent');
   const agentCredits = new Tally();
   const agentMessages = new Tally();
   let agentTotal = 0;
@@ -122,6 +153,7 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
   for await (const r of rowsOf(deps.store, interactions)) {
     const id = text(r.agent_id);
     const name = text(r.agent_name) ?? id ?? 'Unknown agent';
+    agentDays.add(r, r.created_ts, num(r.credit_cost));
     agentCredits.add(id ?? '', id, name, num(r.credit_cost));
     agentMessages.add(id ?? '', id, name, num(r.message_count));
     userCredits.add(text(r.user_id) ?? '', text(r.user_id), who(r), num(r.credit_cost));
@@ -147,20 +179,12 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
   }
 
   const top = (dataset: string, measure: string, tally: Tally) => ({ dataset, measure, items: tally.top(q.limit) });
-  const series = teams.top(Number.MAX_SAFE_INTEGER).map((t) => ({ key: t.id!, name: t.name, credits: t.value }));
   return {
     from: runs.params.from,
     to: runs.params.to,
     timezone: q.timezone,
     days: daysBetween(q.from, q.to),
-    teams: series,
-    credits_by_day: [...byDay]
-      .map(([key, value]) => {
-        const [date, team] = key.split('\u0000');
-        return { date, team, credits: round(value) };
-      })
-      .filter((d) => d.credits !== 0)
-      .sort((a, b) => a.date.localeCompare(b.date) || a.team.localeCompare(b.team)),
+    credits: { workflow_runs: runDays.result(), agent_interactions: agentDays.result() },
     totals: { workflow_credits: round(runCredits), agent_credits: round(agentTotal), runs: runCount, interactions: interactionCount, messages },
     top: {
       workflows_by_credits: top('workflow_runs', 'credit_cost', workflowCredits),

@@ -19,8 +19,9 @@ export async function overviewRoutes(app: FastifyInstance, ctx: AppContext): Pro
         summary: 'Credits per day by team, top workflows, agents, users and models of a period (admins)',
         description: [
           'Every number is summed from the rows an organization-scope export of the same period writes:',
-          '`credits_by_day` is `credit_cost` of `workflow_runs` per day of `pl_run_created_ts` (in `timezone`) and workspace',
-          '(personal spaces together as `personal`, runs whose workflow is not known yet as `unknown`).',
+          '`credits.workflow_runs` is `credit_cost` of `workflow_runs` per day of `pl_run_created_ts` (in `timezone`) and workspace,',
+          '`credits.agent_interactions` the same of `agent_interactions` per day of `created_ts` and the agent’s workspace',
+          '(personal spaces together as `personal`, rows whose workflow or agent is not known yet as `unknown`).',
           'Top lists: workflows from `workflow_runs`, agents from `agent_interactions`, users by credits from both,',
           'users by messages from `users_usage`, models from `models_usage`. Privacy follows the org setting, as in exports.',
           'At most 366 days.',

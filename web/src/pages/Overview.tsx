@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { Overview, OverviewTopName } from '@contract/overview';
 import { messageOf } from '../api/client';
 import { useOverview, useRunningExports, type OverviewPeriod } from '../api/overview';
@@ -72,6 +72,7 @@ export function OverviewPage({ route }: { route: Route }) {
   const overview = useOverview(period);
   const datasets = useDatasets();
   const o = overview.data;
+  const [source, setSource] = useState<CreditSource>('workflow_runs');
 
   return (
     <>
@@ -86,7 +87,7 @@ export function OverviewPage({ route }: { route: Route }) {
       {o && (
         <div className="overview" data-testid="overview" aria-busy={overview.isFetching}>
           <Totals o={o} />
-          <CreditsByDay o={o} period={period} />
+          <CreditsByDay o={o} period={period} source={source} setSource={setSource} />
           <div className="overview__grid">
             {CARDS.map((card) => (
               <TopLists key={card.title} card={card} o={o} period={period} titleOf={(n) => datasetTitle(n, datasets.data)} />
@@ -164,29 +165,48 @@ function Totals({ o }: { o: Overview }) {
   );
 }
 
-function CreditsByDay({ o, period }: { o: Overview; period: OverviewPeriod }) {
-  const byKey = useMemo(() => new Map(o.credits_by_day.map((d) => [`${d.date} ${d.team}`, d.credits])), [o]);
+const CREDIT_SOURCES = [
+  { id: 'workflow_runs', label: 'Workflow runs', noun: 'workflow' },
+  { id: 'agent_interactions', label: 'Agent interactions', noun: 'agent' },
+] as const;
+type CreditSource = (typeof CREDIT_SOURCES)[number]['id'];
+
+function CreditsByDay({ o, period, source, setSource }: { o: Overview; period: OverviewPeriod; source: CreditSource; setSource: (s: CreditSource) => void }) {
+  const c = o.credits[source];
+  const byKey = useMemo(() => new Map(c.by_day.map((d) => [`${d.date} ${d.team}`, d.credits])), [c]);
   const labels = useMemo(() => o.days.map((d) => toUs(d).slice(0, 5)), [o]);
-  const series = useMemo(() => o.teams.map((t) => ({ label: t.name, values: o.days.map((d) => byKey.get(`${d} ${t.key}`) ?? 0) })), [o, byKey]);
-  const days = [...new Set(o.credits_by_day.map((d) => d.date))];
-  const top = o.teams[0];
+  const series = useMemo(() => c.teams.map((t) => ({ label: t.name, values: o.days.map((d) => byKey.get(`${d} ${t.key}`) ?? 0) })), [o, c, byKey]);
+  const days = [...new Set(c.by_day.map((d) => d.date))];
+  const meta = CREDIT_SOURCES.find((x) => x.id === source)!;
+  const top = c.teams[0];
   const summary = top
-    ? `Stacked bar chart of workflow credits per day from ${toUs(period.from)} to ${toUs(period.to)} for ${o.teams.length} teams; ${top.name} used the most (${credits.format(top.credits)}). The table below has every value.`
-    : 'No workflow credits in this period.';
+    ? `Stacked bar chart of ${meta.noun} credits per day from ${toUs(period.from)} to ${toUs(period.to)} for ${c.teams.length} teams; ${top.name} used the most (${credits.format(top.credits)}). The table below has every value.`
+    : `No ${meta.noun} credits in this period.`;
 
   return (
     <section className="card overview__chart" aria-labelledby="credits-title">
       <div className="section-head">
         <h2 id="credits-title" className="subhead">
-          Workflow credits per day, by team
+          Credits per day, by team
         </h2>
-        <a className="btn btn--secondary btn--sm" href={wizardLink({ dataset: 'workflow_runs', ...period })} data-testid="export-credits">
-          Export this<span className="sr-only">: workflow runs of the period</span>
+        <a className="btn btn--secondary btn--sm" href={wizardLink({ dataset: source, ...period })} data-testid="export-credits">
+          Export this<span className="sr-only">: {meta.label.toLowerCase()} of the period</span>
         </a>
       </div>
-      {o.teams.length === 0 ? (
+      <fieldset className="fieldset">
+        <legend className="sr-only">Credits of</legend>
+        <div className="segmented">
+          {CREDIT_SOURCES.map((x) => (
+            <label key={x.id} className={`segmented__opt${source === x.id ? ' is-selected' : ''}`}>
+              <input type="radio" name="credit-source" value={x.id} checked={source === x.id} onChange={() => setSource(x.id)} data-testid={`credits-${x.id}`} />
+              {x.label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {c.teams.length === 0 ? (
         <p className="muted" data-testid="credits-empty">
-          No workflow runs used credits in this period.
+          No {meta.noun} credits in this period.
         </p>
       ) : (
         <>
@@ -194,11 +214,11 @@ function CreditsByDay({ o, period }: { o: Overview; period: OverviewPeriod }) {
           <details className="overview__table">
             <summary data-testid="credits-table-toggle">Show the numbers as a table</summary>
             <table className="table" data-testid="credits-table">
-              <caption className="sr-only">Workflow credits per day and team</caption>
+              <caption className="sr-only">{meta.label}: credits per day and team</caption>
               <thead>
                 <tr>
                   <th scope="col">Day</th>
-                  {o.teams.map((t) => (
+                  {c.teams.map((t) => (
                     <th key={t.key} scope="col" className="num">
                       {t.name}
                     </th>
@@ -214,13 +234,13 @@ function CreditsByDay({ o, period }: { o: Overview; period: OverviewPeriod }) {
                     <th scope="row" className="cell-title">
                       {toUs(d)}
                     </th>
-                    {o.teams.map((t) => (
+                    {c.teams.map((t) => (
                       <td key={t.key} data-label={t.name} className="num" data-team={t.key}>
                         {credits.format(byKey.get(`${d} ${t.key}`) ?? 0)}
                       </td>
                     ))}
                     <td data-label="Total" className="num strong">
-                      {credits.format(o.teams.reduce((sum, t) => sum + (byKey.get(`${d} ${t.key}`) ?? 0), 0))}
+                      {credits.format(c.teams.reduce((sum, t) => sum + (byKey.get(`${d} ${t.key}`) ?? 0), 0))}
                     </td>
                   </tr>
                 ))}
