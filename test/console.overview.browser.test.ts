@@ -1,11 +1,10 @@
-import { parse } from 'csv-parse/sync';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
-import { MARCH_UTC_CREDITS, httpSender, seedOverview } from './helpers/overview-fixture.js';
+import { MARCH_UTC_CREDITS, creditsOfCsv, httpSender, seedOverview } from './helpers/overview-fixture.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -32,18 +31,6 @@ async function axeSerious(page: Page): Promise<string[]> {
     'window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))',
   );
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-/** Sums credit_cost of a workflow_runs CSV per day (of pl_run_created_ts) and team, as the overview does. */
-function creditsOfCsv(csv: string, teamOf: (r: Record<string, string>) => string): { date: string; team: string; credits: number }[] {
-  const sums = new Map<string, number>();
-  for (const r of parse(csv, { columns: true }) as Record<string, string>[]) {
-    const key = `${r.pl_run_created_ts.slice(0, 10)} ${teamOf(r)}`;
-    sums.set(key, (sums.get(key) ?? 0) + Number(r.credit_cost));
-  }
-  return [...sums]
-    .map(([k, credits]) => ({ date: k.split(' ')[0], team: k.split(' ')[1], credits }))
-    .sort((a, b) => a.date.localeCompare(b.date) || a.team.localeCompare(b.team));
 }
 
 /** Presses Tab (only the keyboard) until the focused element matches `selector`; fails after `max` presses. */

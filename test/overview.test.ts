@@ -1,7 +1,6 @@
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
-import { MARCH_UTC_CREDITS, seedOverview } from './helpers/overview-fixture.js';
+import { MARCH_UTC_CREDITS, creditsOfCsv, seedOverview } from './helpers/overview-fixture.js';
 import { downloadExport, ingest, waitForExport } from './helpers/platform.js';
 import { DIALECTS } from './helpers/stores.js';
 
@@ -101,13 +100,8 @@ for (const dialect of DIALECTS) {
       const done = await waitForExport(t, created.json().id, t.orgA.admin.key);
       expect(done.status).toBe('completed');
       const csv = (await downloadExport(t, done.id, t.orgA.admin.key)).body;
-      const sums = new Map<string, number>();
-      for (const r of parse(csv, { columns: true }) as Record<string, string>[]) {
-        const team = r.workspace_id === '' ? 'unknown' : r.workspace_kind === 'personal' ? 'personal' : r.workspace_id;
-        const key = `${r.pl_run_created_ts.slice(0, 10)} ${team}`;
-        sums.set(key, (sums.get(key) ?? 0) + Number(r.credit_cost));
-      }
-      const fromCsv = [...sums].map(([k, credits]) => ({ date: k.split(' ')[0], team: k.split(' ')[1], credits })).sort((a, b) => a.date.localeCompare(b.date) || a.team.localeCompare(b.team));
+      // Team as the overview counts it: every personal space together, runs without a known workflow apart.
+      const fromCsv = creditsOfCsv(csv, (r) => (r.workspace_id === '' ? 'unknown' : r.workspace_kind === 'personal' ? 'personal' : r.workspace_id));
       expect(fromCsv).toEqual(MARCH_UTC_CREDITS);
       expect((await get('from=2025-03-01&to=2025-03-31&timezone=UTC')).json().credits.workflow_runs.by_day).toEqual(fromCsv);
     });

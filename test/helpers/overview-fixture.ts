@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 
 /*
@@ -75,3 +76,15 @@ export const MARCH_UTC_CREDITS = [
   { date: '2025-03-20', team: 'unknown', credits: 1.25 },
   { date: '2025-03-31', team: 'ws_beta', credits: 2 },
 ];
+
+/** Sums credit_cost of a workflow_runs CSV per day (of pl_run_created_ts) and team, as the overview should. */
+export function creditsOfCsv(csv: string, teamOf: (r: Record<string, string>) => string): { date: string; team: string; credits: number }[] {
+  const sums = new Map<string, number>();
+  for (const r of parse(csv, { columns: true }) as Record<string, string>[]) {
+    const key = `${r.pl_run_created_ts.slice(0, 10)} ${teamOf(r)}`;
+    sums.set(key, (sums.get(key) ?? 0) + Number(r.credit_cost));
+  }
+  return [...sums]
+    .map(([k, credits]) => ({ date: k.split(' ')[0], team: k.split(' ')[1], credits }))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.team.localeCompare(b.team));
+}
