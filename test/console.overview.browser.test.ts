@@ -158,6 +158,7 @@ for (const dialect of DIALECTS) {
         await page.getByTestId('top-workflows_by_credits').getByRole('link', { name: 'Lead enrichment' }).click();
         await page.getByTestId('prefilled-note').waitFor();
         await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe('3');
+        await expect.poll(() => page.getByTestId('summary-entities').textContent()).toBe('Lead enrichment');
         await page.getByRole('button', { name: /Teams/ }).click();
         expect(await page.getByTestId('entity-wf_a').isChecked()).toBe(true);
         expect(await page.getByTestId('entity-wf_b').isChecked()).toBe(false);
@@ -225,6 +226,7 @@ for (const dialect of DIALECTS) {
         expect(await page.locator('.field-item', { has: page.getByTestId('field-pl_run_created_ts') }).locator('.field-item__label').textContent()).toBe('Run started at');
         await page.getByTestId('wizard-next').click();
         expect(await page.getByTestId('summary-fields').textContent()).toContain('Workflow ID (workbook_id)');
+        await expect.poll(() => page.getByTestId('summary-entities').textContent()).toBe('Invoice triage');
         // Invoice triage ran twice in March (r3, r7).
         await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe('2');
         await shot(page, '42-wizard-labels-review');
