@@ -36,10 +36,10 @@ async function axeSerious(page: Page): Promise<string[]> {
 /** Presses Tab (only the keyboard) until the focused element matches `selector`; fails after `max` presses. */
 async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
   for (let i = 0; i < max; i++) {
-    if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return;
+    if (await page.evaluate<boolean>(`!!document.activeElement?.matches(${JSON.stringify(selector)})`)) return;
     await page.keyboard.press('Tab');
   }
-  throw new Error(`Tab never reached ${selector}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))}`);
+  throw new Error(`Tab never reached ${selector}; focus is on ${await page.evaluate<string>('document.activeElement?.outerHTML.slice(0, 200)')}`);
 }
 
 const stepTitle = (page: Page) => page.getByTestId('step-title').textContent();
@@ -105,13 +105,15 @@ for (const dialect of DIALECTS) {
         // The chart is drawn (Chart.js on a canvas) and described in words.
         const canvas = page.getByTestId('credits-chart').locator('canvas');
         expect(await canvas.getAttribute('aria-label')).toContain('Alpha team used the most (7.5)');
-        expect(await canvas.evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0)).toBe(true);
-        const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
-          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        // Painted pixels of the canvas (alpha > 0): Chart.js drew bars, axes and the legend.
+        const painted = await page.evaluate<number>(`(() => {
+          const c = document.querySelector('[data-testid="credits-chart"] canvas');
+          if (!c.width || !c.height) return 0;
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
           let n = 0;
           for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
           return n;
-        });
+        })()`);
         expect(painted).toBeGreaterThan(1000);
 
         // The table beside the chart: every (day, team) value, written out in the fixture.
@@ -357,7 +359,7 @@ for (const dialect of DIALECTS) {
         // Step 1: Tab into the dataset radios, arrows move between them, Space picks.
         await tabTo(page, 'input[name="dataset"]');
         await page.keyboard.press('Space');
-        expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('workflow_runs');
+        expect(await page.evaluate<string>('document.activeElement.value')).toBe('workflow_runs');
         expect(await page.getByTestId('dataset-workflow_runs').locator('input').isChecked()).toBe(true);
         await page.keyboard.press('ArrowDown');
         expect(await page.getByTestId('dataset-agents').locator('input').isChecked()).toBe(true);
@@ -367,7 +369,7 @@ for (const dialect of DIALECTS) {
         await page.keyboard.press('Enter');
         await expect.poll(() => stepTitle(page)).toContain('Date range');
         // Focus moved to the step's heading.
-        expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('step-title');
+        expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe('step-title');
 
         // Step 2: type both days, pick UTC by typing in the timezone list.
         await tabTo(page, '#date-start');
