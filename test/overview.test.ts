@@ -124,7 +124,7 @@ for (const dialect of DIALECTS) {
         ['from=2025-3-1&to=2025-03-31', 400, 'from'],
         ['from=2025-03-01&to=2025-03-31&limit=0', 400, 'limit'],
         ['from=2025-03-01&to=2025-03-31&timezone=Mars/Base', 400, 'Mars/Base'],
-        ['from=2025-02-30&to=2025-03-31', 422, 'from'],
+        ['from=2025-02-30&to=2025-03-31', 400, 'querystring.from: Invalid ISO date'],
         ['from=2024-01-01&to=2025-03-31', 400, 'to'],
         ['from=2025-03-31&to=2025-03-01', 400, 'the end date must be on or after the start date'],
         ['from=2099-01-01&to=2099-01-02', 400, 'from'],
