@@ -295,9 +295,14 @@ for (const dialect of DIALECTS) {
           await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
           await context.clearCookies();
           await page.goto('/#/new');
+          // Signed out: a fresh load asks who we are again (a hash change alone keeps the cached session).
+          await page.reload();
           await page.getByRole('button', { name: 'Sign in' }).waitFor();
           await check('login', width);
+          // The login helper waits for the account name, which phones hide: sign in wide, then narrow again.
+          await page.setViewportSize({ width: 1366, height: 860 });
           await login(page, t.orgA.admin.email, t.orgA.admin.password);
+          await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
 
           await page.goto(MARCH);
           await page.getByTestId('overview').waitFor();
@@ -347,7 +352,8 @@ for (const dialect of DIALECTS) {
       } finally {
         await context.close();
       }
-    });
+      // Thirteen pages and steps at two widths, each audited and photographed: minutes on a busy 2-core machine.
+    }, 300_000);
 
     test('keyboard only: the whole export wizard, from the dataset to Start, with Tab, Space, arrows, typing and Enter', async () => {
       const context = await newContext(await browser(), base);

@@ -10,6 +10,13 @@ interface Props {
   update: (patch: Partial<Draft>) => void;
 }
 
+const monthYear = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric' });
+const weekdayName = new Intl.DateTimeFormat('en-US', { weekday: 'long' });
+/** "1 March 2025, Saturday": a day button's name starts with the number it shows (WCAG 2.5.3, label in name). */
+function dayButtonLabel(date: Date, modifiers: { today?: boolean; selected?: boolean }): string {
+  return `${date.getDate()} ${monthYear.format(date)}, ${weekdayName.format(date)}${modifiers.today ? ', today' : ''}${modifiers.selected ? ', selected' : ''}`;
+}
+
 const dayCount = (from: Ymd, to: Ymd) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
 const monthBefore = (ymd: Ymd) => {
   const d = toLocalDate(ymd)!;
@@ -101,6 +108,7 @@ export function StepDates({ dataset, draft, update }: Props) {
             weekStartsOn={0}
             showOutsideDays={false}
             fixedWeeks
+            labels={{ labelDayButton: dayButtonLabel }}
           />
         </div>
 
