@@ -5,8 +5,9 @@ import { useOverview, useRunningExports, type OverviewPeriod } from '../api/over
 import { useDatasets } from '../api/queries';
 import { StackedBars } from '../charts/StackedBars';
 import { Notice } from '../components/Notice';
+import { TimezoneField } from '../components/TimezoneField';
 import { PageHeading } from '../components/PageHeading';
-import { PRESETS, browserTimezone, presetRange, timezones, toUs, type PresetId } from '../lib/dates';
+import { PRESETS, browserTimezone, presetRange, toUs, type PresetId } from '../lib/dates';
 import { datasetTitle } from '../lib/exports';
 import { formatNumber } from '../lib/format';
 import { href, navigate, type Route } from '../lib/router';
@@ -101,7 +102,6 @@ export function OverviewPage({ route }: { route: Route }) {
 }
 
 function PeriodPicker({ period }: { period: OverviewPeriod }) {
-  const zones = useMemo(timezones, []);
   const presets = PRESETS.filter((p): p is { id: Exclude<PresetId, 'custom'>; label: string } => p.id !== 'custom');
   const active = presets.find((p) => {
     const r = presetRange(p.id, period.timezone);
@@ -129,16 +129,7 @@ function PeriodPicker({ period }: { period: OverviewPeriod }) {
           <label htmlFor="overview-to">To (inclusive)</label>
           <input id="overview-to" type="date" value={period.to} min={period.from} required onChange={(e) => e.target.value && goTo({ ...period, to: e.target.value })} data-testid="overview-to" />
         </div>
-        <div className="field">
-          <label htmlFor="overview-tz">Timezone</label>
-          <select id="overview-tz" value={period.timezone} onChange={(e) => goTo({ ...period, timezone: e.target.value })}>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TimezoneField id="overview-tz" value={period.timezone} onChange={(timezone) => goTo({ ...period, timezone })} />
       </div>
     </form>
   );
