@@ -1,6 +1,5 @@
 import type { Me } from '@contract/auth';
 import { useMe } from './api/queries';
-import { isAdmin } from './lib/caller';
 import { LiveRegion } from './components/Live';
 import { Header } from './components/Header';
 import { Notice } from './components/Notice';
@@ -62,19 +61,10 @@ function Page({ me, route }: { me: Me; route: Route }) {
     case 'keys':
       return <ApiKeysPage me={me} />;
     case 'settings':
-      return isAdmin(me) ? <SettingsPage /> : <NotAllowed />;
+      return <SettingsPage me={me} />;
     default:
       return <NotFoundPage />;
   }
-}
-
-function NotAllowed() {
-  return (
-    <section className="card empty">
-      <h1 className="page-title">Settings are for admins</h1>
-      <p className="muted">Ask an organization admin to change export settings.</p>
-    </section>
-  );
 }
 
 function NotFoundPage() {

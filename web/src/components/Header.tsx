@@ -15,10 +15,11 @@ const NAV: NavItem[] = [
   { path: '/exports', label: 'History' },
   { path: '/my-data', label: 'My data' },
   { path: '/keys', label: 'API keys' },
-  { path: '/settings', label: 'Settings', admin: true },
+  // Everyone has their own settings (email when an export finishes); admins also the organization's.
+  { path: '/settings', label: 'Settings' },
 ];
 
-/** Brand, navigation (members see no Settings), who is signed in, and log out. */
+/** Brand, navigation, who is signed in, and log out. */
 export function Header({ me, route }: { me: Me; route: Route }) {
   const client = useQueryClient();
   const logout = useMutation({
