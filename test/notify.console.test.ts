@@ -6,7 +6,8 @@ import { DIALECTS } from './helpers/stores.js';
 
 /*
  * Completion emails of console exports, end to end: the real server and worker send them over SMTP to
- * a peer started here. On by default for the exports a person starts in the console, off with their own
+ * a peer started here. On by default for the exports a person starts in the console (or through Gumloop's
+ * API, which emails on every completion), off with their own
  * setting (PATCH /v1/me/preferences), never for other people; the mail names the dataset in words, the
  * date range, rows, size and the link, and a failure says why.
  */
@@ -89,6 +90,27 @@ for (const dialect of DIALECTS) {
       expect(text).toContain(`${PUBLIC_URL}/#/exports/${created.id}`);
       expect(text).toContain('turn it off in the console under Settings');
       expect(text).not.toContain('workflow_runs');
+    });
+
+    it("Gumloop's surface emails by default too (as Gumloop does), to the key's user", async () => {
+      smtp.messages.length = 0;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/export_data',
+        headers: bearer(t.orgA.admin.key),
+        payload: { user_id: 'u_admin', export_scope: 'personal', export_fields: ['run_id'], start_date: '2025-03-01T00:00:00', end_date: '2025-03-31T23:59:59' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const id = res.json().data_export_id;
+      expect((await waitForExport(t, id, t.orgA.admin.key)).status).toBe('completed');
+      const [mail, ...more] = await mails(1);
+      expect(more).toEqual([]);
+      expect(mail.to).toEqual([t.orgA.admin.email]);
+      expect(subjectOf(mail.raw)).toBe('Your Workflow runs export is ready');
+      const text = textOf(mail.raw);
+      expect(text).toContain('Date range: 2025-03-01 – 2025-03-31 (UTC)');
+      expect(text).toContain('Rows: 20');
+      expect(text).toContain(`${PUBLIC_URL}/#/exports/${id}`);
     });
 
     it('is off once the person turns it off, for them only; API exports and an explicit null send none', async () => {

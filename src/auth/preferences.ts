@@ -1,11 +1,22 @@
-import type { Principal } from './principal.js';
+import type { ExportSource } from '../contract/vocabulary.js';
 import type { Store } from '../db/database.js';
+import type { Principal } from './principal.js';
 
 /** A person's own console settings. */
 export interface Preferences {
   /** Console exports email their creator when they complete or fail (on unless turned off). */
   readonly emailOnCompletion: boolean;
 }
+
+/**
+ * Surfaces whose exports email their creator unless the person turned it off: the console, and Gumloop's
+ * API (Gumloop emails on every completion, so its clients expect it). API, CLI, Langdock (synchronous),
+ * schedules and drains email only when asked.
+ */
+const EMAIL_BY_DEFAULT: readonly ExportSource[] = ['console', 'gumloop'];
+
+/** Whether exports from `source` follow the person's "email me when my exports finish" setting. */
+export const emailsByDefault = (source: ExportSource): boolean => EMAIL_BY_DEFAULT.includes(source);
 
 /** What a person who never changed anything has. */
 export const DEFAULT_PREFERENCES: Preferences = Object.freeze({ emailOnCompletion: true });
@@ -35,12 +46,12 @@ export async function setPreferences(store: Store, orgId: string, userId: string
 }
 
 /**
- * Where a console export's completion email goes when the request names no address: the creator's own
- * email, unless they turned the setting off (then null).
- * @example notify_email: req.notify_email ?? (await consoleNotifyAddress(store, p))
+ * Where the completion email of an export from `source` goes when the request names no address: the
+ * creator's own email for the surfaces that email by default, unless they turned the setting off; else null.
+ * @example notify_email: req.notify_email ?? (await defaultNotifyAddress(store, p, 'console'))
  */
-export async function consoleNotifyAddress(store: Store, p: Principal): Promise<string | null> {
-  if (!(await getPreferences(store, p.orgId, p.userId)).emailOnCompletion) return null;
+export async function defaultNotifyAddress(store: Store, p: Principal, source: ExportSource): Promise<string | null> {
+  if (!emailsByDefault(source) || !(await getPreferences(store, p.orgId, p.userId)).emailOnCompletion) return null;
   const user = await store.db.selectFrom('users').select('email').where('org_id', '=', p.orgId).where('id', '=', p.userId).executeTakeFirst();
   return user?.email ?? null;
 }

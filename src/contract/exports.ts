@@ -27,7 +27,7 @@ export const ExportRequestSchema = z
       .nullable()
       .optional()
       .describe(
-        "Email this address when the export completes or fails. Default: the organization's notification address; console exports (source console) email their creator unless they turned it off (PATCH /v1/me/preferences). null: no email for this export",
+        "Email this address when the export completes or fails. Default: the organization's notification address; console and Gumloop exports email their creator unless they turned it off (PATCH /v1/me/preferences). null: no email for this export",
       ),
     webhook_url: z.url({ protocol: /^https?$/ }).optional().describe('POST a signed Standard Webhooks event here when the export finishes'),
     csv_bom: z.boolean().default(false).describe('CSV: start with a UTF-8 byte order mark (for Excel)'),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const PreferencesSchema = z.object({
   email_on_completion: z
     .boolean()
-    .describe('Exports started in the console email you (your account email) when they complete or fail; on unless you turn it off'),
+    .describe('Exports you start in the console or through the Gumloop API email you (your account email) when they complete or fail; on unless you turn it off'),
 });
 export type PreferencesView = z.output<typeof PreferencesSchema>;
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Readable } from 'node:stream';
 import { audit, type RequestOrigin } from '../auth/audit.js';
-import { consoleNotifyAddress } from '../auth/preferences.js';
+import { defaultNotifyAddress } from '../auth/preferences.js';
 import { sha256Hex, newId } from '../auth/crypto.js';
 import { actsAsAdmin, type Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
@@ -85,13 +85,13 @@ export function createExportEngine(deps: EngineDeps) {
   }
 
   /**
-   * Who is emailed when the export ends: the request's address (null: nobody); else, for the console,
-   * its creator unless they turned that off; else the org's default address.
+   * Who is emailed when the export ends: the request's address (null: nobody); else, for the surfaces
+   * that email by default (console, Gumloop), its creator unless they turned that off; else the org's
+   * default address.
    */
   async function notifyAddress(p: Principal, req: ExportRequest, source: ExportSource, orgDefault: string | null): Promise<string | null> {
     if (req.notify_email !== undefined) return req.notify_email;
-    if (source === 'console') return (await consoleNotifyAddress(store, p)) ?? orgDefault;
-    return orgDefault;
+    return (await defaultNotifyAddress(store, p, source)) ?? orgDefault;
   }
 
   function newRow(p: Principal, req: ExportRequest, plan: ResolvedPlan, opts: CreateOptions, requestHash: string, notifyEmail: string | null): ExportsTable {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { emailsByDefault } from '../auth/preferences.js';
 import { getDataset } from '../datasets/catalogue.js';
 import { localDate } from '../datasets/time.js';
 import type { Store } from '../db/database.js';
@@ -33,7 +34,7 @@ export async function sendOwedNotification(deps: NotifyDeps, id: string): Promis
       dataset: job.dataset,
       datasetTitle: titleOf(job.dataset),
       period: periodOf(job),
-      byDefault: job.source === 'console',
+      byDefault: emailsByDefault(job.source),
       status: completed ? 'completed' : 'failed',
       format: job.format,
       email: job.notify_email,

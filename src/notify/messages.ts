@@ -10,7 +10,7 @@ export interface ExportMessageInfo {
   /** The days the export covers, both inclusive, e.g. "2025-03-01 – 2025-03-31 (Europe/Berlin)". */
   readonly period?: string;
   readonly status: 'completed' | 'failed';
-  /** Sent because the person's console default is on: the email says how to turn it off. */
+  /** Sent because the person's default is on (console and Gumloop exports): the email says how to turn it off. */
   readonly byDefault?: boolean;
   readonly recordCount?: number | null;
   readonly bytes?: number | null;
@@ -48,7 +48,7 @@ export function exportFinishedMessage(info: ExportMessageInfo): OutgoingMail {
 
   const lead = done ? 'Your export has finished and is ready to download.' : 'Your export could not be completed.';
   const action = done ? 'Download it from the console' : 'See the details and run it again from the console';
-  const footer = info.byDefault ? 'You get this email for the exports you start in the console; turn it off in the console under Settings, "Email me when my exports finish".' : null;
+  const footer = info.byDefault ? 'You get this email for the exports you start in the console or through the Gumloop API; turn it off in the console under Settings, "Email me when my exports finish".' : null;
   const text = [lead, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', `${action}: ${link}`, '', ...(footer ? [footer, ''] : [])].join('\n');
   const html =
     `<p>${escapeHtml(lead)}</p>\n<table>\n` +

@@ -28,7 +28,7 @@ export async function preferenceRoutes(app: FastifyInstance, ctx: AppContext): P
       schema: {
         tags: ['auth'],
         summary: 'Change your own settings',
-        description: '`{"email_on_completion": false}` stops the completion email of exports you start in the console (an export can still ask for one with `notify_email`).',
+        description: '`{"email_on_completion": false}` stops the completion email of exports you start in the console or through the Gumloop API (an export can still ask for one with `notify_email`).',
         body: PreferencesPatchSchema,
         response: { 200: PreferencesSchema, ...errors },
       },

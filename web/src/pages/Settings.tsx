@@ -51,8 +51,8 @@ function PersonalSettings({ me }: { me: Me }) {
             Email me when my exports finish
           </h2>
           <p className="muted" id="eoc-desc">
-            Exports you start in the console send a link to {me.user.email} when they are ready, or say why they failed. You can still choose per
-            export in the last step of New export. Only you see this setting.
+            Exports you start in the console (or through the Gumloop API) send a link to {me.user.email} when they are ready, or say why they
+            failed. You can still choose per export in the last step of New export. Only you see this setting.
           </p>
           {preferences.isError && <Notice tone="error">{messageOf(preferences.error)}</Notice>}
           {save.isError && <Notice tone="error">{messageOf(save.error)}</Notice>}
