@@ -192,5 +192,37 @@ for (const dialect of DIALECTS) {
         await context.close();
       }
     }, 60_000);
+
+    test('run again: the summary says "Loading teams…" (never "No teams") until the teams have loaded, and Start waits', async () => {
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        const source = (await (await post('/v1/exports', { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-01', workspace_ids: ['ws_team1'], fields: ['run_id'] })).json()) as Export;
+        // Hold the teams list back until the summary has been read.
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        await page.route(
+          (url) => url.pathname === '/v1/workspaces',
+          async (route) => {
+            await held;
+            await route.continue();
+          },
+        );
+        await page.goto(`/#/new?from=${encodeURIComponent(source.id)}`);
+        const summary = page.getByTestId('summary');
+        await page.getByTestId('teams-loading').waitFor();
+        expect(await summary.textContent()).not.toContain('No teams');
+        expect(await page.getByTestId('start-export').isDisabled()).toBe(true);
+        await shot(page, '04-run-again-loading-teams');
+        release();
+        await expect.poll(() => summary.textContent()).toContain('Growth');
+        expect(await page.getByTestId('teams-loading').count()).toBe(0);
+        expect(await summary.textContent()).not.toContain('No teams');
+        expect(await page.getByTestId('start-export').isDisabled()).toBe(false);
+      } finally {
+        await context.close();
+      }
+    });
   });
 }
