@@ -57,24 +57,14 @@ function PersonalSettings({ me }: { me: Me }) {
           {preferences.isError && <Notice tone="error">{messageOf(preferences.error)}</Notice>}
           {save.isError && <Notice tone="error">{messageOf(save.error)}</Notice>}
         </div>
-        <label className="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={on ?? true}
-            disabled={preferences.isPending || save.isPending}
-            onChange={(e) => save.mutate(e.target.checked)}
-            aria-labelledby="eoc-title"
-            aria-describedby="eoc-desc"
-            data-testid="email-on-completion"
-          />
-          <span className="switch__track" aria-hidden="true">
-            <span className="switch__thumb" />
-          </span>
-          <span className="switch__text" aria-hidden="true">
-            {(on ?? true) ? 'On' : 'Off'}
-          </span>
-        </label>
+        <Switch
+          checked={on ?? true}
+          disabled={preferences.isPending || save.isPending}
+          onChange={(checked) => save.mutate(checked)}
+          labelledBy="eoc-title"
+          describedBy="eoc-desc"
+          testId="email-on-completion"
+        />
       </div>
     </section>
   );
@@ -122,26 +112,16 @@ function SettingsForm({ org }: { org: OrgView }) {
             user-level data. Usage totals are unchanged. It applies to exports that run after you save.
           </p>
         </div>
-        <label className="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={userLevel}
-            onChange={(e) => {
-              setUserLevel(e.target.checked);
-              touch();
-            }}
-            aria-labelledby="uld-title"
-            aria-describedby="uld-desc"
-            data-testid="user-level-switch"
-          />
-          <span className="switch__track" aria-hidden="true">
-            <span className="switch__thumb" />
-          </span>
-          <span className="switch__text" aria-hidden="true">
-            {userLevel ? 'On' : 'Off'}
-          </span>
-        </label>
+        <Switch
+          checked={userLevel}
+          onChange={(checked) => {
+            setUserLevel(checked);
+            touch();
+          }}
+          labelledBy="uld-title"
+          describedBy="uld-desc"
+          testId="user-level-switch"
+        />
       </section>
 
       <section className="setting">
@@ -229,5 +209,29 @@ function SettingsForm({ org }: { org: OrgView }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** An on/off switch named by a heading and described by a paragraph (every toggle of this page). */
+function Switch(props: { checked: boolean; onChange: (checked: boolean) => void; labelledBy: string; describedBy: string; testId: string; disabled?: boolean }) {
+  return (
+    <label className="switch">
+      <input
+        type="checkbox"
+        role="switch"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+        aria-labelledby={props.labelledBy}
+        aria-describedby={props.describedBy}
+        data-testid={props.testId}
+      />
+      <span className="switch__track" aria-hidden="true">
+        <span className="switch__thumb" />
+      </span>
+      <span className="switch__text" aria-hidden="true">
+        {props.checked ? 'On' : 'Off'}
+      </span>
+    </label>
   );
 }
