@@ -302,13 +302,13 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    test('member: personal scope only, no Settings; a personal export holds only their runs', async () => {
+    test('member: personal scope only, only their own settings; a personal export holds only their runs', async () => {
       const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
         await login(page, t.orgA.member.email, t.orgA.member.password);
         expect(await page.getByTestId('whoami').textContent()).toContain('member');
-        expect(await page.getByTestId('nav-settings').count()).toBe(0);
+        expect(await page.getByTestId('nav-settings').count()).toBe(1);
         await page.getByTestId('wizard').waitFor();
         const catalogue = (await (await fetch(`${base}/v1/datasets`)).json()) as { data: DatasetInfo[] };
         const offered = await page.locator('input[name="dataset"]').evaluateAll((els) => els.map((e) => e.getAttribute('value')));
@@ -335,9 +335,12 @@ for (const dialect of DIALECTS) {
         expect(records).toHaveLength(2);
         if ('run_id' in records[0]) expect(records.map((r) => r.run_id).sort()).toEqual(['run_3', 'run_5']);
 
-        // Settings is not offered, and the route says so.
+        // Settings: their own email setting (on by default); the organization's are for admins.
         await page.goto('/#/settings');
-        await page.getByRole('heading', { name: 'Settings are for admins' }).waitFor();
+        await page.getByTestId('personal-settings').waitFor();
+        expect(await page.getByTestId('email-on-completion').isChecked()).toBe(true);
+        expect(await page.getByTestId('org-settings-admins').textContent()).toContain('changed by an admin');
+        expect(await page.getByTestId('settings-form').count()).toBe(0);
         await shot(page, '12-member-history-settings');
       } finally {
         await context.close();
@@ -379,7 +382,8 @@ for (const dialect of DIALECTS) {
         expect(await live.locator('progress').getAttribute('value')).toBe('40');
         expect(await page.locator('[data-export-id="exp_failed"]').getByTestId('failure-reason').textContent()).toBe('The source database was unreachable');
         expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('cancel').count()).toBe(1);
-        expect(await page.locator('[data-export-id="exp_old"]').textContent()).toContain('1.5 MB');
+        // Sizes as the CLI and emails write them (one formatter, decimal units): 1,572,864 bytes.
+        expect(await page.locator('[data-export-id="exp_old"]').textContent()).toContain('1.6 MB');
         expect(await live.getByTestId('export-source').textContent()).toBe('Console');
         // `to` is the period's last millisecond: the range ends on 03/31, not 04/01.
         expect(await live.textContent()).toContain('03/01/2025 – 03/31/2025');
@@ -395,7 +399,7 @@ for (const dialect of DIALECTS) {
         expect(await page.locator('[data-export-id="exp_queued"]').getByTestId('status-badge').textContent()).toBe('Cancelled');
         await expect.poll(() => page.getByTestId('live-region').textContent()).toContain('Completed');
         expect(await live.getByTestId('download').getAttribute('href')).toBe('/v1/exports/exp_live/download');
-        expect(await live.textContent()).toContain('2.0 KB');
+        expect(await live.textContent()).toContain('2.0 kB');
         // History stays live with everything settled (an export may be created elsewhere at any time): ~1 request/s, no storm.
         const settledAt = calls;
         await page.waitForTimeout(3000);

@@ -66,6 +66,8 @@ for (const dialect of DIALECTS) {
       const cookie = String(login.headers['set-cookie']).split(';')[0];
       await ok(await t.app.inject({ url: '/v1/me', headers: { cookie } }));
       await ok(await t.app.inject({ url: '/v1/me', headers: admin }));
+      await ok(await t.app.inject({ url: '/v1/me/preferences', headers: admin }));
+      await ok(await t.app.inject({ method: 'PATCH', url: '/v1/me/preferences', headers: admin, payload: { email_on_completion: false } }));
       await ok(await t.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: { cookie } }), 204);
 
       const key = await ok(await t.app.inject({ method: 'POST', url: '/v1/api-keys', headers: admin, payload: { name: 'walk', scopes: ['export'] } }), 201);

@@ -74,6 +74,8 @@ const SPECS: [RegExp, Spec][] = [
   [/^POST \/v1\/auth\/login$/, { rule: 'public', fixed: 401, body: (who) => ({ email: `nobody-${who}@example.com`, password: 'wrong' }) }],
   [/^POST \/v1\/auth\/logout$/, { rule: 'public', noCredentials: true }],
   [/^GET \/v1\/me$/, { rule: 'signedIn' }],
+  [/^GET \/v1\/me\/preferences$/, { rule: 'signedIn' }],
+  [/^PATCH \/v1\/me\/preferences$/, { rule: 'signedIn', body: () => ({ email_on_completion: true }) }],
   [/^GET \/v1\/org$/, { rule: 'signedIn' }],
   [/^PATCH \/v1\/org$/, { rule: 'admin', body: () => ({}) }],
   [/^GET \/v1\/audit$/, { rule: 'admin' }],

@@ -11,7 +11,13 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   // The API's types come from the server's contract (type-only imports: no server code in the bundle).
-  resolve: { alias: { '@contract': fileURLToPath(new URL('../src/contract', import.meta.url)) } },
+  // Formatters shared with the CLI and emails come from src/text (no Node imports there either).
+  resolve: {
+    alias: {
+      '@contract': fileURLToPath(new URL('../src/contract', import.meta.url)),
+      '@text': fileURLToPath(new URL('../src/text', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

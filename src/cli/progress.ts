@@ -1,32 +1,16 @@
 import type { Export } from '../contract/exports.js';
 import { TERMINAL_STATUSES } from '../contract/vocabulary.js';
 import type { ApiClient } from './api-client.js';
+import { RateMeter, secondsLeft } from '../text/progress.js';
 import { formatBytes, formatCount, formatDuration } from './format/units.js';
 
 const POLL_MS = 500;
-/** Rows/s is measured over this much recent time, so the ETA follows the export's current pace. */
-const RATE_WINDOW_MS = 10_000;
 /** Without a terminal, a progress line is written at most this often (and on every status change). */
 const PLAIN_EVERY_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Rows per second over the last few seconds of a running export; undefined until a second has passed. */
-export class RateMeter {
-  private samples: { at: number; rows: number }[] = [];
-
-  add(at: number, rows: number): void {
-    this.samples.push({ at, rows });
-    while (this.samples.length > 2 && at - this.samples[1]!.at >= RATE_WINDOW_MS) this.samples.shift();
-  }
-
-  rate(): number | undefined {
-    const first = this.samples[0];
-    const last = this.samples.at(-1);
-    if (!first || !last || last.at - first.at < 1000) return undefined;
-    return ((last.rows - first.rows) * 1000) / (last.at - first.at);
-  }
-}
+export { RateMeter };
 
 /**
  * What an export is doing, in one line: `queued…` while it waits (no counts: nothing is known yet),
@@ -45,7 +29,8 @@ export function progressLine(e: Export, rowsPerSecond: number | undefined): stri
   );
   if (rowsPerSecond !== undefined) {
     parts.push(`${formatCount(Math.round(rowsPerSecond))} rows/s`);
-    if (total !== null && total >= e.rows_written && rowsPerSecond > 0) parts.push(`ETA ${formatDuration((total - e.rows_written) / rowsPerSecond)}`);
+    const left = secondsLeft({ written: e.rows_written, estimate: total, rowsPerSecond });
+    if (left !== undefined) parts.push(`ETA ${formatDuration(left)}`);
   }
   return parts.join('  ');
 }

@@ -22,7 +22,13 @@ export const ExportRequestSchema = z
     category: z.string().optional().describe('Credit log category, e.g. PIPELINE_RUN (case-insensitive; unknown → 422 listing the valid ones)'),
     permission_group_ids: z.array(z.string().min(1)).min(1).max(MAX_IDS).optional().describe(`Credit logs: only entries of these permission groups; at most ${MAX_IDS}`),
     group_by: z.string().optional().describe('Usage datasets: model (users, agents, api keys) or source (models)'),
-    notify_email: z.email().optional().describe('Email this address when the export completes or fails'),
+    notify_email: z
+      .email()
+      .nullable()
+      .optional()
+      .describe(
+        "Email this address when the export completes or fails. Default: the organization's notification address; console and Gumloop exports email their creator unless they turned it off (PATCH /v1/me/preferences). null: no email for this export",
+      ),
     webhook_url: z.url({ protocol: /^https?$/ }).optional().describe('POST a signed Standard Webhooks event here when the export finishes'),
     csv_bom: z.boolean().default(false).describe('CSV: start with a UTF-8 byte order mark (for Excel)'),
     neutralize_formulas: z.boolean().default(true).describe('CSV and XLSX: prefix text cells a spreadsheet would run as formulas with an apostrophe'),

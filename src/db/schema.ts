@@ -361,6 +361,15 @@ export interface SchedulesTable {
   updated_at: Ms;
 }
 
+/** A person's own console settings (no row: the defaults). */
+export interface UserPreferencesTable {
+  org_id: string;
+  user_id: string;
+  /** 1: console exports email their creator when they complete or fail. */
+  email_on_completion: Bool;
+  updated_at: Ms;
+}
+
 /** One counter per (org, table): the last change-sequence number handed out. */
 export interface OrgSequencesTable {
   org_id: string;
@@ -392,4 +401,5 @@ export interface Database {
   drains: DrainsTable;
   drain_deliveries: DrainDeliveriesTable;
   schedules: SchedulesTable;
+  user_preferences: UserPreferencesTable;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Readable } from 'node:stream';
 import { audit, type RequestOrigin } from '../auth/audit.js';
+import { defaultNotifyAddress } from '../auth/preferences.js';
 import { sha256Hex, newId } from '../auth/crypto.js';
 import { actsAsAdmin, type Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
@@ -83,7 +84,17 @@ export function createExportEngine(deps: EngineDeps) {
       .executeTakeFirst()) as ExportRow | undefined;
   }
 
-  function newRow(p: Principal, req: ExportRequest, plan: ResolvedPlan, opts: CreateOptions, requestHash: string): ExportsTable {
+  /**
+   * Who is emailed when the export ends: the request's address (null: nobody); else, for the surfaces
+   * that email by default (console, Gumloop), its creator unless they turned that off; else the org's
+   * default address.
+   */
+  async function notifyAddress(p: Principal, req: ExportRequest, source: ExportSource, orgDefault: string | null): Promise<string | null> {
+    if (req.notify_email !== undefined) return req.notify_email;
+    return (await defaultNotifyAddress(store, p, source)) ?? orgDefault;
+  }
+
+  function newRow(p: Principal, req: ExportRequest, plan: ResolvedPlan, opts: CreateOptions, requestHash: string, notifyEmail: string | null): ExportsTable {
     const id = newId('exp');
     const now = Date.now();
     return {
@@ -91,7 +102,7 @@ export function createExportEngine(deps: EngineDeps) {
       org_id: p.orgId,
       user_id: p.userId,
       key_id: p.keyId ?? null,
-      source: opts.source ?? req.source ?? 'api',
+      source: sourceOf(req, opts),
       dataset: plan.dataset.name,
       scope: plan.scope,
       format: req.format,
@@ -114,7 +125,7 @@ export function createExportEngine(deps: EngineDeps) {
       error: null,
       idempotency_key: opts.idempotencyKey ?? null,
       request_hash: requestHash,
-      notify_email: req.notify_email ?? plan.org.notifyEmail,
+      notify_email: notifyEmail,
       webhook_url: req.webhook_url ?? null,
       created_at: now,
       started_at: null,
@@ -139,7 +150,7 @@ export function createExportEngine(deps: EngineDeps) {
       if (existing) return replay(existing);
     }
     const plan = await resolvePlan(deps, p, req, opts.policy);
-    const row = newRow(p, req, plan, opts, requestHash);
+    const row = newRow(p, req, plan, opts, requestHash, await notifyAddress(p, req, sourceOf(req, opts), plan.org.notifyEmail));
     if (!(await enqueue(store, row))) {
       // Another request with this Idempotency-Key inserted first: answer with its export.
       const winner = await byIdempotencyKey(p, opts.idempotencyKey!);
@@ -209,7 +220,14 @@ export function createExportEngine(deps: EngineDeps) {
     /** Cancels a queued export at once, or asks the running worker to stop (honoured mid-stream). */
     async cancel(p: Principal, id: string, origin?: RequestOrigin): Promise<ExportRow> {
       const row = await get(p, id);
-      if (!(await requestCancel(store, id, p.orgId))) throw new Conflict(`Export is already ${(await get(p, id)).status}`);
+      const after = await requestCancel(store, id, p.orgId);
+      if (!after) throw new Conflict(`Export is already ${(await get(p, id)).status}`);
+      if (after === 'running') {
+        // A run in this process stops now, and the answer already says cancelled (it takes milliseconds);
+        // a run in another process stops at its next heartbeat, within a second.
+        const ended = deps.completions.next(id, 2_000);
+        if (deps.completions.cancel(id)) await ended;
+      }
       await audit(store, p, 'export.cancelled', { type: 'export', id }, origin);
       return get(p, row.id);
     },
@@ -253,6 +271,9 @@ export function createExportEngine(deps: EngineDeps) {
     params: (row: ExportsTable) => parseParams(row.params),
   };
 }
+
+/** Which surface asked: the surface's own word, else the client's (`source` in the body), else the API. */
+const sourceOf = (req: ExportRequest, opts: CreateOptions): ExportSource => opts.source ?? req.source ?? 'api';
 
 /** A completed export with a file, or the error that says why not. */
 function downloadable(row: ExportRow): ExportRow & { blob_key: string } {

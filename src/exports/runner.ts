@@ -37,6 +37,11 @@ export interface ResolvedRun {
 }
 
 const FRESH_ESTIMATE_MS = 60_000;
+/**
+ * The heartbeat records rows written at least this often (and notices a cancel asked in another
+ * process): progress and ETA in the console and CLI move every second, and a cancel lands within one.
+ */
+const PROGRESS_MS = 1000;
 
 /** Why a run stopped early; each ends the job differently. */
 class Stop extends Error {
@@ -102,7 +107,8 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     } finally {
       beating = false;
     }
-  }, Math.max(200, Math.floor(leaseMs / 3)));
+  }, Math.min(PROGRESS_MS, Math.max(200, Math.floor(leaseMs / 3))));
+  const offCancel = deps.completions?.onCancel(job.id, () => stopWith('cancelled'));
 
   const blobKey = `${job.org_id}/${job.id}/${lease.attempt}/${job.filename}`;
   try {
@@ -174,6 +180,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     }
   } finally {
     clearInterval(beat);
+    offCancel?.();
     shutdown.removeEventListener('abort', onShutdown);
   }
 }

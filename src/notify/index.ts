@@ -1,5 +1,5 @@
 export { createMailer, type Mailer, type OutgoingMail, type SentMail } from './email.js';
-export { exportFinishedMessage, exportLink, formatBytes, type ExportMessageInfo } from './messages.js';
+export { exportFinishedMessage, exportLink, type ExportMessageInfo } from './messages.js';
 export {
   deliverWebhook,
   signWebhook,

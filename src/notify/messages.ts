@@ -1,10 +1,17 @@
+import { formatBytes, formatCount } from '../text/units.js';
 import type { OutgoingMail } from './email.js';
 
 /** The facts an export notification shows. */
 export interface ExportMessageInfo {
   readonly exportId: string;
   readonly dataset: string;
+  /** The dataset's title in words ("Workflow runs"); the subject and body use it, not the table name. */
+  readonly datasetTitle?: string;
+  /** The days the export covers, both inclusive, e.g. "2025-03-01 – 2025-03-31 (Europe/Berlin)". */
+  readonly period?: string;
   readonly status: 'completed' | 'failed';
+  /** Sent because the person's default is on (console and Gumloop exports): the email says how to turn it off. */
+  readonly byDefault?: boolean;
   readonly recordCount?: number | null;
   readonly bytes?: number | null;
   /** A message safe to show the user (never a stack trace). */
@@ -30,36 +37,24 @@ export function exportLink(consoleUrl: string, exportId: string): string {
 export function exportFinishedMessage(info: ExportMessageInfo): OutgoingMail {
   const link = exportLink(info.consoleUrl, info.exportId);
   const done = info.status === 'completed';
-  const subject = done ? `Your ${info.dataset} export is ready` : `Your ${info.dataset} export failed`;
-  const facts: [string, string][] = [
-    ['Export', info.exportId],
-    ['Dataset', info.dataset],
-    ['Status', info.status],
-  ];
-  if (done && info.recordCount != null) facts.push(['Records', info.recordCount.toLocaleString('en-US')]);
+  const title = info.datasetTitle ?? info.dataset;
+  const subject = done ? `Your ${title} export is ready` : `Your ${title} export failed`;
+  const facts: [string, string][] = [['Export', title]];
+  if (info.period) facts.push(['Date range', info.period]);
+  if (done && info.recordCount != null) facts.push(['Rows', formatCount(info.recordCount)]);
   if (done && info.bytes != null) facts.push(['Size', formatBytes(info.bytes)]);
-  if (!done) facts.push(['Reason', info.error || 'An internal error occurred']);
+  if (!done) facts.push(['Why it failed', info.error || 'An internal error occurred']);
+  facts.push(['Export id', info.exportId]);
 
   const lead = done ? 'Your export has finished and is ready to download.' : 'Your export could not be completed.';
-  const action = done ? 'Download it from the console' : 'See the details and retry from the console';
-  const text = [lead, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', `${action}: ${link}`, ''].join('\n');
+  const action = done ? 'Download it from the console' : 'See the details and run it again from the console';
+  const footer = info.byDefault ? 'You get this email for the exports you start in the console or through the Gumloop API; turn it off in the console under Settings, "Email me when my exports finish".' : null;
+  const text = [lead, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', `${action}: ${link}`, '', ...(footer ? [footer, ''] : [])].join('\n');
   const html =
     `<p>${escapeHtml(lead)}</p>\n<table>\n` +
     facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n') +
-    `\n</table>\n<p><a href="${escapeHtml(link)}">${escapeHtml(action)}</a></p>\n`;
+    `\n</table>\n<p><a href="${escapeHtml(link)}">${escapeHtml(action)}</a></p>\n${footer ? `<p><small>${escapeHtml(footer)}</small></p>\n` : ''}`;
   return { ...(info.from ? { from: info.from } : {}), to: info.to, subject, text, html };
-}
-
-/** Human-readable size, e.g. `1.5 MB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function escapeHtml(s: string): string {

@@ -9,6 +9,12 @@ export interface ExportFinishedInfo {
   readonly exportId: string;
   readonly orgId: string;
   readonly dataset: string;
+  /** The dataset's title in words, for the email ("Workflow runs"). */
+  readonly datasetTitle?: string;
+  /** The days covered, for the email: "2025-03-01 – 2025-03-31 (UTC)". */
+  readonly period?: string;
+  /** The email goes to a console export's creator by default (it says how to turn that off). */
+  readonly byDefault?: boolean;
   readonly status: 'completed' | 'failed';
   readonly format?: string;
   readonly recordCount?: number | null;

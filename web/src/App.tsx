@@ -91,7 +91,7 @@ function Page({ me, route }: { me: Me; route: Route }) {
     case 'keys':
       return <ApiKeysPage me={me} />;
     case 'settings':
-      return isAdmin(me) ? <SettingsPage /> : <NotAllowed what="Settings" />;
+      return <SettingsPage me={me} />;
     case 'drains':
       if (!isAdmin(me)) return <AdminOnly title="Drains are for admins" body="Ask an organization admin to set up continuous delivery." />;
       return second === 'new' ? <DrainNewPage me={me} /> : second ? <DrainDetailPage key={second} id={second} /> : <DrainsPage />;
@@ -103,11 +103,11 @@ function Page({ me, route }: { me: Me; route: Route }) {
   }
 }
 
-function NotAllowed({ what }: { what: 'Settings' | 'The overview' }) {
+function NotAllowed({ what }: { what: 'The overview' }) {
   return (
     <section className="card empty">
-      <h1 className="page-title">{what === 'Settings' ? 'Settings are for admins' : 'The overview is for admins'}</h1>
-      <p className="muted">{what === 'Settings' ? 'Ask an organization admin to change export settings.' : 'You can export your own data from New export.'}</p>
+      <h1 className="page-title">The overview is for admins</h1>
+      <p className="muted">You can export your own data from New export.</p>
     </section>
   );
 }

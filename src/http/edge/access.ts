@@ -42,5 +42,10 @@ export const ACCESS = {
   public: { via: 'none' },
   signedIn: { via: 'either' },
   exports: { via: 'either', scopes: ['export'], rateLimit: 'exports' },
+  // History and one export's status: the console keeps them open (polled each second, 304 when nothing
+  // changed) and \`sluice exports watch\` follows an export twice a second; counting those cheap indexed
+  // reads would spend the caller's export budget (120/min) on watching. Creating, cancelling, deleting
+  // and downloading still count.
+  exportReads: { via: 'either', scopes: ['export'] },
   admin: { via: 'either', admin: true },
 } as const satisfies Record<string, RouteAccess>;

@@ -8,6 +8,7 @@ import { exportManifest } from '../../exports/manifest.js';
 import { toExportView } from '../../exports/model.js';
 import type { AppContext } from '../context.js';
 import { ACCESS } from '../edge/access.js';
+import { conditionalGet } from '../edge/conditional.js';
 import { baseUrlOf, callerOf, originOf } from '../edge/principal.js';
 
 const IdParams = z.object({ id: z.string().describe('Export id') });
@@ -21,6 +22,10 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
   const r = app.withTypeProvider<ZodTypeProvider>();
   const engine = ctx.exports;
   const config = { access: ACCESS.exports };
+  const reads = { config: { access: ACCESS.exportReads }, onSend: conditionalGet };
+  const conditional = {
+    headers: z.object({ 'if-none-match': z.string().max(1000).optional().describe('The ETag of the answer you hold: 304 without a body while it is unchanged') }),
+  };
 
   r.post(
     '/v1/exports',
@@ -58,12 +63,16 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
   r.get(
     '/v1/exports',
     {
-      config,
+      ...reads,
       schema: {
         tags: ['exports'],
         summary: 'Export history, newest first (members: their own; admins: the whole org)',
+        description:
+          'Every export of your scope, whatever created it (API, console, CLI, vendor surfaces, schedules). Answers carry an ETag: ' +
+          'poll with If-None-Match to be answered 304 (no body) while nothing on the page changed. Not counted against the export rate limit.',
         querystring: ExportListQuerySchema,
-        response: { 200: ExportListSchema, ...errors },
+        ...conditional,
+        response: { 200: ExportListSchema, 304: z.null().describe('Not modified: the page is as you hold it'), ...errors },
       },
     },
     async (req) => {
@@ -75,7 +84,17 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   r.get(
     '/v1/exports/:id',
-    { config, schema: { tags: ['exports'], summary: 'One export: status, progress, counts, checksum, download link', params: IdParams, response: { 200: ExportSchema, ...errors } } },
+    {
+      ...reads,
+      schema: {
+        tags: ['exports'],
+        summary: 'One export: status, progress, counts, checksum, download link',
+        description: 'rows_written moves about once a second while it runs. Answers carry an ETag (If-None-Match → 304 while unchanged). Not counted against the export rate limit.',
+        params: IdParams,
+        ...conditional,
+        response: { 200: ExportSchema, 304: z.null().describe('Not modified'), ...errors },
+      },
+    },
     async (req) => toExportView(await engine.get(callerOf(req), req.params.id), baseUrlOf(req)),
   );
 

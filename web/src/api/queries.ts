@@ -4,7 +4,8 @@ import type { Me } from '@contract/auth';
 import type { DatasetList, WorkspaceList } from '@contract/datasets';
 import type { Export, ExportList } from '@contract/exports';
 import type { OrgView } from '@contract/org';
-import { ApiError, api } from './client';
+import type { PreferencesView } from '@contract/preferences';
+import { ApiError, api, conditionalGet } from './client';
 
 /** Query keys in one place so mutations invalidate exactly what they change. */
 export const keys = {
@@ -13,14 +14,17 @@ export const keys = {
   teams: ['workspaces', 'team'] as const,
   org: ['org'] as const,
   apiKeys: ['api-keys'] as const,
+  preferences: ['me', 'preferences'] as const,
   exports: ['exports'] as const,
   exportList: (filters: HistoryFilters) => ['exports', 'list', filters] as const,
   export: (id: string) => ['exports', 'one', id] as const,
 };
 
 /**
- * History and an export's page poll about once a second while they are open (the list is small), so
- * exports created anywhere (API, vendor surfaces, CLI, schedules) appear and cancels show within 2 s.
+ * History and an export's page poll about once a second while they are open, so exports created
+ * anywhere (API, vendor surfaces, CLI, schedules) appear and cancels show within 2 s. Each poll is a
+ * conditional GET (If-None-Match): while nothing changed the server answers 304 with no body, so an open
+ * page never re-downloads its list (why not server-sent events: src/http/edge/conditional.ts).
  * TanStack Query pauses polling while the tab is hidden.
  */
 const POLL_MS = 1000;
@@ -56,6 +60,9 @@ export interface HistoryFilters {
   dataset: string;
 }
 
+/** Your own settings (GET /v1/me/preferences). */
+export const usePreferences = () => useQuery({ queryKey: keys.preferences, queryFn: () => api<PreferencesView>('/v1/me/preferences'), staleTime: 60_000 });
+
 /** Export history, newest first, 50 at a time; polls about once a second while the page is open. */
 export function useExportHistory(filters: HistoryFilters) {
   return useInfiniteQuery({
@@ -66,7 +73,7 @@ export function useExportHistory(filters: HistoryFilters) {
       if (filters.status) qs.set('status', filters.status);
       if (filters.dataset) qs.set('dataset', filters.dataset);
       if (pageParam) qs.set('cursor', pageParam);
-      return api<ExportList>(`/v1/exports?${qs}`, { signal });
+      return conditionalGet<ExportList>(`/v1/exports?${qs}`, { signal });
     },
     getNextPageParam: (last) => last.next_cursor || undefined,
     refetchInterval: POLL_MS,
@@ -77,7 +84,7 @@ export function useExportHistory(filters: HistoryFilters) {
 export const useExport = (id: string) =>
   useQuery({
     queryKey: keys.export(id),
-    queryFn: ({ signal }) => api<Export>(`/v1/exports/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => conditionalGet<Export>(`/v1/exports/${encodeURIComponent(id)}`, { signal }),
     enabled: id !== '',
     refetchInterval: POLL_MS,
   });

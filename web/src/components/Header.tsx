@@ -18,10 +18,11 @@ const NAV: NavItem[] = [
   { path: '/keys', label: 'API keys' },
   { path: '/drains', label: 'Drains', admin: true },
   { path: '/schedules', label: 'Schedules', admin: true },
-  { path: '/settings', label: 'Settings', admin: true },
+  // Everyone has their own settings (email when an export finishes); admins also the organization's.
+  { path: '/settings', label: 'Settings' },
 ];
 
-/** Brand, navigation (members see no Drains, Schedules or Settings), who is signed in, and log out. */
+/** Brand, navigation (members see no Drains or Schedules), who is signed in, and log out. */
 export function Header({ me, route }: { me: Me; route: Route }) {
   const client = useQueryClient();
   const logout = useMutation({

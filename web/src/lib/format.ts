@@ -1,21 +1,12 @@
+import { formatBytes as formatSize } from '@text/units';
+
 const number = new Intl.NumberFormat('en-US');
 const dateTime = new Intl.DateTimeFormat('en-US', { month: '2-digit', day: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 export const formatNumber = (n: number | null | undefined) => (n === null || n === undefined ? '—' : number.format(n));
 
-/** 1536 → "1.5 KB". */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+/** A size as the CLI and emails write it (one formatter): 1_234_567 → "1.2 MB"; unknown → "—". */
+export const formatBytes = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? '—' : formatSize(bytes));
 
 /** An ISO instant in the viewer's local time: "03/01/2025, 02:30 PM". */
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');

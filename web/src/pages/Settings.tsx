@@ -1,26 +1,72 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import type { Me } from '@contract/auth';
 import type { OrgView } from '@contract/org';
+import type { PreferencesView } from '@contract/preferences';
 import { api, messageOf } from '../api/client';
-import { keys, useOrg } from '../api/queries';
+import { keys, useOrg, usePreferences } from '../api/queries';
+import { isAdmin } from '../lib/caller';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 
-/** Org export settings (admins): user-level data, file retention, default notification email. */
-export function SettingsPage() {
-  const org = useOrg();
+/** Your own settings (everyone), then the organization's export settings (admins). */
+export function SettingsPage({ me }: { me: Me }) {
+  const admin = isAdmin(me);
+  const org = useOrg(admin);
   return (
     <>
-      <PageHeading description="These settings apply to every export of your organization, from every surface (console, API, CLI).">Settings</PageHeading>
-      {org.isError && <Notice tone="error">{messageOf(org.error)}</Notice>}
-      {org.isPending && (
+      <PageHeading description="Your own settings, and (for admins) the settings of every export of your organization, from every surface (console, API, CLI).">Settings</PageHeading>
+      <PersonalSettings me={me} />
+      <h2 className="section-title">Organization</h2>
+      {!admin && <p className="muted" data-testid="org-settings-admins">Organization settings (user-level data, file retention, the default notification address) are changed by an admin.</p>}
+      {admin && org.isError && <Notice tone="error">{messageOf(org.error)}</Notice>}
+      {admin && org.isPending && (
         <div className="card settings settings--loading" aria-busy="true">
           <span className="spinner" aria-hidden="true" /> Loading settings…
         </div>
       )}
-      {org.data && <SettingsForm key={org.data.id} org={org.data} />}
+      {admin && org.data && <SettingsForm key={org.data.id} org={org.data} />}
     </>
+  );
+}
+
+/** "Email me when my exports finish": saved at once, per person (GET/PATCH /v1/me/preferences). */
+function PersonalSettings({ me }: { me: Me }) {
+  const client = useQueryClient();
+  const preferences = usePreferences();
+  const save = useMutation({
+    mutationFn: (email_on_completion: boolean) => api<PreferencesView>('/v1/me/preferences', { method: 'PATCH', body: { email_on_completion } }),
+    onSuccess: (next) => {
+      client.setQueryData(keys.preferences, next);
+      announce(next.email_on_completion ? 'You will get an email when your exports finish.' : 'You will no longer get emails when your exports finish.');
+    },
+  });
+  const on = save.isPending ? save.variables : preferences.data?.email_on_completion;
+  return (
+    <section className="card settings" data-testid="personal-settings" aria-busy={preferences.isPending}>
+      <div className="setting">
+        <div className="setting__text">
+          <h2 className="subhead" id="eoc-title">
+            Email me when my exports finish
+          </h2>
+          <p className="muted" id="eoc-desc">
+            Exports you start in the console (or through the Gumloop API) send a link to {me.user.email} when they are ready, or say why they
+            failed. You can still choose per export in the last step of New export. Only you see this setting.
+          </p>
+          {preferences.isError && <Notice tone="error">{messageOf(preferences.error)}</Notice>}
+          {save.isError && <Notice tone="error">{messageOf(save.error)}</Notice>}
+        </div>
+        <Switch
+          checked={on ?? true}
+          disabled={preferences.isPending || save.isPending}
+          onChange={(checked) => save.mutate(checked)}
+          labelledBy="eoc-title"
+          describedBy="eoc-desc"
+          testId="email-on-completion"
+        />
+      </div>
+    </section>
   );
 }
 
@@ -66,26 +112,16 @@ function SettingsForm({ org }: { org: OrgView }) {
             user-level data. Usage totals are unchanged. It applies to exports that run after you save.
           </p>
         </div>
-        <label className="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={userLevel}
-            onChange={(e) => {
-              setUserLevel(e.target.checked);
-              touch();
-            }}
-            aria-labelledby="uld-title"
-            aria-describedby="uld-desc"
-            data-testid="user-level-switch"
-          />
-          <span className="switch__track" aria-hidden="true">
-            <span className="switch__thumb" />
-          </span>
-          <span className="switch__text" aria-hidden="true">
-            {userLevel ? 'On' : 'Off'}
-          </span>
-        </label>
+        <Switch
+          checked={userLevel}
+          onChange={(checked) => {
+            setUserLevel(checked);
+            touch();
+          }}
+          labelledBy="uld-title"
+          describedBy="uld-desc"
+          testId="user-level-switch"
+        />
       </section>
 
       <section className="setting">
@@ -173,5 +209,29 @@ function SettingsForm({ org }: { org: OrgView }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** An on/off switch named by a heading and described by a paragraph (every toggle of this page). */
+function Switch(props: { checked: boolean; onChange: (checked: boolean) => void; labelledBy: string; describedBy: string; testId: string; disabled?: boolean }) {
+  return (
+    <label className="switch">
+      <input
+        type="checkbox"
+        role="switch"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+        aria-labelledby={props.labelledBy}
+        aria-describedby={props.describedBy}
+        data-testid={props.testId}
+      />
+      <span className="switch__track" aria-hidden="true">
+        <span className="switch__thumb" />
+      </span>
+      <span className="switch__text" aria-hidden="true">
+        {props.checked ? 'On' : 'Off'}
+      </span>
+    </label>
   );
 }

@@ -5,8 +5,10 @@ import type { Estimate } from '@contract/exports';
 import type { Format } from '@contract/vocabulary';
 import { api, messageOf } from '../api/client';
 import { useFilterValues } from '../api/filter-values';
+import { usePreferences } from '../api/queries';
 import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
+import { href } from '../lib/router';
 import { formatNumber } from '../lib/format';
 import { datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
 import { fieldNames } from './labels';
@@ -40,12 +42,16 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
     retry: false,
     staleTime: 30_000,
   });
+  const preferences = usePreferences();
+  const notify = draft.notify ?? preferences.data?.email_on_completion ?? true;
   const teamSummary = () => {
     if (!teamsApply(dataset, draft.scope)) return dataset.org_wide ? 'Entire organization' : draft.scope === 'personal' ? 'Your own data' : 'Not applicable';
-    if (draft.allWorkspaces) return `All workspaces (${teams?.length ?? 0} teams), plus personal spaces and any workspace not known yet`;
+    // Until the teams have loaded, names and counts are unknown: say so rather than "No teams".
+    if (!teams) return <span className="muted" data-testid="teams-loading">Loading teams…</span>;
+    if (draft.allWorkspaces) return `All workspaces (${teams.length} teams), plus personal spaces and any workspace not known yet`;
     const ids = new Set(selectedTeams(draft, teams));
-    const names = (teams ?? []).filter((t) => ids.has(t.id)).map((t) => t.name);
-    const all = teams && ids.size === teams.length && teams.length > 0;
+    const names = teams.filter((t) => ids.has(t.id)).map((t) => t.name);
+    const all = ids.size === teams.length && teams.length > 0;
     const list = all ? `All teams (${names.length})` : names.length ? names.join(', ') : 'No teams';
     return draft.includePersonal ? `${list}, plus personal spaces` : list;
   };
@@ -89,10 +95,12 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
             </span>
           </label>
           <label className="check switch-row">
-            <input type="checkbox" checked={draft.notify} onChange={(e) => update({ notify: e.target.checked })} data-testid="notify" />
+            <input type="checkbox" checked={notify} onChange={(e) => update({ notify: e.target.checked })} data-testid="notify" />
             <span>
               Email me when it is ready
-              <span className="muted small block">A link is sent to {me.user.email}.</span>
+              <span className="muted small block">
+                A link is sent to {me.user.email} (or why it failed). On by default; change the default under <a href={href('/settings')}>Settings</a>.
+              </span>
             </span>
           </label>
         </div>

@@ -37,7 +37,8 @@ export interface Draft {
   fields: string[];
   format: Format;
   gzip: boolean;
-  notify: boolean;
+  /** Email me when it ends: undefined follows my setting (on unless I turned it off), else this export's own choice. */
+  notify: boolean | undefined;
   csvBom: boolean;
   neutralizeFormulas: boolean;
 }
@@ -72,7 +73,7 @@ export function initialDraft(): Draft {
     fields: [],
     format: 'csv',
     gzip: false,
-    notify: false,
+    notify: undefined,
     csvBom: false,
     neutralizeFormulas: true,
   };
@@ -185,7 +186,8 @@ export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] |
   if (draft.category.trim() && d.filters.includes('category')) body.category = draft.category.trim();
   if (draft.permissionGroupIds.length && d.filters.includes('permission_group_ids')) body.permission_group_ids = draft.permissionGroupIds;
   if (draft.groupBy && d.filters.includes('group_by')) body.group_by = draft.groupBy;
-  if (draft.notify) body.notify_email = me.user.email;
+  // Unset: the server applies my setting (console exports email their creator by default); off: no email at all.
+  if (draft.notify !== undefined) body.notify_email = draft.notify ? me.user.email : null;
   return body;
 }
 
@@ -222,7 +224,7 @@ export function fromExport(e: Export, d: Dataset | undefined, me: Me): Draft {
     fields: p.fields,
     format: e.format,
     gzip: e.compression === 'gzip',
-    notify: !!e.notify_email && e.notify_email === me.user.email,
+    notify: e.notify_email === me.user.email ? true : e.notify_email === null ? false : undefined,
     csvBom: p.csv_bom,
     neutralizeFormulas: p.neutralize_formulas,
   };
