@@ -61,6 +61,9 @@ export async function writeFinishedDays(
   const lastDay = last?.objects ? (JSON.parse(last.objects) as DeliveredObject[])[0]?.day : undefined;
   // A day's objects were all acknowledged on or after that day began.
   const since = lastDay ? Date.parse(`${lastDay}T00:00:00Z`) + DAY : 0;
+  const today = utcDay(now);
+  // Every day before today has its manifest already.
+  if (since >= Date.parse(`${today}T00:00:00Z`)) return true;
   const rows = await store.db
     .selectFrom('drain_deliveries')
     .select('objects')
@@ -70,7 +73,6 @@ export async function writeFinishedDays(
     .where('created_at', '>=', since)
     .orderBy('from_seq')
     .execute();
-  const today = utcDay(now);
   const pendingDay = drain.pending_at === null ? undefined : utcDay(Math.floor(Number(drain.pending_at) / 1000));
   const byDay = new Map<string, DeliveredObject[]>();
   for (const r of rows) {

@@ -9,7 +9,7 @@ import type { Store } from '../db/database.js';
 import type { DrainDeliveriesTable, DrainsTable } from '../db/schema.js';
 import { toDatasetQuery } from '../exports/plan.js';
 import type { Notifier } from '../notify/notifier.js';
-import type { Batch, DeliveryResult } from './destinations/types.js';
+import type { Batch, DeliveryResult, DestinationDriver } from './destinations/types.js';
 import { writeFinishedDays } from './day-manifest.js';
 import { s3Bucket } from './destinations/s3.js';
 import { driverFor, type DriverDeps } from './drivers.js';
@@ -60,11 +60,12 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
       .catch((err) => log.warn({ err }, 'drain heartbeat failed'));
   }, Math.max(200, Math.floor(leaseMs / 3)));
 
+  let driver: DestinationDriver | undefined;
   try {
     const params = parseDrainParams(claimed.params);
     const destination = parseDestination(claimed.destination);
     const secrets = openSecrets(config.secret, claimed.secrets);
-    const driver = driverFor(deps, destination, secrets);
+    driver = driverFor(deps, destination, secrets);
     // S3: finished delivery days get their manifest first, each after all of its objects.
     if (destination.type === 's3' && !(await writeFinishedDays({ store, secret: config.secret }, claimed, lease, destination, () => s3Bucket(destination, secrets), clock()))) return 'lost';
     const dataset = getDataset(claimed.dataset);
@@ -145,6 +146,7 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
   } finally {
     clearInterval(beat);
     shutdown.removeEventListener('abort', onShutdown);
+    await driver?.close?.().catch(() => {});
   }
 }
 

@@ -75,10 +75,13 @@ export function createDrainService(deps: DrainServiceDeps) {
       const cursor = body.start === 'now' ? await lastSequence(store.db, p.orgId, dataset.sequenceTable!) : 0;
 
       // Preflight: an empty, signed delivery. A destination that refuses it is named in a 422.
-      const preflight = await driverFor(deps, body.destination, secrets, { tries: 1 }).deliver(
-        { kind: 'preflight', drainId: id, drainName: body.name, dataType: dataset.name, from: cursor, to: cursor, rows: [], fields: resolved.fields, timezone: body.timezone, fixedAt: Date.now() * 1000 },
-        AbortSignal.timeout(15_000),
-      );
+      const preflightDriver = driverFor(deps, body.destination, secrets, { tries: 1 });
+      const preflight = await preflightDriver
+        .deliver(
+          { kind: 'preflight', drainId: id, drainName: body.name, dataType: dataset.name, from: cursor, to: cursor, rows: [], fields: resolved.fields, timezone: body.timezone, fixedAt: Date.now() * 1000 },
+          AbortSignal.timeout(15_000),
+        )
+        .finally(() => preflightDriver.close?.());
       if (!preflight.ok) {
         throw new DestinationRefused(`The destination refused the preflight delivery: ${preflight.error}`, {
           destination_status: preflight.status,

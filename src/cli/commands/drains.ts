@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Delivery, Drain } from '../../contract/drains.js';
 import { clientFrom, withClientFlags } from '../client.js';
-import { destinationLabel, destinationOf, withDestinationFlags, type DestinationFlags } from '../destination-flags.js';
+import { destinationLabel, destinationOf, withDestinationFlags } from '../destination-flags.js';
 import { list } from '../export-flags.js';
 import { renderTable, type Column } from '../format/table.js';
 import { formatBytes, formatCount, formatLocalDateTime } from '../format/units.js';
@@ -97,8 +97,8 @@ export function drainsCommands(program: Command): void {
           '  sluice drains create --name lake -d credit_logs --s3 usage-lake --prefix sluice/credits --region eu-central-1 \\\n    --access-key-id $AWS_ACCESS_KEY_ID --secret-access-key $AWS_SECRET_ACCESS_KEY -f parquet',
       ),
     )
-    .action(async (flags: DestinationFlags & Record<string, string | boolean | undefined>) => {
-      const destination = destinationOf(flags, { format: flags.format as string | undefined, compression: flags.gzip ? 'gzip' : undefined });
+    .action(async (flags) => {
+      const destination = destinationOf(flags, { format: flags.format, compression: flags.gzip ? 'gzip' : undefined });
       if (!destination) throw new Error('a drain needs a destination: --http <url> or --s3 <bucket>');
       const interval = Number(flags.interval);
       if (!Number.isInteger(interval)) throw new Error(`--interval must be a whole number of seconds (15–600), got "${flags.interval}"`);
@@ -109,9 +109,9 @@ export function drainsCommands(program: Command): void {
         interval_seconds: interval,
         start: flags.start,
         timezone: flags.timezone,
-        ...(flags.fields ? { fields: list(String(flags.fields)) } : {}),
-        ...(flags.workspaces ? { workspace_ids: list(String(flags.workspaces)) } : {}),
-        ...(flags.entities ? { entity_ids: list(String(flags.entities)) } : {}),
+        ...(flags.fields ? { fields: list(flags.fields) } : {}),
+        ...(flags.workspaces ? { workspace_ids: list(flags.workspaces) } : {}),
+        ...(flags.entities ? { entity_ids: list(flags.entities) } : {}),
         ...(flags.category ? { category: flags.category } : {}),
       };
       const drain = await clientFrom(flags).request<Drain>('POST', '/v1/drains', body);

@@ -61,6 +61,7 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
   const ext = `${destination.format}${gzip ? '.gz' : ''}`;
   return {
     maxRecords: 5000,
+    close: async () => bucket.close?.(),
     async deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult> {
       const bytes = await batchBytes(destination.format, batch, gzip);
       const key = batch.kind === 'preflight' ? `${dayPrefix(destination.prefix, Date.now())}${batch.drainId}_preflight.${ext}` : objectKey(destination.prefix, batch.drainId, batch.fixedAt, ext);

@@ -61,6 +61,8 @@ export interface DestinationDriver {
   /** Most records one delivery carries. */
   readonly maxRecords: number;
   deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult>;
+  /** Releases the driver's clients (an S3 client's sockets). */
+  close?(): Promise<void>;
 }
 
 export type { Destination };

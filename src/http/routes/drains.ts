@@ -26,7 +26,8 @@ export async function drainRoutes(app: FastifyInstance, ctx: AppContext): Promis
     description:
       'Rows are delivered in change-sequence order: every row ingest inserts or changes, none skipped. HTTP: POST {source, drain_id, drain_name, data_type, sequence:{from,to}, records} ' +
       '(≤ 1,000 records), Idempotency-Key <drain_id>:<from>-<to>, Standard Webhooks signature (webhook-id/-timestamp/-signature) and X-Gumloop-Signature (hex HMAC-SHA256 of the body). ' +
-      'S3: objects {prefix}/{YYYY}/{MM}/{DD}/{drain_id}_{HHMMSS}_{microseconds}.{ext} (≤ 5,000 records). A destination refusing the preflight answers 422 destination_refused with its status and the first 500 bytes of its answer.',
+      'S3: objects {prefix}/{YYYY}/{MM}/{DD}/{drain_id}_{HHMMSS}_{microseconds}.{ext} (≤ 5,000 records), and once a UTC day is over a signed ' +
+      '{prefix}/{YYYY}/{MM}/{DD}/{drain_id}_manifest.json of its objects (rows, bytes, sha256, sequence range, credit_cost/amount totals), written last; `sluice verify` checks it. A destination refusing the preflight answers 422 destination_refused with its status and the first 500 bytes of its answer.',
     body: DrainCreateSchema,
     response: { 201: DrainSchema, ...errors },
   };
@@ -85,7 +86,7 @@ export async function drainRoutes(app: FastifyInstance, ctx: AppContext): Promis
       config,
       schema: {
         tags,
-        summary: 'Delivery log, newest first: sequence range, records, bytes, attempts, destination status and the first 500 bytes of its answer',
+        summary: 'Delivery log, newest first: sequence range, records, bytes, attempts, destination status and the first 500 bytes of its answer; S3 day manifests as kind manifest',
         params: IdParams,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: { 200: DeliveryListSchema, ...errors },
