@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { encoders, type Format } from '../src/formats/index.js';
+import { loadEncoder, type Format } from '../src/formats/index.js';
 import { parquetEncoder } from '../src/formats/parquet.js';
 import { runCases, type Case } from './lib/cases.js';
 import { BENCH_FIELDS, benchRows } from './lib/export-rows.js';
@@ -38,7 +38,7 @@ const encode = (rows: number, make: () => Duplex | Promise<Duplex>): Case => asy
   }
 };
 
-const sluice = (format: Format) => () => encoders[format]({ fields: BENCH_FIELDS, timezone: 'Europe/Berlin' });
+const sluice = (format: Format) => async () => (await loadEncoder(format))({ fields: BENCH_FIELDS, timezone: 'Europe/Berlin' });
 const n = (rows: number) => (rows >= 1e6 ? `${rows / 1e6}M` : `${rows / 1e3}k`);
 
 await runCases(import.meta.filename, `Encoders alone, workflow_runs rows (${BENCH_FIELDS.length} fields), into a local file`, {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, resolveFields } from '../src/datasets/catalogue.js';
 import type { Dataset, DatasetQuery } from '../src/datasets/types.js';
-import { encoders, type Format } from '../src/formats/index.js';
+import { loadEncoder, type Format } from '../src/formats/index.js';
 import { ingestBatch } from '../src/ingest/ingest.js';
 import { createOrg } from '../src/auth/accounts.js';
 import { ingestFixture, query } from './helpers/fixtures.js';
@@ -17,7 +17,7 @@ const EDGE = 'org_edge';
 const texts = ['=1+2', '+cmd', '-x', '@sum', '\tTab', '\rCR', 'a,b', 'say "hi"', 'line\nbreak', 'crlf\r\nx', 'plain', '', 'ünïcødé ✓ 😀', 'back\\slash', 'ctl\u0001\u0008\u000c\u001f', "it's", 'U+2028\u2028',
   // The wider formula set: full-width starts, starts behind whitespace or invisible characters, and negative numbers (kept).
   '＝1+1', '＋1', '－1', '＠x', ' =1', '\u00a0=1', '\u3000+1', '\u200b=1', '\ufeff@x', '\n=1', '\u2060-x', '-12.5', '-1e3', '-0', ' -5', '-1+1', '-01'];
-const numbers = [0, -0, 5, -5, 0.30000000000000004, 1e-7, 1.5e-7, 1e-5, 123.456, 1e21, 1.2345e22, 1e20, 123456789012, -0.000001, 2 ** 53 - 1];
+const numbers = [0, -0, 5, -5, 0.30000000000000004, 1e-7, 1.5e-7, 1e-5, 123.456, 1e21, 1.2345e22, 1e20, 123456789012, -0.000001, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 60, 1e15, 1e16 + 2, 999999999999999.9, 0.1 + 0.7, 4.5];
 const instants = ['1969-07-20T20:17:40.123Z', '2025-03-30T00:59:59.999Z', '2025-03-30T01:00:00.000Z', '2025-10-26T00:30:00.5Z', '2000-01-01T00:00:00Z', '1999-12-31T23:59:59.999-08:00'];
 
 async function seedEdges(store: TestStore): Promise<void> {
@@ -44,7 +44,7 @@ async function text(body: Readable): Promise<string> {
 
 async function rowPath(store: TestStore, dataset: Dataset, q: DatasetQuery, format: Format, opts: Options): Promise<string> {
   const fields = resolveFields(dataset, q.fields);
-  const encoder = encoders[format]({ fields, timezone: q.timezone, bom: opts.bom, neutralizeFormulas: opts.neutralize });
+  const encoder = (await loadEncoder(format))({ fields, timezone: q.timezone, bom: opts.bom, neutralizeFormulas: opts.neutralize });
   return text(Readable.from(dataset.batches(store, q), { objectMode: true }).pipe(encoder));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.js';
-import { contentType, encoders, fileExtension, isCompressedFormat } from '../src/formats/index.js';
+import { contentType, fileExtension, loadEncoder, isCompressedFormat } from '../src/formats/index.js';
 import { encodeToBuffer, field, TYPED_FIELDS } from './helpers/encode.js';
 import { readParquet } from './helpers/readers.js';
 
@@ -55,7 +55,7 @@ describe('Parquet encoder, read back with DuckDB', () => {
   });
 
   it('holds back its writer when nobody reads (backpressure)', async () => {
-    const encoder = encoders.parquet({ fields: [field('id')], timezone: 'UTC', rowGroupRows: 100 });
+    const encoder = (await loadEncoder('parquet'))({ fields: [field('id')], timezone: 'UTC', rowGroupRows: 100 });
     let accepted = 0;
     const batch = Array.from({ length: 100 }, (_, i) => ({ id: `row-${i}-${'x'.repeat(200)}` }));
     while (encoder.write(batch) && accepted < 10_000) accepted++;

@@ -4,7 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { contentType, createGzipStream, encoders, fileExtension, timestampFormatter } from '../src/formats/index.js';
+import { contentType, createGzipStream, fileExtension, loadEncoder, timestampFormatter } from '../src/formats/index.js';
 import { encodeToBuffer, field } from './helpers/encode.js';
 
 const encode = async (...args: Parameters<typeof encodeToBuffer>) => (await encodeToBuffer(...args)).toString('utf8');
@@ -85,10 +85,10 @@ describe('CSV encoder', () => {
   it('pushes ~64 KiB chunks rather than one per row, and applies backpressure', async () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: `r${i}`, name: 'n', note: 'x' }));
     const chunks: number[] = [];
-    await pipeline(Readable.from(rows), encoders.csv({ fields, timezone: 'UTC' }), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.length), cb()) }));
+    await pipeline(Readable.from(rows), (await loadEncoder('csv'))({ fields, timezone: 'UTC' }), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.length), cb()) }));
     expect(chunks.length).toBeLessThan(20);
 
-    const encoder = encoders.csv({ fields, timezone: 'UTC' });
+    const encoder = (await loadEncoder('csv'))({ fields, timezone: 'UTC' });
     let accepted = 0;
     while (encoder.write({ id: 'x'.repeat(1000), name: '', note: '' }) && accepted < 100_000) accepted++;
     expect(accepted).toBeLessThan(1_000); // nobody reads, so writes soon report "full"
@@ -195,7 +195,7 @@ describe('format registry', () => {
 
   it('gzips encoded output', async () => {
     const chunks: Buffer[] = [];
-    await pipeline(Readable.from([{ id: 'a' }]), encoders.csv({ fields: [field('id')], timezone: 'UTC' }), createGzipStream(), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+    await pipeline(Readable.from([{ id: 'a' }]), (await loadEncoder('csv'))({ fields: [field('id')], timezone: 'UTC' }), createGzipStream(), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
     expect(gunzipSync(Buffer.concat(chunks)).toString()).toBe('id\r\na\r\n');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.js';
-import { contentType, encoders, fileExtension, isCompressedFormat, XLSX_MAX_DATA_ROWS } from '../src/formats/index.js';
+import { contentType, fileExtension, loadEncoder, isCompressedFormat, XLSX_MAX_DATA_ROWS } from '../src/formats/index.js';
 import { encodeToBuffer, field, TYPED_FIELDS } from './helpers/encode.js';
 import { frozenRows, headerIsBold, readXlsx, serialToWallMs } from './helpers/readers.js';
 

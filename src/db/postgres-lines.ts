@@ -50,10 +50,14 @@ const codes = (list: readonly number[]) => list.map((c) => `\\u${c.toString(16).
  * number. The first-character test comes first, so the regular expressions run on few cells.
  */
 function formulaLike(text: Expr, formula: LineContext['formula']): Expr {
-  const first = sql.join([...formula.lead, ...formula.starts].map((c) => sql.raw(`chr(${c})`)));
   const starts = formula.starts.filter((c) => c !== 45);
   const pattern = `^[${codes(formula.lead)}]*[${codes(starts)}-]`;
-  return sql`(left(${text}, 1) IN (${first}) AND (left(${text}, 1) IN (chr(9), chr(13)) OR (${text} ~ ${sql.lit(pattern)} AND ${text} !~ ${sql.lit(NEGATIVE_NUMBER)})))`;
+  return sql`(ascii(${text}) IN (9, 13) OR (${text} ~ ${sql.lit(pattern)} AND ${text} !~ ${sql.lit(NEGATIVE_NUMBER)}))`;
+}
+
+/** SQL true when a text's first code point could start or hide a formula (an integer test; `formulaLike` decides). */
+function suspectStart(text: Expr, formula: LineContext['formula']): Expr {
+  return sql`ascii(${text}) IN (${sql.raw([...formula.lead, ...formula.starts].join(', '))})`;
 }
 
 function lineSql(ctx: LineContext): LineSql {
@@ -70,8 +74,11 @@ function lineSql(ctx: LineContext): LineSql {
     csv: {
       string(x, neutralize) {
         const text = sql`(${x})::text`;
-        const v = neutralize ? sql`CASE WHEN ${formulaLike(text, ctx.formula)} THEN '''' || ${text} ELSE ${text} END` : text;
-        return whenNull(x, '', csvQuoted(v));
+        if (!neutralize) return whenNull(x, '', csvQuoted(text));
+        // PostgreSQL does not share repeated subexpressions and quoting reads its text 6 times: only a cell
+        // whose first code point is suspect takes the neutralizing branch; the rest are quoted as they are.
+        const v = sql`CASE WHEN ${formulaLike(text, ctx.formula)} THEN '''' || ${text} ELSE ${text} END`;
+        return sql`CASE WHEN ${x} IS NULL THEN '' WHEN ${suspectStart(text, ctx.formula)} THEN ${csvQuoted(v)} ELSE ${csvQuoted(text)} END`;
       },
       timestamp: (x) => whenNull(x, '', timestamp(x)),
       number: (x) => whenNull(x, '', numberText(x)),
@@ -85,7 +92,8 @@ function lineSql(ctx: LineContext): LineSql {
       boolean: (x) => boolean(x, 'null'),
       json: (x) => sql`coalesce(${x}, 'null')`,
     },
-    concat: (parts) => (parts.length === 0 ? sql.lit('') : sql.join(parts, sql` || `)),
+    // concat() builds the line in one buffer; a chain of `||` copies the growing line at every step.
+    concat: (parts) => (parts.length === 0 ? sql.lit('') : parts.length === 1 ? parts[0] : sql`concat(${sql.join(parts)})`),
     literal: (text) => sql.lit(text),
   };
 }

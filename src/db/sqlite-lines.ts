@@ -21,30 +21,42 @@ const whenNull = (x: Expr, ifNull: string, then: Expr): Expr => sql`CASE WHEN ${
 
 /** RFC 4180 quoting of a non-null text, as `csvCell` does. */
 const csvQuoted = (v: Expr): Expr =>
-  sql`CASE WHEN instr(${v}, '"') > 0 THEN '"' || replace(${v}, '"', '""') || '"' WHEN instr(${v}, ',') > 0 OR instr(${v}, char(10)) > 0 OR instr(${v}, char(13)) > 0 THEN '"' || ${v} || '"' ELSE ${v} END`;
+  // printf's %w doubles every `"` in one pass (replace() then two concatenations copied the text three times).
+  sql`CASE WHEN instr(${v}, '"') > 0 THEN printf('"%w"', ${v}) WHEN instr(${v}, ',') > 0 OR instr(${v}, char(10)) > 0 OR instr(${v}, char(13)) > 0 THEN '"' || ${v} || '"' ELSE ${v} END`;
 
-/** `String(n)` of a REAL whose SQLite text has no exponent: SQLite writes `5.0` where JavaScript writes `5`. */
+/**
+ * `String(n)` of a REAL. A whole number below 2^53 is its integer's text (SQLite writes `5.0` where
+ * JavaScript writes `5`). SQLite writes other numbers with 15 significant digits when those round-trip,
+ * which is then JavaScript's shortest form too, and with 17 otherwise, where JavaScript may need only
+ * 16 (`0.7999999999999999`): a text of 18 characters or more, or with an exponent, goes to the row
+ * path's function. Each CAST to text formats the double again, so the common cases cast at most thrice.
+ */
 const realText = (x: Expr, fallback: string): Expr =>
-  sql`CASE WHEN ${x} = 0 THEN '0' WHEN instr(CAST(${x} AS TEXT), 'e') > 0 THEN ${sql.raw(fallback)}(${x}) WHEN CAST(${x} AS TEXT) LIKE '%.0' THEN substr(CAST(${x} AS TEXT), 1, length(CAST(${x} AS TEXT)) - 2) ELSE CAST(${x} AS TEXT) END`;
+  sql`CASE WHEN ${x} = 0 THEN '0' WHEN ${x} = CAST(${x} AS INTEGER) AND abs(${x}) < 9007199254740992 THEN CAST(CAST(${x} AS INTEGER) AS TEXT) WHEN length(CAST(${x} AS TEXT)) >= 18 OR instr(CAST(${x} AS TEXT), 'e') > 0 THEN ${sql.raw(fallback)}(${x}) ELSE CAST(${x} AS TEXT) END`;
 
 const numberCell = (x: Expr, ifNull: string, fallback: string): Expr =>
   sql`CASE typeof(${x}) WHEN 'null' THEN ${sql.lit(ifNull)} WHEN 'integer' THEN CAST(${x} AS TEXT) WHEN 'real' THEN ${realText(x, fallback)} ELSE ${sql.raw(fallback)}(${x}) END`;
 
-/** Epoch ms → `YYYY-MM-DDTHH:mm:ss.sssZ` in integer arithmetic (floor division, so instants before 1970 work too). */
-const utcTimestamp = (x: Expr): Expr =>
-  sql`strftime('%Y-%m-%dT%H:%M:%S', (${x} - ((${x} % 1000) + 1000) % 1000) / 1000, 'unixepoch') || '.' || substr('00' || (((${x} % 1000) + 1000) % 1000), -3) || 'Z'`;
+/**
+ * Epoch ms → `YYYY-MM-DDTHH:mm:ss.sssZ`. SQLite turns the seconds back into whole milliseconds
+ * (rounding to nearest), so `%f` shows the stored milliseconds exactly, before 1970 too.
+ */
+const utcTimestamp = (x: Expr): Expr => sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${x} / 1000.0, 'unixepoch')`;
 
 function lineSql(ctx: LineContext): LineSql {
   const timestamp = (x: Expr): Expr => (ctx.utc ? utcTimestamp(x) : sql`sluice_timestamp(${x})`);
   const boolean = (x: Expr, ifNull: string): Expr => sql`CASE WHEN ${x} IS NULL THEN ${sql.lit(ifNull)} WHEN ${x} <> 0 THEN 'true' ELSE 'false' END`;
-  const suspects = sql.join([...ctx.formula.lead, ...ctx.formula.starts].map((c) => sql.raw(`char(${c})`)));
+  // Integer literals: SQLite builds the IN list's lookup once per statement and tests each cell's first
+  // code point against it; a list of char() calls was evaluated per cell, and per use of the cell.
+  const suspects = sql.raw([...ctx.formula.lead, ...ctx.formula.starts].join(', '));
   return {
     pseudonym: (x) => sql`CASE WHEN ${x} IS NULL THEN ${NULL} ELSE sluice_pseudonym(${x}) END`,
     csv: {
       string(x, neutralize) {
-        // Only a cell whose first character could start (or hide) a formula goes to the row path's function.
-        const v = neutralize ? sql`CASE WHEN substr(${x}, 1, 1) IN (${suspects}) THEN sluice_neutralized(${x}) ELSE ${x} END` : x;
-        return whenNull(x, '', csvQuoted(v));
+        if (!neutralize) return whenNull(x, '', csvQuoted(x));
+        // Only a cell whose first character could start (or hide) a formula goes to the row path's
+        // function; every other cell is quoted straight from the column (quoting reads its text 6 times).
+        return sql`CASE WHEN ${x} IS NULL THEN '' WHEN unicode(${x}) IN (${suspects}) THEN ${csvQuoted(sql`sluice_neutralized(${x})`)} ELSE ${csvQuoted(x)} END`;
       },
       timestamp: (x) => whenNull(x, '', timestamp(x)),
       number: (x) => numberCell(x, '', 'sluice_csv_number'),
@@ -58,7 +70,8 @@ function lineSql(ctx: LineContext): LineSql {
       boolean: (x) => boolean(x, 'null'),
       json: (x) => sql`coalesce(${x}, 'null')`,
     },
-    concat: (parts) => (parts.length === 0 ? sql.lit('') : sql.join(parts, sql` || `)),
+    // One concat() allocates the line once; a chain of `||` copied the growing line at every step.
+    concat: (parts) => (parts.length === 0 ? sql.lit('') : parts.length === 1 ? parts[0] : sql`concat(${sql.join(parts)})`),
     literal: (text) => sql.lit(text),
   };
 }

@@ -53,7 +53,7 @@ export async function writeFinishedDays(
   drain: DrainsTable,
   lease: DrainLease,
   destination: Extract<Destination, { type: 's3' }>,
-  openBucket: () => BlobStore,
+  openBucket: () => Promise<BlobStore>,
   now: number,
 ): Promise<boolean> {
   const { store } = deps;
@@ -83,7 +83,7 @@ export async function writeFinishedDays(
     }
   }
   if (byDay.size === 0) return true;
-  const bucket = openBucket();
+  const bucket = await openBucket();
   try {
     return await writeDays(store, deps.secret, drain, lease, destination, bucket, byDay, now);
   } finally {

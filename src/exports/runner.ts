@@ -7,7 +7,7 @@ import type { DatasetQuery, FieldDef, Row } from '../datasets/types.js';
 import type { Store } from '../db/database.js';
 import type { ExportsTable } from '../db/schema.js';
 import { AppError, RowLimitExceeded } from '../errors.js';
-import { contentType, createGzipStream, encoders } from '../formats/index.js';
+import { contentType, createGzipStream, loadEncoder } from '../formats/index.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { BlobStore } from '../storage/types.js';
 import type { Completions, RunOutcome } from './completions.js';
@@ -126,7 +126,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     } else {
       // Batches of rows, a few in flight: backpressure reaches the database cursor.
       source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
-      stages.push(counter, encoders[job.format](encoding));
+      stages.push(counter, (await loadEncoder(job.format))(encoding));
     }
     if (job.compression === 'gzip') stages.push(createGzipStream());
     const body = (stages.length ? (pipeline as any)(source, ...stages, () => {}) : source) as Readable;

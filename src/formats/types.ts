@@ -3,6 +3,9 @@ import type { FieldDef } from '../datasets/types.js';
 
 export { FORMATS, type Format } from '../contract/vocabulary.js';
 
+/** Excel's data rows per sheet (1,048,576 rows less the header); XLSX exports continue on the next sheet. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+
 export interface EncoderOptions {
   /** The chosen fields, in the chosen order: the CSV header and the JSON keys. */
   readonly fields: readonly FieldDef[];
@@ -23,7 +26,8 @@ export type EncoderFactory = (options: EncoderOptions) => Duplex;
 
 /** What the rest of Sluice needs to know about a format: how to write it and how to serve it. */
 export interface FormatSpec {
-  readonly encoder: EncoderFactory;
+  /** Loads the format's encoder (its library is imported on first use). */
+  readonly encoder: () => Promise<EncoderFactory>;
   /** Content-Type of the uncompressed file. */
   readonly contentType: string;
   /** File extension without the dot. */

@@ -5,12 +5,10 @@ import { Unprocessable } from '../errors.js';
 import { neutralized } from './csv.js';
 import { createLibraryEncoder } from './library-encoder.js';
 import { timestampFormatter, zoneOffsetLookup } from './timestamps.js';
-import type { EncoderOptions } from './types.js';
+import { XLSX_MAX_DATA_ROWS, type EncoderOptions } from './types.js';
 import { unencodable } from './unencodable.js';
 import { booleanValue, dateMs, jsonText, numberValue, stringText, timestampMs } from './values.js';
 
-/** Excel's 1,048,576 rows per sheet, less the header row. */
-export const XLSX_MAX_DATA_ROWS = 1_048_575;
 /** Excel shows at most this many characters in a cell and calls a longer one a damaged file. */
 const MAX_CELL_CHARS = 32_767;
 const DAY_MS = 86_400_000;

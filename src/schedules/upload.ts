@@ -55,9 +55,10 @@ export function runFolder(prefix: string, schedule: Pick<SchedulesTable, 'timezo
 
 async function toBucket(deps: UploadDeps, destination: Extract<Destination, { type: 's3' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest) {
   const folder = runFolder(destination.prefix, schedule, row);
-  const bucket = s3Bucket(destination, secrets);
   const blob = await deps.blobs.open(row.blob_key!);
+  let bucket: BlobStore | undefined;
   try {
+    bucket = await s3Bucket(destination, secrets);
     const info = await bucket.put(`${folder}${row.filename}`, blob.body, { contentType: contentType(row.format, row.compression) });
     if (info.sha256 !== row.sha256) throw new UploadFailed(`The uploaded copy of ${row.filename} does not match the export (sha256 ${info.sha256})`);
     // Written last: a manifest in the bucket means its file is there, complete.
@@ -68,7 +69,7 @@ async function toBucket(deps: UploadDeps, destination: Extract<Destination, { ty
     throw new UploadFailed(`S3 refused the upload of ${row.filename}: ${e.name ?? 'error'}${e.message ? ` (${e.message.slice(0, 200)})` : ''}`);
   } finally {
     blob.body.destroy();
-    await bucket.close?.();
+    await bucket?.close?.();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FieldDef, FieldType } from '../../src/datasets/types.js';
-import { encoders, type EncoderOptions, type Format } from '../../src/formats/index.js';
+import { loadEncoder, type EncoderOptions, type Format } from '../../src/formats/index.js';
 
 /** A field definition for encoder tests. */
 export const field = (name: string, type: FieldType = 'string'): FieldDef => ({ name, type, description: name, pii: false, default: true, group: 'Test' });
@@ -22,7 +22,7 @@ export async function encodeToBuffer(format: Format, rows: unknown[], options: P
   const chunks: Buffer[] = [];
   await pipeline(
     Readable.from(rows),
-    encoders[format]({ timezone: 'UTC', ...options }),
+    (await loadEncoder(format))({ timezone: 'UTC', ...options }),
     new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
   );
   return Buffer.concat(chunks);

@@ -2,8 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import type { Destination } from '../../contract/drains.js';
-import { contentType, encoders } from '../../formats/index.js';
-import { createS3Store } from '../../storage/s3-store.js';
+import { contentType, loadEncoder } from '../../formats/index.js';
 import type { BlobStore } from '../../storage/types.js';
 import { SUMMED_FIELDS } from '../../schedules/manifest.js';
 import { recordWriter } from '../payload.js';
@@ -37,8 +36,12 @@ export function objectKey(prefix: string, drainId: string, micros: number, ext: 
   return `${dayPrefix(prefix, ms)}${drainId}_${hhmmss}_${String(micros % 1_000_000).padStart(6, '0')}.${ext}`;
 }
 
-/** Opens the destination bucket as a blob store (puts are whole objects: written completely or not at all). */
-export function s3Bucket(destination: S3Destination, secrets: DestinationSecrets): BlobStore {
+/**
+ * Opens the destination bucket as a blob store (puts are whole objects: written completely or not at all).
+ * The AWS SDK is imported here, on first use, not at start: it is ~20 MB of every process's memory.
+ */
+export async function s3Bucket(destination: S3Destination, secrets: DestinationSecrets): Promise<BlobStore> {
+  const { createS3Store } = await import('../../storage/s3-store.js');
   return createS3Store({
     bucket: destination.bucket,
     prefix: '',
@@ -56,18 +59,22 @@ export function s3Bucket(destination: S3Destination, secrets: DestinationSecrets
  * Writes each batch as one object (≤ 5,000 records) of JSON or JSONL, optionally gzipped, or Parquet. The key is
  * fixed by the batch, so a retry after a crash replaces the object instead of adding a second copy.
  */
-export function s3Driver(destination: S3Destination, secrets: DestinationSecrets, bucket: BlobStore = s3Bucket(destination, secrets)): DestinationDriver {
+export function s3Driver(destination: S3Destination, secrets: DestinationSecrets): DestinationDriver {
+  let bucket: Promise<BlobStore> | undefined;
   const gzip = destination.compression === 'gzip';
   const ext = `${destination.format}${gzip ? '.gz' : ''}`;
   return {
     maxRecords: 5000,
-    close: async () => bucket.close?.(),
+    close: async () => {
+      if (bucket) await (await bucket).close?.();
+    },
     async deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult> {
       const bytes = await batchBytes(destination.format, batch, gzip);
       const key = batch.kind === 'preflight' ? `${dayPrefix(destination.prefix, Date.now())}${batch.drainId}_preflight.${ext}` : objectKey(destination.prefix, batch.drainId, batch.fixedAt, ext);
       try {
         signal.throwIfAborted();
-        const info = await bucket.put(key, Readable.from([bytes]), { contentType: destination.format === 'parquet' ? contentType('parquet') : destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
+        bucket ??= s3Bucket(destination, secrets);
+        const info = await (await bucket).put(key, Readable.from([bytes]), { contentType: destination.format === 'parquet' ? contentType('parquet') : destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
         const object = { key, rows: batch.rows.length, bytes: info.bytes, sha256: info.sha256, from: batch.from, to: batch.to, day: utcDay(Math.floor(batch.fixedAt / 1000)), sums: sumsOf(batch) };
         return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [object] };
       } catch (err) {
@@ -84,7 +91,7 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
 async function batchBytes(format: S3Destination['format'], batch: Batch, gzip: boolean): Promise<Buffer> {
   if (format === 'parquet') {
     const chunks: Buffer[] = [];
-    await pipeline(Readable.from([batch.rows]), encoders.parquet({ fields: batch.fields, timezone: batch.timezone }), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+    await pipeline(Readable.from([batch.rows]), (await loadEncoder('parquet'))({ fields: batch.fields, timezone: batch.timezone }), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
     return Buffer.concat(chunks);
   }
   const toJson = recordWriter(batch.fields, batch.timezone);
