@@ -30,10 +30,15 @@ export interface DrainRunnerDeps extends DriverDeps {
 /** Batches one claim may deliver before handing the drain back (others get a turn). */
 const BATCHES_PER_CLAIM = 20;
 
-/** Epoch microseconds of `ms` (unique enough to name one drain's objects). */
+/**
+ * Epoch microseconds of `ms`, unique within this process (they name a drain's objects). Within a second
+ * of the last value they only go up; a clock set back further is followed, so a key's day stays the
+ * day its batch was fixed.
+ */
 let lastMicros = 0;
 function microsOf(ms: number): number {
-  lastMicros = Math.max(ms * 1000, lastMicros + 1);
+  const micros = ms * 1000;
+  lastMicros = micros > lastMicros || lastMicros - micros > 1_000_000 ? micros : lastMicros + 1;
   return lastMicros;
 }
 
