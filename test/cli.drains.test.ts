@@ -119,7 +119,8 @@ for (const dialect of DIALECTS) {
     const client = () => ['--url', url, '--api-key', t.orgA.admin.key];
     const api = async (path: string) => (await t.app.inject({ url: path, headers: bearer(t.orgA.admin.key) })).json();
 
-    it('creates an http drain (secret shown once), lists it, pauses, resumes, shows deliveries, replays and deletes it', async () => {
+    // Each step is a real `sluice` process (a few seconds each on a loaded machine).
+    it('creates an http drain (secret shown once), lists it, pauses, resumes, shows deliveries, replays and deletes it', { timeout: 240_000 }, async () => {
       const created = await run(['drains', 'create', '--name', 'runs', '-d', 'workflow_runs', '--http', rx.url, '--header', 'X-Token: abc', '--start', 'all', '--fields', 'run_id', ...client()]);
       expect(created.code, created.output).toBe(0);
       const [head, counts, secret, ...rest] = created.output.trimEnd().split('\n');
@@ -174,7 +175,7 @@ for (const dialect of DIALECTS) {
       expect((await t.app.inject({ url: `/v1/drains/${id}`, headers: bearer(t.orgA.admin.key) })).statusCode).toBe(404);
     });
 
-    it('refuses a drain without a destination, and names a refusing destination', async () => {
+    it('refuses a drain without a destination, and names a refusing destination', { timeout: 120_000 }, async () => {
       const none = await run(['drains', 'create', '--name', 'x', '-d', 'workflow_runs', ...client()]);
       expect(none.code).toBe(1);
       expect(none.output.trim()).toBe('sluice: a drain needs a destination: --http <url> or --s3 <bucket>');
@@ -188,7 +189,7 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it('creates a daily schedule that catches up, lists it and its runs in local time, pauses, resumes and deletes it', async () => {
+    it('creates a daily schedule that catches up, lists it and its runs in local time, pauses, resumes and deletes it', { timeout: 240_000 }, async () => {
       const today = Date.parse(new Date().toISOString().slice(0, 10));
       const start = new Date(today - 3 * DAY).toISOString().slice(0, 10);
       const both = await run(['schedules', 'create', '--name', 'x', '-d', 'workflow_runs', '--every', 'day', '--cron', '0 6 * * *', ...client()]);
