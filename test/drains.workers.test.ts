@@ -59,7 +59,7 @@ for (const dialect of DIALECTS) {
       return res.json().id as string;
     };
 
-    it('a worker killed mid-delivery 10 times: no gap, and every repeat carries the same idempotency key', { timeout: 120_000 }, async () => {
+    it('a worker killed mid-delivery 10 times: no gap, and every repeat carries the same idempotency key', { timeout: 240_000 }, async () => {
       await ingest(t, 'workflow_runs', runs('kill_', ROWS));
       rx.requests.length = 0;
       rx.answer = (r) => ({ status: 200, delayMs: r.json?.records?.length ? 300 : 0 });
@@ -76,28 +76,39 @@ for (const dialect of DIALECTS) {
         children.push(c);
         return c;
       };
-      // Each next worker is started while the current one still delivers: it can only claim the drain once
-      // the kill lets the lease run out, so a restart costs a lease (2 s), not a process start-up.
-      let next = worker();
+      // A pool of started workers: after each kill another one is already up and claims the drain once
+      // the lease runs out, so a restart costs a lease (2 s), not a process start-up. The one killed is
+      // the lease holder (its pid is in lease_owner), mid-delivery.
+      const pool = [worker(), worker(), worker()];
+      const holder = async () => {
+        for (let i = 0; i < 200; i++) {
+          const owner = (await drainRow(id)).lease_owner;
+          const c = owner ? pool.find((p) => owner.split(':').at(-2) === String(p.child.pid)) : undefined;
+          if (c) return c;
+          await sleep(10);
+        }
+        return undefined;
+      };
       for (let kill = 0; kill < KILLS; kill++) {
-        const c = next;
-        // Kills land at different points: after the 1st, 2nd or 3rd request of this worker, 0–300 ms into
-        // the destination's 300 ms answer (so before or just after an acknowledgement).
+        // Kills land at different points: after the 1st, 2nd or 3rd request since the last kill, 0–300 ms
+        // into the destination's 300 ms answer (so before or just after an acknowledgement).
         const seen = rx.requests.length + 1 + (kill % 3);
-        const until = Date.now() + 30_000;
+        const until = Date.now() + 60_000;
         while (rx.requests.length < seen && Date.now() < until) await sleep(10);
-        expect(rx.requests.length, c.output()).toBeGreaterThanOrEqual(seen);
+        expect(rx.requests.length, pool.map((c) => c.output()).join('\n---\n')).toBeGreaterThanOrEqual(seen);
         await sleep((kill * 97) % 300);
-        next = worker();
-        c.child.kill('SIGKILL');
-        await c.exited;
+        const c = await holder();
+        expect(c, 'the lease holder is one of the pool').toBeDefined();
+        c!.child.kill('SIGKILL');
+        await c!.exited;
+        pool.splice(pool.indexOf(c!), 1, worker());
       }
-      const last = next;
+      const last = pool[0]!;
       const target = await maxSeq();
       const until = Date.now() + 60_000;
       while (Number((await drainRow(id)).cursor) < target && Date.now() < until) await sleep(100);
-      last.child.kill('SIGTERM');
-      await last.exited;
+      for (const c of pool) c.child.kill('SIGTERM');
+      await Promise.all(pool.map((c) => c.exited));
       expect(Number((await drainRow(id)).cursor), last.output()).toBe(target);
       const got = rx.deduplicated().map((r) => r.run_id);
       expect(new Set(got).size).toBe(ROWS);
