@@ -59,7 +59,7 @@ for (const dialect of DIALECTS) {
       return res.json().id as string;
     };
 
-    it('a worker killed mid-delivery 10 times: no gap, and every repeat carries the same idempotency key', { timeout: 240_000 }, async () => {
+    it('a worker killed mid-delivery 10 times: no gap, and every repeat carries the same idempotency key', { timeout: 400_000 }, async () => {
       await ingest(t, 'workflow_runs', runs('kill_', ROWS));
       rx.requests.length = 0;
       rx.answer = (r) => ({ status: 200, delayMs: r.json?.records?.length ? 300 : 0 });
@@ -93,7 +93,7 @@ for (const dialect of DIALECTS) {
         // Kills land at different points: after the 1st, 2nd or 3rd request since the last kill, 0–300 ms
         // into the destination's 300 ms answer (so before or just after an acknowledgement).
         const seen = rx.requests.length + 1 + (kill % 3);
-        const until = Date.now() + 60_000;
+        const until = Date.now() + 120_000;
         while (rx.requests.length < seen && Date.now() < until) await sleep(10);
         expect(rx.requests.length, pool.map((c) => c.output()).join('\n---\n')).toBeGreaterThanOrEqual(seen);
         await sleep((kill * 97) % 300);
