@@ -1,3 +1,4 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -17,6 +18,10 @@ export interface S3Peer {
   readonly endpoint: string;
   readonly bucket: string;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Keys of the bucket's objects under `prefix`, sorted. */
+  list(prefix?: string): Promise<string[]>;
+  /** One object's bytes. */
+  read(key: string): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -34,12 +39,24 @@ export async function startS3Peer(bucket = 'sluice-test'): Promise<S3Peer> {
     configureBuckets: [{ name: bucket }],
   });
   const address = await server.run();
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  // s3rver's built-in account.
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const client = new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint,
     bucket,
-    // s3rver's built-in account.
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials,
+    async list(prefix = '') {
+      const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+      return (out.Contents ?? []).map((o) => o.Key!).sort();
+    },
+    async read(key) {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return Buffer.from(await out.Body!.transformToByteArray());
+    },
     async close() {
+      client.destroy();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },

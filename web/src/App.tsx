@@ -6,10 +6,17 @@ import { Header } from './components/Header';
 import { Notice } from './components/Notice';
 import { messageOf } from './api/client';
 import { ApiKeysPage } from './pages/ApiKeys';
+import { AdminOnly } from './delivery/AdminOnly';
+import { DrainDetailPage } from './pages/DrainDetail';
+import { DrainNewPage } from './pages/DrainNew';
+import { DrainsPage } from './pages/Drains';
 import { ExportDetailPage } from './pages/ExportDetail';
 import { HistoryPage } from './pages/History';
 import { LoginPage } from './pages/Login';
 import { MyDataPage } from './pages/MyData';
+import { ScheduleDetailPage } from './pages/ScheduleDetail';
+import { ScheduleNewPage } from './pages/ScheduleNew';
+import { SchedulesPage } from './pages/Schedules';
 import { SettingsPage } from './pages/Settings';
 import { useRoute, type Route } from './lib/router';
 import { Wizard } from './wizard/Wizard';
@@ -63,6 +70,12 @@ function Page({ me, route }: { me: Me; route: Route }) {
       return <ApiKeysPage me={me} />;
     case 'settings':
       return isAdmin(me) ? <SettingsPage /> : <NotAllowed />;
+    case 'drains':
+      if (!isAdmin(me)) return <AdminOnly title="Drains are for admins" body="Ask an organization admin to set up continuous delivery." />;
+      return second === 'new' ? <DrainNewPage me={me} /> : second ? <DrainDetailPage key={second} id={second} /> : <DrainsPage />;
+    case 'schedules':
+      if (!isAdmin(me)) return <AdminOnly title="Schedules are for admins" body="Ask an organization admin to set up a scheduled export." />;
+      return second === 'new' ? <ScheduleNewPage me={me} /> : second ? <ScheduleDetailPage key={second} id={second} /> : <SchedulesPage />;
     default:
       return <NotFoundPage />;
   }

@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { AppError } from '../../errors.js';
-import { entityNames, isEntityName } from '../../ingest/entities.js';
+import { INGEST_ENTITIES } from '../../contract/vocabulary.js';
 import { configFrom, withConfigFlags } from '../context.js';
 
 export function ingestCommand(program: Command): void {
   withConfigFlags(program.command('ingest <file>'))
     .description('Load an NDJSON file (one record per line) or a JSON array file into an org, in all-or-nothing batches')
-    .requiredOption('-e, --entity <entity>', `one of: ${entityNames.join(', ')}`)
+    .requiredOption('-e, --entity <entity>', `one of: ${INGEST_ENTITIES.join(', ')}`)
     .requiredOption('--org <orgId>', 'organization the records belong to')
     .option('--batch-size <n>', 'records per batch (each batch is one transaction)', '5000')
     .addHelpText(
@@ -19,7 +19,7 @@ export function ingestCommand(program: Command): void {
         '\nExample:\n  sluice ingest runs.ndjson --entity workflow_runs --org org_acme --data-dir ./data\n',
     )
     .action(async (file: string, flags) => {
-      if (!isEntityName(flags.entity)) throw new Error(`unknown entity '${flags.entity}'; valid: ${entityNames.join(', ')}`);
+      if (!(INGEST_ENTITIES as readonly string[]).includes(flags.entity)) throw new Error(`unknown entity '${flags.entity}'; valid: ${INGEST_ENTITIES.join(', ')}`);
       const batchSize = Math.max(1, Number(flags.batchSize));
       // Loaded only when the command runs, so `--help` stays instant.
       const [{ openStore }, { ingestBatch }] = await Promise.all([import('../../db/database.js'), import('../../ingest/ingest.js')]);

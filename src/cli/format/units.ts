@@ -3,10 +3,11 @@
  * the API's own values; these are for tables and progress lines only.
  */
 
-const grouped = new Intl.NumberFormat('en-US');
+// Made on first use: building an Intl formatter loads ICU data, a tenth of a second `sluice --help` does not need.
+let grouped: Intl.NumberFormat | undefined;
 
 /** A count with thousands separators. @example formatCount(1234567) // '1,234,567' */
-export const formatCount = (n: number): string => grouped.format(n);
+export const formatCount = (n: number): string => (grouped ??= new Intl.NumberFormat('en-US')).format(n);
 
 const UNITS = ['kB', 'MB', 'GB', 'TB'] as const;
 

@@ -15,10 +15,12 @@ const NAV: NavItem[] = [
   { path: '/exports', label: 'History' },
   { path: '/my-data', label: 'My data' },
   { path: '/keys', label: 'API keys' },
+  { path: '/drains', label: 'Drains', admin: true },
+  { path: '/schedules', label: 'Schedules', admin: true },
   { path: '/settings', label: 'Settings', admin: true },
 ];
 
-/** Brand, navigation (members see no Settings), who is signed in, and log out. */
+/** Brand, navigation (members see no Drains, Schedules or Settings), who is signed in, and log out. */
 export function Header({ me, route }: { me: Me; route: Route }) {
   const client = useQueryClient();
   const logout = useMutation({
