@@ -14,7 +14,7 @@ import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { demoData, type DemoData } from './lib/demo-data.js';
+import { DEFAULT_FIELDS, demoData, type DemoData } from './lib/demo-data.js';
 import { runNative } from './lib/native.js';
 import { serve } from './lib/serve.js';
 import { FORMATS, type Format } from '../src/contract/vocabulary.js';
@@ -23,7 +23,6 @@ const ROWS = Number(process.env.SLUICE_BENCH_ROWS ?? 1_000_000);
 const REPS = Number(process.env.SLUICE_BENCH_REPS ?? 3);
 const DIALECTS = (process.env.SLUICE_BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const DIR = join(import.meta.dirname, '.data');
-const DEFAULT_FIELDS = ['workbook_id', 'workbook_name', 'workbook_created_ts', 'user_id', 'user_email', 'workspace_id', 'workspace_name', 'run_id', 'credit_cost', 'pl_run_created_ts', 'pl_run_finished_ts', 'pipeline'];
 const NARROW_FIELDS = ['run_id', 'workbook_id', 'user_id', 'credit_cost', 'pl_run_created_ts'];
 
 interface Case {

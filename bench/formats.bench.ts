@@ -46,6 +46,7 @@ await runCases(import.meta.filename, `Encoders alone, workflow_runs rows (${BENC
   [`csv ${n(LARGE)} (reference)`]: encode(LARGE, sluice('csv')),
   [`parquet hyparquet-writer snappy ${n(SMALL)}`]: encode(SMALL, sluice('parquet')),
   [`parquet hyparquet-writer snappy ${n(LARGE)}`]: encode(LARGE, sluice('parquet')),
+  [`parquet hyparquet-writer snappy, 32k-row groups ${n(LARGE)}`]: encode(LARGE, () => parquetEncoder({ fields: BENCH_FIELDS, rowGroupRows: 32_768 })),
   [`parquet hyparquet-writer snappy, 64k-row groups ${n(LARGE)}`]: encode(LARGE, () => parquetEncoder({ fields: BENCH_FIELDS, rowGroupRows: 65_536 })),
   [`parquet hyparquet-writer snappy, 128k-row groups ${n(LARGE)}`]: encode(LARGE, () => parquetEncoder({ fields: BENCH_FIELDS, rowGroupRows: 131_072 })),
   [`parquet hyparquet-writer zstd ${n(LARGE)}`]: encode(LARGE, () => candidates.hyparquetZstd(BENCH_FIELDS)),

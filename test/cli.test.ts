@@ -11,6 +11,7 @@ import type { Export } from '../src/contract/exports.js';
 import { DIALECTS } from './helpers/stores.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { exportView } from './helpers/export-view.js';
+import { readParquet, readXlsx, serialToWallMs } from './helpers/readers.js';
 import { seedRuns, waitForExport } from './helpers/platform.js';
 import { spawnSluice } from './helpers/processes.js';
 
@@ -223,6 +224,46 @@ for (const dialect of DIALECTS) {
       expect(r.code).toBe(1);
       expect(r.output).toContain('422');
       expect(r.output).toContain('workbook_id');
+    });
+
+    it('saves Parquet and XLSX files (--format) that DuckDB and SheetJS read as typed columns, and refuses --gzip for them', async () => {
+      const typed = mkdtempSync(join(tmpdir(), 'sluice-cli-typed-'));
+      try {
+        const march = ['-d', 'workflow_runs', '--from', '2025-03-01', '--to', '2025-03-31', '--fields', 'run_id,credit_cost,pl_run_created_ts', ...client()];
+        const pq = await run(['export', ...march, '-f', 'parquet', '-o', join(typed, 'runs.parquet')]);
+        expect(pq.code, pq.output).toBe(0);
+        expect(pq.output).toMatch(/saved 200 rows, [\d.]+ kB to /);
+        const p = await readParquet(readFileSync(join(typed, 'runs.parquet')));
+        expect(p.columns).toEqual([
+          { name: 'run_id', type: 'VARCHAR' },
+          { name: 'credit_cost', type: 'DOUBLE' },
+          { name: 'pl_run_created_ts', type: 'TIMESTAMP WITH TIME ZONE' },
+        ]);
+        expect(p.rows).toHaveLength(200);
+        expect(p.rows[0]).toEqual({ run_id: 'run_000000', credit_cost: -1.5, pl_run_created_ts: new Date('2025-03-01T00:00:00.000Z') });
+        expect(p.rows[199]).toEqual({ run_id: 'run_000199', credit_cost: 1.5, pl_run_created_ts: new Date('2025-03-30T20:24:00.000Z') });
+
+        const xl = await run(['export', ...march, '-f', 'xlsx', '--timezone', 'Europe/Berlin', '-o', join(typed, 'runs.xlsx')]);
+        expect(xl.code, xl.output).toBe(0);
+        const x = readXlsx(readFileSync(join(typed, 'runs.xlsx')));
+        const values = x.values('Sheet 1');
+        expect(values).toHaveLength(201);
+        expect(values[0]).toEqual(['run_id', 'credit_cost', 'pl_run_created_ts']);
+        // Wall time in Berlin (UTC+1 in March before the 30th's switch, UTC+2 after it).
+        expect([values[1][0], values[1][1], serialToWallMs(values[1][2] as number)]).toEqual(['run_000000', -1.5, Date.UTC(2025, 2, 1, 1, 0, 0)]);
+        expect([values[200][0], values[200][1], serialToWallMs(values[200][2] as number)]).toEqual(['run_000199', 1.5, Date.UTC(2025, 2, 30, 22, 24, 0)]);
+        expect(x.cell('Sheet 1', 'C2')).toMatchObject({ t: 'n', z: 'yyyy-mm-dd hh:mm:ss', w: '2025-03-01 01:00:00' });
+
+        for (const format of ['parquet', 'xlsx']) {
+          const gz = await run(['export', ...march, '-f', format, '--gzip', '-o', join(typed, `runs.${format}.gz`)]);
+          expect(gz.code).toBe(1);
+          expect(gz.output).toContain('422');
+          expect(gz.output).toContain(`${format} files are already compressed, so gzip is not available for them`);
+        }
+        expect(readdirSync(typed).sort()).toEqual(['runs.parquet', 'runs.xlsx']);
+      } finally {
+        rmSync(typed, { recursive: true, force: true });
+      }
     });
 
     it('lists organizations with their effective retention and local dates', async () => {

@@ -152,6 +152,17 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    it('documents both formats where users read about them: GET /v1/datasets (types, the sheet rollover, no gzip) and the format field', async () => {
+      const doc = (await t.app.inject({ url: '/openapi.json' })).json();
+      const datasetsDoc: string = doc.paths['/v1/datasets'].get.description;
+      expect(datasetsDoc).toContain('A sheet holds 1,048,575 data rows (Excel\'s limit): the rows after that continue on `Sheet 2`, `Sheet 3`, …, each with the header.');
+      expect(datasetsDoc).toContain('one typed column per field: timestamp → TIMESTAMP(MILLIS, UTC), integer → INT64, number → DOUBLE');
+      expect(datasetsDoc).toContain('Parquet and XLSX files are compressed already: `compression: "gzip"` is refused for them (422).');
+      const body = doc.paths['/v1/exports'].post.requestBody.content['application/json'].schema;
+      expect(body.properties.format.enum).toEqual(['csv', 'json', 'jsonl', 'parquet', 'xlsx']);
+      expect(body.properties.format.description).toContain('xlsx (Excel; over 1,048,575 rows the rows continue on the next sheet)');
+    });
+
     it('refuses gzip for Parquet and XLSX with a 422 that says why', async () => {
       for (const format of ['parquet', 'xlsx']) {
         const res = await t.app.inject({

@@ -8,8 +8,8 @@ import { createTestStore, type TestStore } from './helpers/stores.js';
 
 /*
  * Memory stays flat whatever the export's size: a large export completes in a child whose V8 old
- * space is capped at 64 MB, on the fast path (CSV, JSON) and the row path (llm_logs fields read out of
- * each log's JSON); and the heap left after a
+ * space is capped at 64 MB, on the fast path (CSV, JSON), the row path (llm_logs fields read out of
+ * each log's JSON) and the typed encoders (Parquet, XLSX); and the heap left after a
  * 200,000-row export is within a fixed bound of the heap after a 20,000-row one.
  */
 
@@ -64,6 +64,11 @@ describe('export memory', () => {
   it('completes a 200,000-row export with V8 old space capped at 64 MB (fast path and row path)', () => {
     const results = runChild(store, ['--max-old-space-size=64'], [{ ...all, format: 'csv' }, { ...all, format: 'json' }, { ...logs, format: 'json' }]);
     expect(results.map((r) => r.rows)).toEqual([ROWS, ROWS, ROWS]);
+  }, 300_000);
+
+  it('completes 200,000-row Parquet and XLSX exports with V8 old space capped at 64 MB (a row group, a batch of sheet XML at a time)', () => {
+    const results = runChild(store, ['--max-old-space-size=64'], [{ ...all, format: 'parquet' }, { ...all, format: 'xlsx' }]);
+    expect(results.map((r) => r.rows)).toEqual([ROWS, ROWS]);
   }, 300_000);
 
   it('leaves the heap within a fixed bound whether the export had 20,000 or 200,000 rows', () => {

@@ -5,7 +5,7 @@ import { openStore, ping } from '../src/db/database.js';
 import { classifyError } from '../src/http/edge/classify.js';
 import { sweep } from '../src/exports/sweeper.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
-import { FAULT_RUNS, FAULT_SEED, seededRandom, sha256, sleep, spawnServe, tempFiles, terminateBackends, waitFor } from './helpers/faults.js';
+import { downloadOverHttp, FAULT_RUNS, FAULT_SEED, faultTimeout, seededRandom, sha256, sleep, spawnServe, tempFiles, terminateBackends, waitFor } from './helpers/faults.js';
 import { seedRuns } from './helpers/platform.js';
 
 const ROWS = 60_000;
@@ -69,13 +69,7 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
     return { id, done: done ?? (await row(id)) };
   };
 
-  const download = async (id: string) => {
-    const redirect = await http(`/v1/exports/${id}/download`);
-    expect(redirect.status).toBe(302);
-    const file = await fetch(String(redirect.headers.get('location')));
-    expect(file.status).toBe(200);
-    return Buffer.from(await file.arrayBuffer());
-  };
+  const download = (id: string) => downloadOverHttp(serve.url, t.orgA.admin.key, id);
 
   it(`survives ${FAULT_RUNS} terminations at random points, each export completed once with the right file`, async () => {
     const reference = await runExport();
@@ -125,5 +119,5 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
     expect(tempFiles(join(t.store.dir, 'exports'))).toEqual([]);
     console.info(`[faults] postgres: ${injected} backend terminations injected, ${hitRunning} hit a running attempt, ${FAULT_RUNS} exports completed once, ${missed} fault points passed before a look (retried), 0 process deaths, 0 5xx other than 503`);
     await sleep(0);
-  }, 600_000);
+  }, faultTimeout(60_000));
 });

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../src/exports/sweeper.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
-import { childEnv, FAULT_RUNS, FAULT_SEED, seededRandom, sha256, tempFiles, waitFor } from './helpers/faults.js';
+import { childEnv, FAULT_RUNS, FAULT_SEED, faultTimeout, seededRandom, sha256, tempFiles, waitFor } from './helpers/faults.js';
 import { downloadExport, seedRuns } from './helpers/platform.js';
 import { spawnSluice, type CliProcess } from './helpers/processes.js';
 import { DIALECTS } from './helpers/stores.js';
@@ -126,6 +126,6 @@ for (const dialect of DIALECTS) {
       const { incomplete } = await sweep({ ...t.ctx, config: t.config }, Date.now(), { graceMs: 0 });
       expect(tempFiles(join(t.store.dir, 'exports'))).toEqual([]);
       console.info(`[faults] ${dialect}: ${FAULT_RUNS} SIGKILLs survived (points ${points.join(' ')}), ${FAULT_RUNS} jobs completed once, ${incomplete} temp files swept, ${missed} fault points missed (the export finished first) and retried`);
-    }, 900_000);
+    }, faultTimeout(90_000, 900_000));
   });
 }

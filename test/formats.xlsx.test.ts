@@ -77,6 +77,28 @@ describe('XLSX encoder, read back with SheetJS', () => {
     expect((err as AppError).message).toMatch(/^XLSX cannot store the 32,768 characters of field s in row 1: an Excel cell holds at most 32,767/);
   });
 
+  it('holds back the workbook when nobody reads (backpressure)', async () => {
+    const encoder = (await loadEncoder('xlsx'))({ fields: [field('id')], timezone: 'UTC' });
+    const batch = Array.from({ length: 200 }, (_, i) => ({ id: `row-${i}-${Math.random().toString(36).repeat(20)}` }));
+    // A refused write is retried on 'drain' (the zip starts on the sheet after the workbook's first
+    // parts); the encoder is full once no drain comes for half a second.
+    let accepted = 0;
+    while (accepted < 2_000) {
+      accepted++;
+      if (encoder.write(batch)) continue;
+      const drained = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => (encoder.off('drain', onDrain), resolve(false)), 500);
+        const onDrain = () => (clearTimeout(timer), resolve(true));
+        encoder.once('drain', onDrain);
+      });
+      if (!drained) break;
+    }
+    // ~70 kB of sheet XML a batch, compressed ~15×: the stream buffers between the rows and the reader
+    // (each 16 kB) hold about 30 batches; with the zip's own 1 MiB buffers it took 550.
+    expect(accepted).toBeLessThan(100);
+    encoder.destroy();
+  });
+
   it('is served with the spreadsheetml content type and an .xlsx name, and counts as compressed', () => {
     expect(contentType('xlsx')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(fileExtension('xlsx')).toBe('.xlsx');

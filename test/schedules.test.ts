@@ -11,6 +11,7 @@ import { ingest, waitForExport } from './helpers/platform.js';
 import { verifyWebhook } from '../src/notify/webhooks.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { createPeerBucket, listPeerKeys, readPeerObject, startS3Peer, type S3Peer } from './helpers/s3-peer.js';
+import { readParquet, readXlsx, serialToWallMs } from './helpers/readers.js';
 import { DIALECTS } from './helpers/stores.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -226,6 +227,46 @@ for (const dialect of DIALECTS) {
         expect(res.json().message, JSON.stringify(clock)).toContain(message);
       }
       expect((await t.app.inject({ url: '/v1/schedules', headers: admin() })).json().data.map((s: any) => s.name)).not.toContain('bad');
+    });
+
+    it('runs scheduled exports as Parquet and XLSX (typed files, named and served as such), and refuses gzip for them when the schedule is created', async () => {
+      const yesterday = Date.parse(new Date().toISOString().slice(0, 10)) - DAY;
+      const rows = [0, 1, 2].map((h) => ({ id: `sfmt_${h}`, workflow_id: 'wf_fmt', user_id: 'u_admin', status: 'completed', credit_cost: h + 0.25, created_at: new Date(yesterday + h * 3_600_000).toISOString() }));
+      await ingest(t, 'workflow_runs', rows);
+      const start = new Date(yesterday).toISOString().slice(0, 10);
+      const request = { dataset: 'workflow_runs', entity_ids: ['wf_fmt'], fields: ['run_id', 'credit_cost', 'pl_run_created_ts'] };
+      for (const format of ['parquet', 'xlsx'] as const) {
+        const gz = await t.app.inject({ method: 'POST', url: '/v1/schedules', headers: admin(), payload: { name: `${format} gz`, every: 'day', start, export: { ...request, format, compression: 'gzip' } } });
+        expect(gz.statusCode, gz.body).toBe(422);
+        expect(gz.json().message).toBe(`${format} files are already compressed, so gzip is not available for them; send compression "none" (or leave it out)`);
+
+        const res = await t.app.inject({ method: 'POST', url: '/v1/schedules', headers: admin(), payload: { name: `daily ${format}`, every: 'day', start, export: { ...request, format } } });
+        expect(res.statusCode, res.body).toBe(201);
+        let runs: any[] = [];
+        for (let i = 0; i < 200 && runs.length < 1; i++) {
+          await sleep(50);
+          runs = (await t.app.inject({ url: `/v1/schedules/${res.json().id}/runs`, headers: admin() })).json().data;
+        }
+        expect(runs).toHaveLength(1);
+        const done = await waitForExport(t, runs[0].id, t.orgA.admin.key);
+        expect(done.status, done.error).toBe('completed');
+        expect(done).toMatchObject({ format, compression: 'none', record_count: 3 });
+        expect(done.filename).toMatch(new RegExp(`\\.${format}$`));
+        const file = await downloadExport(t, done.id, t.orgA.admin.key);
+        if (format === 'parquet') {
+          expect(file.headers['content-type']).toBe('application/vnd.apache.parquet');
+          const p = await readParquet(file.rawPayload);
+          expect(p.columns.map((c) => c.type)).toEqual(['VARCHAR', 'DOUBLE', 'TIMESTAMP WITH TIME ZONE']);
+          expect(p.rows).toEqual(rows.map((r) => ({ run_id: r.id, credit_cost: r.credit_cost, pl_run_created_ts: new Date(r.created_at) })));
+        } else {
+          expect(file.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+          const values = readXlsx(file.rawPayload).values('Sheet 1');
+          expect(values.map((v, i) => (i === 0 ? v : [v[0], v[1], serialToWallMs(v[2] as number)]))).toEqual([
+            ['run_id', 'credit_cost', 'pl_run_created_ts'],
+            ...rows.map((r) => [r.id, r.credit_cost, Date.parse(r.created_at)]),
+          ]);
+        }
+      }
     });
   });
 }

@@ -15,6 +15,8 @@ import { PG_ADMIN_URL } from './targets.js';
 
 /** Workflow runs of the larger demo org per unit of scale (549,999 at scale 5). */
 const RUNS_PER_SCALE = 110_000;
+/** The workflow_runs dataset's default fields, as a default export writes them (with the real pipeline JSON). */
+export const DEFAULT_FIELDS = ['workbook_id', 'workbook_name', 'workbook_created_ts', 'user_id', 'user_email', 'workspace_id', 'workspace_name', 'run_id', 'credit_cost', 'pl_run_created_ts', 'pl_run_finished_ts', 'pipeline'];
 /** Fixed, so two seeds of one scale are the same data byte for byte. */
 const NOW = Date.UTC(2025, 5, 1);
 

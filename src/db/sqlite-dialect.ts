@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 import type { SluiceDialect } from './dialect.js';
 import { sqliteLines } from './sqlite-lines.js';
 
@@ -18,10 +18,35 @@ const READER_CACHE = 'cache_size = -2000';
  */
 const MAIN_CACHE = 'cache_size = -4000';
 
+/** How long a statement waits for another connection's write lock (serve and workers share the file). */
+const BUSY_TIMEOUT = 'busy_timeout = 10000';
+
+/**
+ * Write transactions take the write lock at BEGIN (`BEGIN IMMEDIATE`), waiting up to the busy timeout.
+ * A deferred BEGIN takes it at the first write instead: if that transaction read first and another
+ * process (a second worker, `sluice ingest`) committed meanwhile, SQLite answers SQLITE_BUSY at once,
+ * without waiting, because the reader's snapshot is stale. A read-only transaction stays deferred.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings = {}): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(settings.accessMode === 'read only' ? 'begin' : 'begin immediate'));
+  }
+}
+
+/** Kysely's SQLite dialect with write transactions that begin immediate. */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly driverConfig: SqliteDialectConfig) {
+    super(driverConfig);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.driverConfig);
+  }
+}
+
 /** A read-only connection of its own: in WAL mode it sees one snapshot while writers go on. */
 function openReader(path: string): BetterSqlite3.Database {
   const reader = new BetterSqlite3(path, { readonly: true });
-  reader.pragma('busy_timeout = 10000');
+  reader.pragma(BUSY_TIMEOUT);
   reader.pragma(READER_CACHE);
   return reader;
 }
@@ -30,14 +55,15 @@ function openReader(path: string): BetterSqlite3.Database {
 export function createSqliteDialect(path: string): SluiceDialect {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
+  // First: switching to WAL (a no-op once the file is WAL) may itself wait on another process's lock.
+  sqlite.pragma(BUSY_TIMEOUT);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = OFF');
   sqlite.pragma(MAIN_CACHE);
   return {
     name: 'sqlite',
-    kysely: new SqliteDialect({ database: sqlite }),
+    kysely: new ImmediateSqliteDialect({ database: sqlite }),
     supportsSkipLocked: false,
     maxParameters: 32_000,
     lines: sqliteLines(

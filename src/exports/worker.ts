@@ -5,7 +5,7 @@ import { runExport, type RunnerDeps } from './runner.js';
 import { sweep } from './sweeper.js';
 
 /** The longest a worker waits between claims while the database keeps failing. */
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 10_000;
 
 export interface WorkerOptions {
   /** Jobs this process runs at once. */
@@ -69,19 +69,32 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
   const sources = [exportsSource, ...(opts.sources ?? [])];
   let turn = 0;
 
-  /** Claims from the queues in turn (round robin), so a busy one does not starve the others. */
+  /**
+   * Claims from the queues in turn (round robin), so a busy one does not starve the others. A queue whose
+   * claim fails does not stop the others; when every queue failed (the database is away) it throws, so
+   * that the loop backs off instead of polling a dead database at full rate.
+   */
   async function claimAny(): Promise<{ name: string; go: () => Promise<unknown> } | undefined> {
+    let failed: { err: unknown; source: string } | undefined;
+    let answered = 0;
     for (let i = 0; i < sources.length; i++) {
       const source = sources[(turn + i) % sources.length];
-      const run = await source.claim(id).catch((err) => {
-        deps.logger.warn({ err, source: source.name }, 'claiming failed; will retry');
-        return undefined;
-      });
+      let run: Awaited<ReturnType<JobSource['claim']>>;
+      try {
+        run = await source.claim(id);
+        answered++;
+      } catch (err) {
+        failed ??= { err, source: source.name };
+        continue;
+      }
       if (run) {
         turn = (turn + i + 1) % sources.length;
+        if (failed) deps.logger.warn({ err: failed.err, source: failed.source }, 'claiming failed; will retry');
         return { name: source.name, go: () => run(shutdown.signal) };
       }
     }
+    if (failed && answered === 0) throw failed.err;
+    if (failed) deps.logger.warn({ err: failed.err, source: failed.source }, 'claiming failed; will retry');
     return undefined;
   }
 
@@ -111,7 +124,7 @@ export function startWorker(deps: RunnerDeps, opts: WorkerOptions): Worker {
     } catch (err) {
       // The database is away (or busy): keep the loop alive and look again later, less often each time.
       failures++;
-      deps.logger.warn({ err, retryInMs: nextPollMs() }, 'claiming exports failed; will retry');
+      deps.logger.warn({ err, retryInMs: nextPollMs() }, 'claiming jobs failed; will retry');
     } finally {
       looping = false;
     }

@@ -8,10 +8,15 @@ import { booleanValue, dateMs, integerValue, numberValue, stringText, timestampM
 
 /**
  * Rows per row group. A row group is held in memory as columns until it is written, so this bounds
- * memory. Measured at 1M workflow runs (bench/README.md): 32k-row groups peak at 301 MB against 385 MB
- * for 64k and 491 MB for 128k, for a file 1% larger and the same speed.
+ * memory. Through the engine (1M SQLite workflow runs, bench/README.md) 32k-row groups let the heap
+ * creep up with the export's length (peak RSS 285 MB at 660k rows, 306 MB at 1M); 16k-row groups, with
+ * repeated texts shared and timestamps kept as numbers (below), peak at 209 MB for 200k rows and 214 MB
+ * for 1M, for a file 3% larger.
  */
-export const PARQUET_ROW_GROUP_ROWS = 32_768;
+export const PARQUET_ROW_GROUP_ROWS = 16_384;
+
+/** Distinct texts per column and row group that share one string (see parquetEncoder). */
+const INTERNED_TEXTS = 4_096;
 
 const DAY_MS = 86_400_000;
 
@@ -63,6 +68,10 @@ export function parquetEncoder(
       createdBy: 'sluice',
     });
     let columns: unknown[][] = plans.map(() => []);
+    // Each database row brings its own copy of a repeated text (a workflow's name on every run of it);
+    // a row group keeps one, so the copies die young instead of filling the old generation, whose
+    // growth is what made peak RSS rise with the export's length.
+    let texts: Map<string, string>[] = plans.map(() => new Map());
     let buffered = 0;
     let written = 0;
     const writeGroup = async () => {
@@ -71,13 +80,17 @@ export function parquetEncoder(
       written += buffered;
       const rowGroupSize = buffered;
       columns = plans.map(() => []);
+      texts = plans.map(() => new Map());
       buffered = 0;
       await parquet.write({ columnData, rowGroupSize });
     };
     return {
       async write(rows) {
         for (const row of rows) {
-          for (let i = 0; i < plans.length; i++) columns[i].push(plans[i].value(row[names[i]], written + buffered));
+          for (let i = 0; i < plans.length; i++) {
+            const v = plans[i].value(row[names[i]], written + buffered);
+            columns[i].push(typeof v === 'string' ? shared(texts[i], v) : v);
+          }
           if (++buffered >= groupRows) await writeGroup();
         }
       },
@@ -87,6 +100,14 @@ export function parquetEncoder(
       },
     };
   });
+}
+
+/** The row group's copy of `text` (remembered while the column has fewer than INTERNED_TEXTS distinct ones). */
+function shared(seen: Map<string, string>, text: string): string {
+  const known = seen.get(text);
+  if (known !== undefined) return known;
+  if (seen.size < INTERNED_TEXTS) seen.set(text, text);
+  return text;
 }
 
 function columnPlan(field: FieldDef): ColumnPlan {
@@ -100,7 +121,9 @@ function columnPlan(field: FieldDef): ColumnPlan {
         value: (v, row) => {
           const ms = timestampMs(v);
           if (ms === null) return null;
-          return Number.isFinite(ms) ? BigInt(Math.floor(ms)) : bad(v, row);
+          // A number, not a BigInt: the writer converts the group's values when it writes them, so no
+          // BigInt per cell lives as long as the row group.
+          return Number.isFinite(ms) ? Math.floor(ms) : bad(v, row);
         },
       };
     case 'integer':

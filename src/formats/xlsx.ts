@@ -17,6 +17,11 @@ const EPOCH_SERIAL = 25_569;
 /** 1900-03-01: earlier serials are skewed by Excel's fictitious 1900-02-29, so such instants stay text. */
 const FIRST_SAFE_SERIAL = 61;
 
+/** Archiver's options as ExcelJS passes them on; its typings leave out the stream's highWaterMark. */
+type ZipOptions = Partial<ExcelJS.stream.xlsx.ArchiverZipOptions> & { highWaterMark?: number };
+/** What the zip may hold on each side before it stops reading the sheet (archiver's own default is 1 MiB). */
+const ZIP_OPTIONS: ZipOptions = { highWaterMark: 16 * 1024 };
+
 const TIMESTAMP_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 const DATE_FORMAT = 'yyyy-mm-dd';
 
@@ -40,8 +45,10 @@ export function xlsxEncoder(options: EncoderOptions): Duplex {
   }));
 
   return createLibraryEncoder((sink) => {
-    // Inline strings: shared strings would keep every distinct text of the export in memory.
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.stream, useStyles: true, useSharedStrings: false });
+    // Inline strings: shared strings would keep every distinct text of the export in memory. The zip
+    // (archiver) buffers 1 MiB each side by default, tens of MB of sheet XML at its compression ratio,
+    // before its backpressure reaches zipCaughtUp: Node's default keeps that to a few batches.
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.stream, useStyles: true, useSharedStrings: false, zip: ZIP_OPTIONS });
     let sheet: ExcelJS.Worksheet | null = null;
     let sheets = 0;
     let sheetRows = 0;

@@ -7,6 +7,8 @@ import { spawnSluice, type CliProcess } from './processes.js';
 
 /** Fault runs per suite: the CI size unless SLUICE_FAULT_RUNS asks for more (bench/faults.bench.ts). */
 export const FAULT_RUNS = Number(process.env.SLUICE_FAULT_RUNS ?? 10);
+/** A fault test's time limit: `perRunMs` per run (the opt-in size runs five times as many), at least `minMs`. */
+export const faultTimeout = (perRunMs: number, minMs = 600_000) => Math.max(minMs, FAULT_RUNS * perRunMs);
 /** Fixed in CI so a failure replays; set SLUICE_FAULT_SEED to explore. */
 export const FAULT_SEED = Number(process.env.SLUICE_FAULT_SEED ?? 20250301);
 
@@ -83,4 +85,16 @@ export async function terminateBackends(url: string): Promise<number> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * Downloads a completed export over HTTP from a serving process: the redirect, then the signed file.
+ * @example const bytes = await downloadOverHttp(serve.url, key, id);
+ */
+export async function downloadOverHttp(baseUrl: string, key: string, id: string): Promise<Buffer> {
+  const redirect = await fetch(`${baseUrl}/v1/exports/${id}/download`, { redirect: 'manual', headers: { authorization: `Bearer ${key}` } });
+  if (redirect.status !== 302) throw new Error(`download of ${id}: ${redirect.status} ${await redirect.text()}`);
+  const file = await fetch(String(redirect.headers.get('location')));
+  if (file.status !== 200) throw new Error(`file of ${id}: ${file.status}`);
+  return Buffer.from(await file.arrayBuffer());
 }

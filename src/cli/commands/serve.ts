@@ -9,7 +9,9 @@ export function serveCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  sluice serve                                  # SQLite and files in ./data, port 8080\n' +
-        '  SLUICE_DATABASE_URL=postgres://sluice@db/sluice sluice serve --no-worker --port 8080\n',
+        '  SLUICE_DATABASE_URL=postgres://sluice@db/sluice sluice serve --no-worker --port 8080\n' +
+        '\nHealth: GET /healthz is 200 while the process runs; GET /readyz is 503 with the reason while the database\n' +
+        'is unreachable (API calls answer 503 meanwhile) and 200 again once it is back, without a restart.\n',
     )
     .action(async (flags) => {
       const config = configFrom(flags);
