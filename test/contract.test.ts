@@ -78,6 +78,8 @@ for (const dialect of DIALECTS) {
       await ok(await t.app.inject({ url: '/v1/audit', headers: admin }));
       await ok(await t.app.inject({ url: '/v1/datasets' }));
       await ok(await t.app.inject({ url: '/v1/workspaces', headers: admin }));
+      await ok(await t.app.inject({ url: '/v1/datasets/credit_logs/filters/category', headers: admin }));
+      await ok(await t.app.inject({ url: '/v1/overview?from=2025-03-01&to=2025-03-31', headers: admin }));
 
       const body = { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31', all_workspaces: true };
       await ok(await t.app.inject({ method: 'POST', url: '/v1/exports/estimate', headers: admin, payload: body }));

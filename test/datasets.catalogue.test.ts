@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { datasets, describeCatalogue, getDataset, resolveFields } from '../src/datasets/catalogue.js';
+import { fieldLabel, hasLabel, sentenceCase } from '../src/datasets/labels.js';
 import { thrown } from './helpers/errors.js';
 
 const NAMES = [
@@ -35,11 +36,34 @@ describe('dataset catalogue', () => {
       expect(new Set(d.fields.map((f) => f.name)).size).toBe(d.fields.length);
       expect(d.fields.some((f) => f.default)).toBe(true);
       for (const f of d.fields) {
-        expect(Object.keys(f)).toEqual(['name', 'type', 'description', 'pii', 'default', 'group']);
+        expect(Object.keys(f)).toEqual(['name', 'label', 'type', 'description', 'pii', 'default', 'group']);
         expect(f.description, `${d.name}.${f.name}`).toMatch(/^[^\n]{8,200}$/);
         if (f.pii) expect(f.description, `${d.name}.${f.name}`).toMatch(/user-level data is off/);
       }
     }
+  });
+
+  it('labels every field in words (the column name stays the public name)', () => {
+    const missing: string[] = [];
+    for (const d of describeCatalogue()) {
+      for (const f of d.fields) {
+        if (!hasLabel(d.name, f.name)) missing.push(`${d.name}.${f.name}`);
+        expect(f.label, `${d.name}.${f.name}`).toMatch(/^[A-Z][^\n_]{1,40}$/);
+      }
+    }
+    expect(missing).toEqual([]);
+    const label = (dataset: string, field: string) => describeCatalogue().find((d) => d.name === dataset)!.fields.find((f) => f.name === field)!.label;
+    expect(label('workflow_runs', 'workbook_id')).toBe('Workflow ID');
+    expect(label('workflow_runs', 'pl_run_created_ts')).toBe('Run started at');
+    expect(label('workflow_runs', 'credit_cost')).toBe('Credits used');
+    expect(label('credit_logs', 'name')).toBe('What the credits were for');
+    expect(label('models_usage', 'name')).toBe('Model');
+    expect(label('users_usage', 'name')).toBe('User name');
+    expect(label('agents_usage', 'assistant_name')).toBe('Agent name');
+    expect(label('account', 'scheduledTasks')).toBe('Your scheduled tasks');
+    // A field added without words reads as its name in sentence case until it gets some.
+    expect(fieldLabel('workflow_runs', 'new_thing_id')).toBe('New thing ID');
+    expect(sentenceCase('PIPELINE_RUN')).toBe('Pipeline run');
   });
 
   it('applies the scope, filter and group_by rules', () => {

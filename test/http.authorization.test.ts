@@ -78,6 +78,8 @@ const SPECS: [RegExp, Spec][] = [
   [/^PATCH \/v1\/org$/, { rule: 'admin', body: () => ({}) }],
   [/^GET \/v1\/audit$/, { rule: 'admin' }],
   [/^GET \/v1\/workspaces$/, { rule: 'export' }],
+  [/^GET \/v1\/datasets\/:dataset\/filters\/:filter$/, { rule: 'export' }],
+  [/^GET \/v1\/overview$/, { rule: 'admin' }],
   [/^POST \/v1\/ingest\/:entity$/, { rule: 'ingest', body: () => [{ id: 'ws_matrix', name: 'Matrix', kind: 'team', created_at: '2024-01-01T00:00:00Z' }] }],
   [/^GET \/v1\/api-keys$/, { rule: 'signedIn' }],
   [/^POST \/v1\/api-keys$/, { rule: 'signedIn', body: (who) => ({ name: 'matrix', scopes: [who === 'adminA_ingestOnly' ? 'ingest' : 'export'] }) }],
@@ -193,7 +195,7 @@ for (const dialect of DIALECTS) {
         for (const who of WHO) {
           const objects: (Obj | null)[] = spec.objects ? OBJECTS : [null];
           for (const obj of objects) {
-            let url = route.url.replace(':entity', 'workspaces').replace(':token', fileToken).replace('*', 'users');
+            let url = route.url.replace(':entity', 'workspaces').replace(':token', fileToken).replace('*', 'users').replace(':dataset', 'credit_logs').replace(':filter', 'category');
             let id = '';
             if (spec.objects === 'exports') id = route.method === 'DELETE' ? await freshExport(obj!) : exportIds[obj!];
             if (spec.objects === 'keys') id = await freshKey(obj!);

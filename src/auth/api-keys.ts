@@ -13,10 +13,19 @@ export interface ApiKeyInfo {
   prefix: string;
   scopes: ApiKeyScope[];
   userId: string;
+  /** Who the key acts as, in words (the console shows the name or email, not the id). */
+  owner: KeyOwner;
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+}
+
+/** The user a key belongs to; email and name are null only for a user that is gone. */
+export interface KeyOwner {
+  id: string;
+  email: string | null;
+  name: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -33,7 +42,7 @@ export async function createApiKey(
   if (scopes.length === 0) throw new Invalid(`A key needs at least one scope (${API_KEY_SCOPES.join(', ')})`);
   if (input.expiresAt != null && input.expiresAt <= Date.now()) throw new Invalid('expires_at must be in the future');
   // A key of a user the org does not have would authenticate nobody (and `sluice keys create` takes any id).
-  const user = await store.db.selectFrom('users').select('id').where('org_id', '=', input.orgId).where('id', '=', input.userId).executeTakeFirst();
+  const user = await store.db.selectFrom('users').select(['id', 'email', 'name']).where('org_id', '=', input.orgId).where('id', '=', input.userId).executeTakeFirst();
   if (!user) throw new NotFound(`User '${input.userId}' of organization '${input.orgId}'`);
   const key = randomToken(KEY_PREFIX, 24); // 192 random bits
   const row = {
@@ -50,21 +59,29 @@ export async function createApiKey(
     revoked_at: null,
   };
   await store.db.insertInto('api_keys').values(row).execute();
-  return { ...toInfo(row), key };
+  return { ...toInfo({ ...row, owner_email: user.email, owner_name: user.name }), key };
+}
+
+/** The org's keys with their owners' email and name. */
+function keysOf(store: Store, orgId: string, userId?: string) {
+  let q = store.db
+    .selectFrom('api_keys as k')
+    .leftJoin('users as u', (j) => j.onRef('u.org_id', '=', 'k.org_id').onRef('u.id', '=', 'k.user_id'))
+    .selectAll('k')
+    .select(['u.email as owner_email', 'u.name as owner_name'])
+    .where('k.org_id', '=', orgId);
+  if (userId) q = q.where('k.user_id', '=', userId);
+  return q;
 }
 
 export async function listApiKeys(store: Store, orgId: string, userId?: string): Promise<ApiKeyInfo[]> {
-  let q = store.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId);
-  if (userId) q = q.where('user_id', '=', userId);
-  const rows = await q.orderBy('created_at', 'desc').execute();
+  const rows = await keysOf(store, orgId, userId).orderBy('k.created_at', 'desc').execute();
   return rows.map(toInfo);
 }
 
 /** Revokes a key of the org (and, when `userId` is given, of that user). Another org's key is NotFound. */
 export async function revokeApiKey(store: Store, orgId: string, keyId: string, userId?: string): Promise<ApiKeyInfo> {
-  let q = store.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', keyId);
-  if (userId) q = q.where('user_id', '=', userId);
-  const row = await q.executeTakeFirst();
+  const row = await keysOf(store, orgId, userId).where('k.id', '=', keyId).executeTakeFirst();
   if (!row) throw new NotFound('API key');
   if (row.revoked_at === null) {
     row.revoked_at = Date.now();
@@ -102,6 +119,7 @@ export async function authenticateApiKey(store: Store, presented: string): Promi
 function toInfo(row: {
   id: string; name: string; prefix: string; scopes: string; user_id: string; created_at: number;
   expires_at: number | null; last_used_at: number | null; revoked_at: number | null;
+  owner_email: string | null; owner_name: string | null;
 }): ApiKeyInfo {
   return {
     id: row.id,
@@ -109,6 +127,7 @@ function toInfo(row: {
     prefix: row.prefix,
     scopes: JSON.parse(row.scopes),
     userId: row.user_id,
+    owner: { id: row.user_id, email: row.owner_email, name: row.owner_name },
     createdAt: iso(row.created_at)!,
     expiresAt: iso(row.expires_at),
     lastUsedAt: iso(row.last_used_at),

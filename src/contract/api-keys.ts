@@ -8,6 +8,7 @@ export const ApiKeySchema = z.object({
   prefix: z.string().describe('First characters of the key, to recognize it'),
   scopes: z.array(z.enum(API_KEY_SCOPES)),
   userId: z.string(),
+  owner: z.object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable() }).describe('The user the key acts as'),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),

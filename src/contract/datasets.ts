@@ -3,7 +3,8 @@ import { DATASET_KINDS, FIELD_TYPES, FILTER_NAMES, SCOPES, WORKSPACE_KINDS } fro
 
 /** One exportable column of a dataset. */
 export const DatasetFieldSchema = z.object({
-  name: z.string(),
+  name: z.string().describe('Column name in the file (public API)'),
+  label: z.string().describe('The field in words, e.g. "Workflow ID" for workbook_id; what the console shows first'),
   type: z.enum(FIELD_TYPES),
   description: z.string(),
   pii: z.boolean().describe('Personal data: left out or pseudonymized when the org turns user-level data off'),
@@ -40,3 +41,14 @@ export type Workspace = z.output<typeof WorkspaceSchema>;
 /** `GET /v1/workspaces`. */
 export const WorkspaceListSchema = z.object({ data: z.array(WorkspaceSchema) });
 export type WorkspaceList = z.output<typeof WorkspaceListSchema>;
+
+/** One valid value of a filter: what to send, and how to show it. */
+export const FilterValueSchema = z.object({ value: z.string(), label: z.string() });
+export type FilterValue = z.output<typeof FilterValueSchema>;
+
+/** Path of `GET /v1/datasets/{dataset}/filters/{filter}`. */
+export const FilterValuesParamsSchema = z.object({ dataset: z.string().min(1), filter: z.string().min(1) });
+
+/** `GET /v1/datasets/{dataset}/filters/{filter}`: the values the filter accepts for the caller. */
+export const FilterValueListSchema = z.object({ data: z.array(FilterValueSchema) });
+export type FilterValueList = z.output<typeof FilterValueListSchema>;

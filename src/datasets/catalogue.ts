@@ -6,6 +6,7 @@ import { agents } from './agents.js';
 import { agentsUsage } from './agents-usage.js';
 import { apiKeysUsage } from './api-keys-usage.js';
 import { creditLogs } from './credit-logs.js';
+import { fieldLabel } from './labels.js';
 import { llmLogs } from './llm-logs.js';
 import { modelsUsage } from './models-usage.js';
 import { projectsUsage } from './projects-usage.js';
@@ -48,7 +49,7 @@ export function describeCatalogue(): DatasetDescription[] {
     filters: [...d.filters],
     group_by: [...d.groupBy],
     org_wide: d.orgWide,
-    fields: d.fields.map((f) => ({ name: f.name, type: f.type, description: f.description, pii: f.pii, default: f.default, group: f.group })),
+    fields: d.fields.map((f) => ({ name: f.name, label: fieldLabel(d.name, f.name), type: f.type, description: f.description, pii: f.pii, default: f.default, group: f.group })),
   }));
 }
 

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import type { Me } from '@contract/auth';
 import { useMe } from './api/queries';
 import { isAdmin } from './lib/caller';
@@ -20,6 +21,23 @@ import { SchedulesPage } from './pages/Schedules';
 import { SettingsPage } from './pages/Settings';
 import { useRoute, type Route } from './lib/router';
 import { Wizard } from './wizard/Wizard';
+
+// The overview carries the charting library: loaded only when an admin opens it, not with the console.
+const OverviewPage = lazy(() => import('./pages/Overview').then((m) => ({ default: m.OverviewPage })));
+
+function Overview({ route }: { route: Route }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="card" aria-busy="true">
+          <span className="spinner" aria-hidden="true" /> Loading the overview…
+        </div>
+      }
+    >
+      <OverviewPage route={route} />
+    </Suspense>
+  );
+}
 
 /** Signed out → login; signed in → header, navigation and the page of the hash route. */
 export function App() {
@@ -60,8 +78,12 @@ function Page({ me, route }: { me: Me; route: Route }) {
   const [first, second] = route.segments;
   switch (first) {
     case undefined:
+      // Admins start at the overview; members, who have none, at a new export.
+      return isAdmin(me) ? <Overview route={route} /> : <Wizard key="new" me={me} copyOf={null} />;
+    case 'overview':
+      return isAdmin(me) ? <Overview route={route} /> : <NotAllowed what="The overview" />;
     case 'new':
-      return <Wizard key={route.query.get('from') ?? 'new'} me={me} copyOf={route.query.get('from')} />;
+      return <Wizard key={route.query.toString() || 'new'} me={me} copyOf={route.query.get('from')} query={route.query} />;
     case 'exports':
       return second ? <ExportDetailPage key={second} id={second} me={me} /> : <HistoryPage me={me} />;
     case 'my-data':
@@ -69,7 +91,7 @@ function Page({ me, route }: { me: Me; route: Route }) {
     case 'keys':
       return <ApiKeysPage me={me} />;
     case 'settings':
-      return isAdmin(me) ? <SettingsPage /> : <NotAllowed />;
+      return isAdmin(me) ? <SettingsPage /> : <NotAllowed what="Settings" />;
     case 'drains':
       if (!isAdmin(me)) return <AdminOnly title="Drains are for admins" body="Ask an organization admin to set up continuous delivery." />;
       return second === 'new' ? <DrainNewPage me={me} /> : second ? <DrainDetailPage key={second} id={second} /> : <DrainsPage />;
@@ -81,11 +103,11 @@ function Page({ me, route }: { me: Me; route: Route }) {
   }
 }
 
-function NotAllowed() {
+function NotAllowed({ what }: { what: 'Settings' | 'The overview' }) {
   return (
     <section className="card empty">
-      <h1 className="page-title">Settings are for admins</h1>
-      <p className="muted">Ask an organization admin to change export settings.</p>
+      <h1 className="page-title">{what === 'Settings' ? 'Settings are for admins' : 'The overview is for admins'}</h1>
+      <p className="muted">{what === 'Settings' ? 'Ask an organization admin to change export settings.' : 'You can export your own data from New export.'}</p>
     </section>
   );
 }

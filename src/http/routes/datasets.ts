@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actsAsAdmin } from '../../auth/principal.js';
-import { DatasetListSchema, WorkspaceListSchema, WorkspaceQuerySchema } from '../../contract/datasets.js';
+import { DatasetListSchema, FilterValueListSchema, FilterValuesParamsSchema, WorkspaceListSchema, WorkspaceQuerySchema } from '../../contract/datasets.js';
 import { STANDARD_ERRORS } from '../../contract/errors.js';
 import type { WorkspaceKind } from '../../contract/vocabulary.js';
 import { describeCatalogue } from '../../datasets/catalogue.js';
+import { filterValues } from '../../datasets/values.js';
 import { ACCESS } from '../edge/access.js';
 import { callerOf } from '../edge/principal.js';
 import type { AppContext } from '../context.js';
@@ -56,5 +57,21 @@ export async function datasetRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const needle = req.query.q?.toLowerCase();
       return { data: needle ? rows.filter((w) => w.name.toLowerCase().includes(needle)) : rows };
     },
+  );
+
+  r.get(
+    '/v1/datasets/:dataset/filters/:filter',
+    {
+      config: { access: { via: 'either', scopes: ['export'] } },
+      schema: {
+        tags: ['datasets'],
+        summary: "The values a dataset's filter accepts: credit log categories (`category`), or the workflows, agents or projects `entity_ids` may name",
+        description:
+          'Admins get every value of the org; members the values of their own rows. Teams for `workspace_ids` come from GET /v1/workspaces, `group_by` values from GET /v1/datasets.',
+        params: FilterValuesParamsSchema,
+        response: { 200: FilterValueListSchema, ...STANDARD_ERRORS },
+      },
+    },
+    async (req) => ({ data: await filterValues(ctx.store, callerOf(req), req.params.dataset, req.params.filter) }),
   );
 }

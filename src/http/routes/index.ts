@@ -12,10 +12,11 @@ import { fileRoutes } from './files.js';
 import { healthRoutes } from './health.js';
 import { ingestRoutes } from './ingest.js';
 import { orgRoutes } from './org.js';
+import { overviewRoutes } from './overview.js';
 
 /** Every native route. Compat surfaces and the console are registered beside these. */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  for (const routes of [healthRoutes, authRoutes, apiKeyRoutes, ingestRoutes, orgRoutes, auditRoutes, datasetRoutes, exportRoutes, drainRoutes, scheduleRoutes, fileRoutes, compatRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, apiKeyRoutes, ingestRoutes, orgRoutes, auditRoutes, datasetRoutes, overviewRoutes, exportRoutes, drainRoutes, scheduleRoutes, fileRoutes, compatRoutes]) {
     await routes(app, ctx);
   }
 }

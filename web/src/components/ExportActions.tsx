@@ -31,7 +31,7 @@ export function ExportActions({ exp, label, onDeleted }: { exp: Export; label: s
           Cancel
         </button>
       )}
-      <a className="btn btn--ghost btn--sm" href={href(`/new?from=${encodeURIComponent(exp.id)}`)} data-testid="run-again" aria-label={`Run ${label} again`}>
+      <a className="btn btn--ghost btn--sm" href={href(`/new?from=${encodeURIComponent(exp.id)}`)} data-testid="run-again" aria-label={`Run again: ${label}`}>
         Run again
       </a>
       <ConfirmButton

@@ -11,6 +11,7 @@ interface NavItem {
   admin?: boolean;
 }
 const NAV: NavItem[] = [
+  { path: '/overview', label: 'Overview', admin: true },
   { path: '/new', label: 'New export' },
   { path: '/exports', label: 'History' },
   { path: '/my-data', label: 'My data' },
@@ -31,13 +32,14 @@ export function Header({ me, route }: { me: Me; route: Route }) {
       window.location.hash = '/new';
     },
   });
-  const current = route.segments[0] ?? 'new';
+  // The bare address is the overview for admins and a new export for members.
+  const current = route.segments[0] ?? (isAdmin(me) ? 'overview' : 'new');
   const items = NAV.filter((n) => !n.admin || isAdmin(me));
 
   return (
     <header className="topbar">
       <div className="topbar__inner">
-        <a className="brand" href={href('/new')} aria-label="Sluice console home">
+        <a className="brand" href={href('/')} aria-label="Sluice console home">
           <span className="brand__mark" aria-hidden="true" />
           Sluice
         </a>

@@ -182,7 +182,11 @@ function KeyList({ me, list }: { me: Me; list: ReturnType<typeof useApiKeys> }) 
                     </span>
                   ))}
                 </td>
-                {showOwner && <td data-label="Owner">{k.userId === me.user.id ? 'You' : k.userId}</td>}
+                {showOwner && (
+                  <td data-label="Owner" data-testid="key-owner">
+                    <KeyOwner k={k} me={me} />
+                  </td>
+                )}
                 <td data-label="Created" className="nowrap">{formatDateTime(k.createdAt)}</td>
                 <td data-label="Last used" className="nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never'}</td>
                 <td data-label="Expires" className="nowrap">{k.expiresAt ? formatDateTime(k.expiresAt) : 'Never'}</td>
@@ -216,5 +220,17 @@ function KeyList({ me, list }: { me: Me; list: ReturnType<typeof useApiKeys> }) 
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** The owner in words: "You", else their name with the email beside it (the id only for a user that is gone). */
+function KeyOwner({ k, me }: { k: ApiKey; me: Me }) {
+  if (k.owner.id === me.user.id) return <>You</>;
+  if (!k.owner.name && !k.owner.email) return <code>{k.owner.id}</code>;
+  return (
+    <span>
+      {k.owner.name || k.owner.email}
+      {k.owner.name && k.owner.email && <span className="muted small block">{k.owner.email}</span>}
+    </span>
   );
 }

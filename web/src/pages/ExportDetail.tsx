@@ -11,6 +11,7 @@ import { SOURCE_LABELS, datasetTitle, periodLabel } from '../lib/exports';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
 import { href, navigate } from '../lib/router';
 import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
+import { fieldNames } from '../wizard/labels';
 
 /** One export (emails link here: `/#/exports/<id>`): status, parameters, file facts, actions. */
 export function ExportDetailPage({ id, me }: { id: string; me: Me }) {
@@ -63,7 +64,9 @@ export function ExportDetailPage({ id, me }: { id: string; me: Me }) {
               </>
             )}
             <dt>Fields</dt>
-            <dd className="summary__fields">{e.params.fields.join(', ')}</dd>
+            <dd className="summary__fields" data-testid="detail-fields">
+              {fieldNames(datasets.data?.find((d) => d.name === e.dataset), e.params.fields)}
+            </dd>
             <dt>Format</dt>
             <dd>
               {e.format.toUpperCase()}

@@ -1,13 +1,21 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DayPicker } from 'react-day-picker';
 import type { Dataset } from '@contract/datasets';
-import { PRESETS, addDays, fromLocalDate, parseUs, presetRange, timezones, toLocalDate, toUs, todayIn, type PresetId, type Ymd } from '../lib/dates';
+import { TimezoneField } from '../components/TimezoneField';
+import { PRESETS, addDays, fromLocalDate, parseUs, presetRange, toLocalDate, toUs, todayIn, type PresetId, type Ymd } from '../lib/dates';
 import { datesApply, type Draft } from './draft';
 
 interface Props {
   dataset: Dataset;
   draft: Draft;
   update: (patch: Partial<Draft>) => void;
+}
+
+const monthYear = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric' });
+const weekdayName = new Intl.DateTimeFormat('en-US', { weekday: 'long' });
+/** "1 March 2025, Saturday": a day button's name starts with the number it shows (WCAG 2.5.3, label in name). */
+function dayButtonLabel(date: Date, modifiers: { today?: boolean; selected?: boolean }): string {
+  return `${date.getDate()} ${monthYear.format(date)}, ${weekdayName.format(date)}${modifiers.today ? ', today' : ''}${modifiers.selected ? ', selected' : ''}`;
 }
 
 const dayCount = (from: Ymd, to: Ymd) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
@@ -26,7 +34,6 @@ export function StepDates({ dataset, draft, update }: Props) {
   const [endText, setEndText] = useState(toUs(draft.to));
   const [touched, setTouched] = useState({ start: false, end: false });
   const [month, setMonth] = useState<Date>(() => monthBefore(draft.to ?? today));
-  const zones = useMemo(timezones, []);
 
   // Calendar or preset changed a day: show it in the typed field (leave half-typed text alone).
   useEffect(() => {
@@ -101,6 +108,7 @@ export function StepDates({ dataset, draft, update }: Props) {
             weekStartsOn={0}
             showOutsideDays={false}
             fixedWeeks
+            labels={{ labelDayButton: dayButtonLabel }}
           />
         </div>
 
@@ -154,16 +162,7 @@ export function StepDates({ dataset, draft, update }: Props) {
             ) : null}
           </div>
 
-          <div className="field">
-            <label htmlFor="timezone">Timezone</label>
-            <select id="timezone" value={draft.timezone} onChange={(e) => chooseZone(e.target.value)} data-testid="timezone">
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z.replace(/_/g, ' ')}
-                </option>
-              ))}
-            </select>
-          </div>
+          <TimezoneField id="timezone" value={draft.timezone} onChange={chooseZone} testId="timezone" />
           <p className="range-summary" data-testid="range-summary">
             {valid ? (
               <>

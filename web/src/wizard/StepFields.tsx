@@ -13,7 +13,7 @@ const PRESET_LABELS: { id: FieldPreset; label: string; hint: string }[] = [
   { id: 'full', label: 'Full', hint: 'Every field' },
 ];
 
-/** Step 4: the file's columns, grouped, with each field's description and PII marked; presets. */
+/** Step 4: the file's columns in words (column name secondary), grouped, with each field's description and PII marked; presets. */
 export function StepFields({ dataset, draft, update }: Props) {
   const selected = new Set(draft.fields);
   const groups = groupFields(dataset.fields);
@@ -29,7 +29,7 @@ export function StepFields({ dataset, draft, update }: Props) {
   return (
     <div className="fields">
       <div className="fields__toolbar">
-        <div className="btn-group" role="group" aria-label="DatasetField presets">
+        <div className="btn-group" role="group" aria-label="Field presets">
           {PRESET_LABELS.map((p) => {
             const names = presetFields(dataset, p.id);
             return (
@@ -54,7 +54,7 @@ export function StepFields({ dataset, draft, update }: Props) {
             <option value="">No grouping (one row per {dataset.kind === 'usage' ? 'subject' : 'record'})</option>
             {dataset.group_by.map((g) => (
               <option key={g} value={g}>
-                {g}
+                {dataset.fields.find((f) => f.name === g)?.label ?? g}
               </option>
             ))}
           </select>
@@ -76,7 +76,8 @@ export function StepFields({ dataset, draft, update }: Props) {
                       <input type="checkbox" checked={selected.has(f.name)} onChange={() => toggle(f.name)} data-testid={`field-${f.name}`} aria-describedby={`fd-${f.name}`} />
                       <span>
                         <span className="field-item__name">
-                          <code>{f.name}</code>
+                          <span className="field-item__label">{f.label}</span>
+                          <code className="field-item__code">{f.name}</code>
                           {f.pii && (
                             <span className="tag tag--pii" title="Personal data: left out when user-level data is off">
                               PII

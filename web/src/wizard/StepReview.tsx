@@ -4,10 +4,12 @@ import type { Dataset, Workspace } from '@contract/datasets';
 import type { Estimate } from '@contract/exports';
 import type { Format } from '@contract/vocabulary';
 import { api, messageOf } from '../api/client';
+import { useFilterValues } from '../api/filter-values';
 import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { formatNumber } from '../lib/format';
 import { datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
+import { fieldNames } from './labels';
 
 interface Props {
   me: Me;
@@ -112,6 +114,14 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
                 <dd>{body.category}</dd>
               </>
             )}
+            {body.entity_ids && (
+              <>
+                <dt>Only these</dt>
+                <dd data-testid="summary-entities">
+                  <EntityNames dataset={dataset.name} ids={body.entity_ids} />
+                </dd>
+              </>
+            )}
             {body.group_by && (
               <>
                 <dt>Group by</dt>
@@ -119,7 +129,9 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
               </>
             )}
             <dt>Fields ({draft.fields.length})</dt>
-            <dd className="summary__fields">{draft.fields.join(', ')}</dd>
+            <dd className="summary__fields" data-testid="summary-fields">
+              {fieldNames(dataset, draft.fields)}
+            </dd>
             <dt>File</dt>
             <dd>
               {draft.format.toUpperCase()}
@@ -145,4 +157,11 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
 
     </div>
   );
+}
+
+/** The picked workflows, agents or projects by name (an id the org does not know yet stays an id). */
+function EntityNames({ dataset, ids }: { dataset: string; ids: string[] }) {
+  const values = useFilterValues(dataset, 'entity_ids');
+  const names = new Map((values.data ?? []).map((v) => [v.value, v.label]));
+  return <>{ids.map((id) => names.get(id) ?? id).join(', ')}</>;
 }

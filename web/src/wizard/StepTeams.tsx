@@ -2,6 +2,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { Dataset, Workspace } from '@contract/datasets';
 import { messageOf } from '../api/client';
+import { useFilterValues } from '../api/filter-values';
 import { Notice } from '../components/Notice';
 import { selectedTeams, teamsApply, type Draft } from './draft';
 
@@ -110,32 +111,86 @@ function TeamPicker({ draft, update, teams }: Omit<Props, 'dataset'>) {
 
 const ENTITY_NOUN: Record<string, string> = { workflow_runs: 'workflow', agents: 'agent', agent_interactions: 'agent', llm_logs: 'project' };
 
+/** Category and "only these" filters as choosers of the values the server accepts (never free text). */
 function ExtraFilters({ dataset, draft, update }: Omit<Props, 'teams'>) {
   const hasCategory = dataset.filters.includes('category');
   const hasIds = dataset.filters.includes('entity_ids');
   if (!hasCategory && !hasIds) return null;
-  const noun = ENTITY_NOUN[dataset.name] ?? 'record';
   return (
     <fieldset className="fieldset filters">
       <legend className="label">More filters (optional)</legend>
-      {hasCategory && (
-        <div className="field">
-          <label htmlFor="filter-category">Category</label>
-          <input id="filter-category" placeholder="e.g. PIPELINE_RUN" value={draft.category} onChange={(e) => update({ category: e.target.value })} aria-describedby="filter-category-hint" />
-          <p id="filter-category-hint" className="muted small">
-            Only this credit log category, e.g. PIPELINE_RUN or AGENT_RUN. Leave empty for all.
-          </p>
-        </div>
-      )}
-      {hasIds && (
-        <div className="field">
-          <label htmlFor="filter-ids">Only these {noun}s</label>
-          <input id="filter-ids" placeholder="id_1, id_2" value={draft.entityIds} onChange={(e) => update({ entityIds: e.target.value })} aria-describedby="filter-ids-hint" />
-          <p id="filter-ids-hint" className="muted small">
-            {noun[0].toUpperCase() + noun.slice(1)} IDs, separated by commas. Leave empty for all.
-          </p>
-        </div>
-      )}
+      {hasCategory && <CategoryFilter dataset={dataset} draft={draft} update={update} />}
+      {hasIds && <EntityFilter dataset={dataset} draft={draft} update={update} />}
     </fieldset>
+  );
+}
+
+function CategoryFilter({ dataset, draft, update }: Omit<Props, 'teams'>) {
+  const values = useFilterValues(dataset.name, 'category');
+  const options = values.data ?? [];
+  // A copied export's category is kept even before the list arrives.
+  const known = !draft.category || options.some((o) => o.value === draft.category);
+  return (
+    <div className="field">
+      <label htmlFor="filter-category">Category</label>
+      <select id="filter-category" value={draft.category} onChange={(e) => update({ category: e.target.value })} aria-describedby="filter-category-hint" data-testid="filter-category">
+        <option value="">All categories</option>
+        {!known && <option value={draft.category}>{draft.category}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label} ({o.value})
+          </option>
+        ))}
+      </select>
+      <p id="filter-category-hint" className="muted small">
+        {values.isError ? messageOf(values.error) : 'Only credit log entries of this category.'}
+      </p>
+    </div>
+  );
+}
+
+function EntityFilter({ dataset, draft, update }: Omit<Props, 'teams'>) {
+  const [search, setSearch] = useState('');
+  const values = useFilterValues(dataset.name, 'entity_ids');
+  const noun = ENTITY_NOUN[dataset.name] ?? 'record';
+  const selected = new Set(draft.entityIds.split(/[\s,]+/).filter(Boolean));
+  const listed = values.data ?? [];
+  // Ids picked elsewhere (a link, a copied export) that the list does not have: a run may name a workflow not known yet.
+  const extra = [...selected].filter((id) => !listed.some((o) => o.value === id)).map((id) => ({ value: id, label: `${id} (not known yet)` }));
+  const all = [...extra, ...listed];
+  const needle = search.trim().toLowerCase();
+  const shown = needle ? all.filter((o) => o.label.toLowerCase().includes(needle) || o.value.toLowerCase().includes(needle)) : all;
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    update({ entityIds: all.filter((o) => next.has(o.value)).map((o) => o.value).join(', ') });
+  };
+  return (
+    <div className="field entity-filter">
+      <span className="label" id="filter-ids-title">
+        Only these {noun}s
+      </span>
+      <p id="filter-ids-hint" className="muted small">
+        {selected.size === 0 ? `None ticked: every ${noun}.` : `${selected.size} ticked: only their rows.`}
+      </p>
+      <label htmlFor="filter-ids-search" className="sr-only">
+        Search {noun}s
+      </label>
+      <input id="filter-ids-search" type="search" placeholder={`Search ${noun}s`} value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" data-testid="filter-ids-search" />
+      <ul className="teams__list entity-filter__list" aria-labelledby="filter-ids-title" aria-describedby="filter-ids-hint" aria-busy={values.isPending}>
+        {values.isPending && <li className="muted teams__empty">Loading {noun}s…</li>}
+        {values.isError && <li className="field-error teams__empty">{messageOf(values.error)}</li>}
+        {!values.isPending && shown.length === 0 && <li className="muted teams__empty">{all.length ? `No ${noun} matches “${search}”.` : `No ${noun}s yet.`}</li>}
+        {shown.map((o) => (
+          <li key={o.value}>
+            <label className="check">
+              <input type="checkbox" checked={selected.has(o.value)} onChange={() => toggle(o.value)} data-testid={`entity-${o.value}`} />
+              {o.label}
+            </label>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

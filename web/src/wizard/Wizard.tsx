@@ -15,9 +15,13 @@ import { StepFields } from './StepFields';
 import { StepReview } from './StepReview';
 import { StepTeams } from './StepTeams';
 import { StepType } from './StepType';
+import { draftFromQuery } from './prefill';
 
-/** The new-export wizard; `copyOf` (from `#/new?from=<id>`) prefills it from a past export ("run again"). */
-export function Wizard({ me, copyOf }: { me: Me; copyOf: string | null }) {
+/**
+ * The new-export wizard; `copyOf` (from `#/new?from=<id>`) prefills it from a past export ("run again"),
+ * `query` from an "Export this" link (`#/new?dataset=…&start=…&end=…`, see prefill.ts).
+ */
+export function Wizard({ me, copyOf, query }: { me: Me; copyOf: string | null; query?: URLSearchParams }) {
   const datasets = useDatasets();
   const source = useExport(copyOf ?? '');
   const waiting = datasets.isPending || (copyOf !== null && source.isPending);
@@ -36,17 +40,22 @@ export function Wizard({ me, copyOf }: { me: Me; copyOf: string | null }) {
         <WizardForm
           me={me}
           datasets={visibleDatasets(datasets.data ?? [], me)}
-          initial={copyOf && source.data ? fromExport(source.data, datasets.data?.find((d) => d.name === source.data.dataset), me) : initialDraft()}
+          initial={
+            copyOf && source.data
+              ? fromExport(source.data, datasets.data?.find((d) => d.name === source.data.dataset), me)
+              : ((query && draftFromQuery(query, visibleDatasets(datasets.data ?? [], me), me)) ?? initialDraft())
+          }
           copiedFrom={copyOf && source.data ? source.data.id : null}
+          prefilled={!copyOf && !!query && !!draftFromQuery(query, visibleDatasets(datasets.data ?? [], me), me)}
         />
       )}
     </>
   );
 }
 
-function WizardForm({ me, datasets, initial, copiedFrom }: { me: Me; datasets: Dataset[]; initial: Draft; copiedFrom: string | null }) {
+function WizardForm({ me, datasets, initial, copiedFrom, prefilled = false }: { me: Me; datasets: Dataset[]; initial: Draft; copiedFrom: string | null; prefilled?: boolean }) {
   const [draft, setDraft] = useState<Draft>(initial);
-  const [step, setStep] = useState(copiedFrom ? STEPS.length - 1 : 0);
+  const [step, setStep] = useState(copiedFrom || prefilled ? STEPS.length - 1 : 0);
   const heading = useRef<HTMLHeadingElement>(null);
   const mounted = useRef(false);
   const dataset = datasets.find((d) => d.name === draft.dataset);
@@ -75,6 +84,11 @@ function WizardForm({ me, datasets, initial, copiedFrom }: { me: Me; datasets: D
 
   return (
     <div className="card wizard" data-testid="wizard">
+      {prefilled && (
+        <Notice tone="info" testId="prefilled-note">
+          Filled in from the overview. Review and start, or go back to change anything.
+        </Notice>
+      )}
       <ol className="stepper" aria-label="Export steps">
         {STEPS.map((s, i) => (
           <li key={s.id} className={`stepper__item${i === step ? ' is-current' : ''}${i < step ? ' is-done' : ''}`}>
