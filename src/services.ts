@@ -29,7 +29,7 @@ export interface Services extends AppContext {
 export async function createServices(
   config: Config,
   logger: Logger,
-  opts: { worker?: boolean; store?: Store; pollMs?: number; retryBaseMs?: number; sender?: Sender; drainBackoffMs?: number } = {},
+  opts: { worker?: boolean; store?: Store; pollMs?: number; retryBaseMs?: number; sender?: Sender; drainBackoffMs?: number; scheduleRetryMs?: number } = {},
 ): Promise<Services> {
   const store = opts.store ?? (await openStore(config.database));
   const blobs = await createBlobStore(config);
@@ -42,11 +42,12 @@ export async function createServices(
   const sender: Sender = opts.sender ?? outbound;
   const drainDeps = { store, config, logger, notifier, sender, retryBaseMs: opts.retryBaseMs, failureBackoffMs: opts.drainBackoffMs };
   const drains = createDrainService({ ...drainDeps, wake: () => worker?.wake() });
-  const schedules = createScheduleService({ store, config, exports, wake: () => worker?.wake() });
+  const schedules = createScheduleService({ store, config, exports, sender, wake: () => worker?.wake() });
+  const scheduleDeps = { store, config, blobs, sender, exports, logger, leaseMs: config.leaseSeconds * 1000, retryMs: opts.scheduleRetryMs };
   if (opts.worker) {
     worker = startWorker(
       { store, config, blobs, logger, notifier, completions, retryBaseMs: opts.retryBaseMs ?? config.retryBaseMs },
-      { concurrency: config.workerConcurrency, pollMs: opts.pollMs, sources: [drainSource(drainDeps), scheduleSource({ store, exports, logger, leaseMs: config.leaseSeconds * 1000 })] },
+      { concurrency: config.workerConcurrency, pollMs: opts.pollMs, sources: [drainSource(drainDeps), scheduleSource(scheduleDeps)] },
     );
   }
   return {

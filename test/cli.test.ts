@@ -135,7 +135,7 @@ describe('sluice CLI output', () => {
       expect(help(cmd), cmd.join(' ')).toContain('--data-dir <dir>');
       expect(help(cmd), cmd.join(' ')).toMatch(/Examples?:\n {2}(\S+=\S+ )*(sluice|npm run demo) /);
     }
-    expect(help([])).toContain('Client commands (export, exports) only talk to a');
+    expect(help([])).toContain('Client commands (export, exports, drains, schedules)\nonly talk to a server');
   });
 });
 

@@ -8,7 +8,7 @@ import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { ingest } from './helpers/platform.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { readParquet } from './helpers/readers.js';
-import { startS3Peer, type S3Peer } from './helpers/s3-peer.js';
+import { readPeerObject, startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 import { DIALECTS } from './helpers/stores.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,19 +47,7 @@ for (const dialect of DIALECTS) {
         await sleep(50);
       }
     };
-    /** The bytes of one object in the peer's bucket. */
-    const readObject = async (key: string): Promise<Buffer> => {
-      const { createS3Store } = await import('../src/storage/s3-store.js');
-      const bucket = createS3Store({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, client: { region: 'us-east-1', credentials: s3.credentials } });
-      try {
-        const blob = await bucket.open(key);
-        const chunks: Buffer[] = [];
-        for await (const c of blob.body) chunks.push(c as Buffer);
-        return Buffer.concat(chunks);
-      } finally {
-        await bucket.close?.();
-      }
-    };
+    const readObject = (key: string) => readPeerObject(s3, key);
     const sourceRunIds = async (prefix: string) =>
       (await t.store.db.selectFrom('workflow_runs').select('id').where('org_id', '=', 'org_a').where('id', 'like', `${prefix}%`).execute()).map((r) => r.id).sort();
 

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { accountCommands } from './commands/accounts.js';
 import { demoCommand } from './commands/demo.js';
+import { drainsCommands } from './commands/drains.js';
 import { exportCommand } from './commands/export.js';
 import { exportsCommands } from './commands/exports.js';
 import { ingestCommand } from './commands/ingest.js';
 import { migrateCommand } from './commands/migrate.js';
+import { schedulesCommands } from './commands/schedules.js';
 import { serveCommand } from './commands/serve.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -19,8 +21,9 @@ export function buildProgram(): Command {
       'after',
       `
 Server commands (serve, worker, migrate, demo, orgs, users, keys, ingest) work on the database and data
-dir (--data-dir, --database-url, SLUICE_* variables). Client commands (export, exports) only talk to a
-server: give it with --url or SLUICE_API_URL and a key with --api-key or SLUICE_API_KEY.
+dir (--data-dir, --database-url, SLUICE_* variables). Client commands (export, exports, drains, schedules)
+only talk to a server: give it with --url or SLUICE_API_URL and a key with --api-key or SLUICE_API_KEY.
+\`sluice verify\` checks downloaded files against a signed manifest.
 
 Examples:
   sluice demo
@@ -37,6 +40,8 @@ Examples:
   demoCommand(program);
   exportCommand(program);
   exportsCommands(program);
+  drainsCommands(program);
+  schedulesCommands(program);
   verifyCommand(program);
   return program;
 }

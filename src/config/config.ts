@@ -161,6 +161,27 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
   });
 }
 
+/** What `sluice verify` needs of the server's configuration: the secret manifests are signed with, if it can be had. */
+export interface VerifyConfig {
+  /** SLUICE_SECRET, or the secret kept in the data dir; undefined when neither is there. */
+  readonly secret?: string;
+}
+
+/**
+ * Reads the server secret as the server does (SLUICE_SECRET, else `<data dir>/secret`), flags
+ * overriding the environment, but creates nothing: a secret made up here would only fail every
+ * signature. Throws a `ConfigError` when SLUICE_SECRET is malformed.
+ * @example const { secret } = loadVerifyConfig(process.env, { SLUICE_DATA_DIR: flags.dataDir });
+ */
+export function loadVerifyConfig(env: Record<string, string | undefined>, overrides: Partial<Record<string, string | undefined>> = {}): VerifyConfig {
+  const pick = (k: 'SLUICE_SECRET' | 'SLUICE_DATA_DIR') => (overrides[k] || env[k]) || undefined;
+  const parsed = EnvSchema.pick({ SLUICE_SECRET: true, SLUICE_DATA_DIR: true }).safeParse({ SLUICE_SECRET: pick('SLUICE_SECRET'), SLUICE_DATA_DIR: pick('SLUICE_DATA_DIR') });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const file = join(resolve(parsed.data.SLUICE_DATA_DIR), 'secret');
+  const secret = parsed.data.SLUICE_SECRET ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  return Object.freeze({ ...(secret ? { secret } : {}) });
+}
+
 const ALLOW_EXAMPLE = 'use a host name, an IP address or a CIDR range, e.g. hooks.internal, 10.0.0.5, 10.0.0.0/8';
 
 /** One allowlist entry, or the reason it is not one. IPv4 spellings are normalized as URLs do (127.1 → 127.0.0.1). */

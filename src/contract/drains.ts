@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExportRequestSchema } from './exports.js';
+import { ExportRequestSchema, ExportSchema } from './exports.js';
 import { COMPRESSIONS } from './vocabulary.js';
 
 /*
@@ -107,7 +107,7 @@ export const DrainListSchema = z.object({ data: z.array(DrainSchema) });
 
 export const DeliverySchema = z.object({
   id: z.string(),
-  kind: z.enum(['delivery', 'replay']),
+  kind: z.enum(['delivery', 'replay', 'manifest']).describe('manifest: the signed manifest of a finished S3 delivery day (written last)'),
   sequence: z.object({ from: z.number().int(), to: z.number().int() }),
   records: z.number().int(),
   bytes: z.number().int(),
@@ -120,22 +120,32 @@ export const DeliverySchema = z.object({
   created_at: z.iso.datetime(),
 });
 export const DeliveryListSchema = z.object({ data: z.array(DeliverySchema) });
+export type Delivery = z.output<typeof DeliverySchema>;
 
 /** Periods a schedule can run on. */
 export const SCHEDULE_PERIODS = ['hour', 'day', 'week', 'month'] as const;
 
-/** `POST /v1/schedules`. */
+/** `POST /v1/schedules`: exactly one of `every` and `cron`. */
 export const ScheduleCreateSchema = z
   .object({
     name: z.string().min(1).max(200),
     export: ExportRequestSchema.omit({ from: true, to: true, timezone: true, source: true }).describe('The body of POST /v1/exports, without from/to'),
-    every: z.enum(SCHEDULE_PERIODS).describe('Each run exports the previous whole hour, day, week (Monday first) or month in `timezone`'),
+    every: z.enum(SCHEDULE_PERIODS).optional().describe('Each run exports the previous whole hour, day, week (Monday first) or month in `timezone`'),
+    cron: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('Instead of `every`: a five-field cron expression in `timezone` (e.g. "0 6 * * 1-5"); each run exports from the previous firing to this one'),
     timezone: z.string().default('UTC'),
-    destination: DestinationSchema.optional().describe('Also upload each file (and a signed manifest) there'),
+    destination: DestinationSchema.optional().describe(
+      'Also deliver each run there, its signed manifest last. s3: the file and <file>.manifest.json under {prefix}/{YYYY}/{MM}/{DD}/ (the window start, local date); ' +
+        'http: one signed POST {source, type: "scheduled_export", schedule_id, export_id, window, file: {name, rows, bytes, sha256, download_url, expires_at}, manifest}',
+    ),
     notify_email: z.email().optional(),
-    start: z.iso.date().optional().describe('First window starts at this date; default: the current period (its first run is when it ends)'),
+    start: z.iso.date().optional().describe('The first window is the one containing the start of this date; default: the current one (its run is when it ends)'),
   })
-  .strict();
+  .strict()
+  .refine((s) => (s.every === undefined) !== (s.cron === undefined), { message: 'give exactly one of every (hour | day | week | month) and cron', path: ['every'] });
 export type ScheduleCreate = z.output<typeof ScheduleCreateSchema>;
 
 export const SchedulePatchSchema = z.object({ status: z.enum(['active', 'paused']).optional(), name: z.string().min(1).max(200).optional() }).strict();
@@ -143,17 +153,27 @@ export const SchedulePatchSchema = z.object({ status: z.enum(['active', 'paused'
 export const ScheduleSchema = z.object({
   id: z.string(),
   name: z.string(),
-  every: z.enum(SCHEDULE_PERIODS),
+  every: z.enum(SCHEDULE_PERIODS).nullable().describe('The period, or null for a cron schedule'),
+  cron: z.string().nullable().describe('The cron expression, or null for a period schedule'),
   timezone: z.string(),
   status: z.enum(['active', 'paused']),
   export: z.record(z.string(), z.unknown()),
   destination: DestinationViewSchema.nullable(),
   notify_email: z.string().nullable(),
   next_window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }).describe('The next window; it runs once it has ended'),
-  last_error: z.string().nullable(),
+  last_error: z.string().nullable().describe('Why the last run or upload failed (it is retried); null once one succeeds'),
   created_at: z.iso.datetime(),
+  signing_secret: z.string().optional().describe('HTTP destinations, in the create answer only: the whsec_ secret that signs every upload'),
 });
+export type Schedule = z.output<typeof ScheduleSchema>;
 export const ScheduleListSchema = z.object({ data: z.array(ScheduleSchema) });
+
+/** One run of a schedule: its export, and when it reached the schedule's destination. */
+export const ScheduleRunSchema = ExportSchema.extend({
+  uploaded_at: z.iso.datetime().nullable().describe('With a destination: when the file and its manifest were delivered there; null until then (or without one)'),
+});
+export const ScheduleRunListSchema = z.object({ data: z.array(ScheduleRunSchema), next_cursor: z.string().nullable() });
+export type ScheduleRun = z.output<typeof ScheduleRunSchema>;
 
 /** A signed manifest: what a scheduled run or a drain day delivered (`sluice verify` checks files against it). */
 export const ManifestSchema = z.object({

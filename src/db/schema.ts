@@ -321,7 +321,8 @@ export interface DrainDeliveriesTable {
   id: string;
   drain_id: string;
   org_id: string;
-  kind: 'delivery' | 'replay';
+  /** manifest: the signed manifest of a finished S3 delivery day (its `objects` is the manifest object). */
+  kind: 'delivery' | 'replay' | 'manifest';
   from_seq: number;
   to_seq: number;
   records: number;
@@ -344,6 +345,7 @@ export interface SchedulesTable {
   name: string;
   /** The export request (without from/to), JSON. */
   request: JsonText;
+  /** A period (hour, day, week, month) or a five-field cron expression: see src/schedules/clock.ts. */
   every: string;
   timezone: string;
   destination: JsonText | null;

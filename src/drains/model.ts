@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DestinationSchema, type Destination, type Drain } from '../contract/drains.js';
+import { DestinationSchema, type Delivery, type Destination, type Drain } from '../contract/drains.js';
 import type { DrainDeliveriesTable, DrainsTable } from '../db/schema.js';
 import { openSealed } from '../auth/crypto.js';
 import type { DestinationSecrets } from './destinations/types.js';
@@ -18,17 +18,21 @@ export type DrainParams = z.output<typeof DrainParamsSchema>;
 export const parseDrainParams = (text: string): DrainParams => DrainParamsSchema.parse(JSON.parse(text));
 /** The stored destination (secrets stripped), re-validated. */
 export const parseDestination = (text: string): Destination => DestinationSchema.parse(JSON.parse(text));
+/** The destination's secrets, unsealed with the server secret. */
 export const openSecrets = (serverSecret: string, sealed: string): DestinationSecrets => JSON.parse(openSealed(serverSecret, sealed)) as DestinationSecrets;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
+/** A stored destination as the API shows it (drains and schedules): never a secret, only which are set. */
+export function destinationView(d: Destination, secrets?: DestinationSecrets): Drain['destination'] {
+  return d.type === 'http'
+    ? { type: d.type, url: d.url, format: d.format, header_names: Object.keys(secrets?.headers ?? {}) }
+    : { type: d.type, bucket: d.bucket, prefix: d.prefix, region: d.region, endpoint: d.endpoint, format: d.format, compression: d.compression, credentials: Boolean(secrets?.secret_access_key) };
+}
+
 /** A drain as the API shows it: never a secret. */
 export function toDrainView(row: DrainsTable, secrets?: DestinationSecrets): Drain {
-  const d = parseDestination(row.destination);
-  const destination =
-    d.type === 'http'
-      ? { type: d.type, url: d.url, format: d.format, header_names: Object.keys(secrets?.headers ?? {}) }
-      : { type: d.type, bucket: d.bucket, prefix: d.prefix, region: d.region, endpoint: d.endpoint, format: d.format, compression: d.compression, credentials: Boolean(secrets?.secret_access_key) };
+  const destination = destinationView(parseDestination(row.destination), secrets);
   return {
     id: row.id,
     name: row.name,
@@ -49,7 +53,8 @@ export function toDrainView(row: DrainsTable, secrets?: DestinationSecrets): Dra
   };
 }
 
-export function toDeliveryView(row: DrainDeliveriesTable) {
+/** A delivery log row as the API shows it. */
+export function toDeliveryView(row: DrainDeliveriesTable): Delivery {
   return {
     id: row.id,
     kind: row.kind,

@@ -9,7 +9,9 @@ import type { Store } from '../db/database.js';
 import type { DrainDeliveriesTable, DrainsTable } from '../db/schema.js';
 import { toDatasetQuery } from '../exports/plan.js';
 import type { Notifier } from '../notify/notifier.js';
-import type { Batch, DeliveryResult } from './destinations/types.js';
+import type { Batch, DeliveryResult, DestinationDriver } from './destinations/types.js';
+import { writeFinishedDays } from './day-manifest.js';
+import { s3Bucket } from './destinations/s3.js';
 import { driverFor, type DriverDeps } from './drivers.js';
 import { openSecrets, parseDestination, parseDrainParams } from './model.js';
 import { acknowledge, extendDrainLease, fixPending, recordFailure, releaseDrain, type DrainLease } from './queue/index.js';
@@ -21,15 +23,22 @@ export interface DrainRunnerDeps extends DriverDeps {
   readonly notifier?: Notifier;
   /** A failed delivery is tried again after this, doubling per failure in a row (default 30 s). */
   readonly failureBackoffMs?: number;
+  /** The clock (tests move it across midnight to finish a delivery day). */
+  readonly now?: () => number;
 }
 
 /** Batches one claim may deliver before handing the drain back (others get a turn). */
 const BATCHES_PER_CLAIM = 20;
 
-/** Epoch microseconds (unique enough to name one drain's objects). */
+/**
+ * Epoch microseconds of `ms`, unique within this process (they name a drain's objects). Within a second
+ * of the last value they only go up; a clock set back further is followed, so a key's day stays the
+ * day its batch was fixed.
+ */
 let lastMicros = 0;
-function nowMicros(): number {
-  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+function microsOf(ms: number): number {
+  const micros = ms * 1000;
+  lastMicros = micros > lastMicros || lastMicros - micros > 1_000_000 ? micros : lastMicros + 1;
   return lastMicros;
 }
 
@@ -40,6 +49,8 @@ function nowMicros(): number {
  */
 export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shutdown: AbortSignal): Promise<'idle' | 'more' | 'failed' | 'stopped' | 'lost'> {
   const { store, config, logger } = deps;
+  const clock = deps.now ?? Date.now;
+  const nowMicros = () => microsOf(clock());
   const lease: DrainLease = { id: claimed.id, attempt: Number(claimed.attempt) };
   const leaseMs = config.leaseSeconds * 1000;
   const log = logger.child({ drainId: claimed.id, attempt: lease.attempt });
@@ -54,10 +65,14 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
       .catch((err) => log.warn({ err }, 'drain heartbeat failed'));
   }, Math.max(200, Math.floor(leaseMs / 3)));
 
+  let driver: DestinationDriver | undefined;
   try {
     const params = parseDrainParams(claimed.params);
     const destination = parseDestination(claimed.destination);
-    const driver = driverFor(deps, destination, openSecrets(config.secret, claimed.secrets));
+    const secrets = openSecrets(config.secret, claimed.secrets);
+    driver = driverFor(deps, destination, secrets);
+    // S3: finished delivery days get their manifest first, each after all of its objects.
+    if (destination.type === 's3' && !(await writeFinishedDays({ store, secret: config.secret }, claimed, lease, destination, () => s3Bucket(destination, secrets), clock()))) return 'lost';
     const dataset = getDataset(claimed.dataset);
     const fields = resolveFields(dataset, params.fields);
     // The creator's plan, with the org's privacy setting as it is now.
@@ -104,7 +119,7 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
 
       const result: DeliveryResult =
         batch.rows.length === 0 ? { ok: true, attempts: 0, bytes: 0, status: null, response: null, error: null, retryable: false } : await driver.deliver(batch, abort.signal);
-      const delivery = deliveryRow(drain, batch, result);
+      const delivery = deliveryRow(drain, batch, result, clock());
       if (result.ok) {
         if (!(await acknowledge(store, lease, delivery))) {
           log.warn('lease lost before the delivery was recorded; the next holder re-sends the same range');
@@ -136,10 +151,11 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
   } finally {
     clearInterval(beat);
     shutdown.removeEventListener('abort', onShutdown);
+    await driver?.close?.().catch(() => {});
   }
 }
 
-function deliveryRow(drain: DrainsTable, batch: Batch, result: DeliveryResult): DrainDeliveriesTable {
+function deliveryRow(drain: DrainsTable, batch: Batch, result: DeliveryResult, now: number): DrainDeliveriesTable {
   return {
     id: newId('dlv'),
     drain_id: drain.id,
@@ -155,7 +171,7 @@ function deliveryRow(drain: DrainsTable, batch: Batch, result: DeliveryResult): 
     response: result.response,
     error: result.error,
     objects: result.objects ? JSON.stringify(result.objects) : null,
-    created_at: Date.now(),
+    created_at: now,
   };
 }
 

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { audit, type RequestOrigin } from '../auth/audit.js';
-import { newId, randomToken, sealSecret } from '../auth/crypto.js';
+import { newId, sealSecret } from '../auth/crypto.js';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
-import type { DrainCreate, Destination } from '../contract/drains.js';
+import type { DrainCreate } from '../contract/drains.js';
 import type { ExportRequest } from '../contract/exports.js';
 import { getDataset, resolveFields } from '../datasets/catalogue.js';
 import type { Store } from '../db/database.js';
@@ -12,7 +12,7 @@ import { lastSequence } from '../db/sequence.js';
 import { DestinationRefused, NotFound, Unprocessable } from '../errors.js';
 import { checkCompression } from '../exports/compression.js';
 import { resolvePlan } from '../exports/plan.js';
-import type { DestinationSecrets } from './destinations/types.js';
+import { splitSecrets } from './destinations/secrets.js';
 import { driverFor, type DriverDeps } from './drivers.js';
 import { openSecrets, parseDrainParams, toDeliveryView, toDrainView, type DrainParams } from './model.js';
 
@@ -22,16 +22,6 @@ export interface DrainServiceDeps extends DriverDeps {
   readonly logger: Logger;
   /** Nudges an in-process worker (run now, resume, replay). */
   readonly wake?: () => void;
-}
-
-/** Splits a destination into what is shown and what is sealed. */
-function splitSecrets(destination: Destination): { shown: Destination; secrets: DestinationSecrets } {
-  if (destination.type === 'http') {
-    const { headers, ...shown } = destination;
-    return { shown, secrets: { signing_secret: randomToken('whsec_', 24), ...(headers ? { headers } : {}) } };
-  }
-  const { access_key_id, secret_access_key, ...shown } = destination;
-  return { shown, secrets: { ...(access_key_id ? { access_key_id } : {}), ...(secret_access_key ? { secret_access_key } : {}) } };
 }
 
 /**
@@ -85,10 +75,13 @@ export function createDrainService(deps: DrainServiceDeps) {
       const cursor = body.start === 'now' ? await lastSequence(store.db, p.orgId, dataset.sequenceTable!) : 0;
 
       // Preflight: an empty, signed delivery. A destination that refuses it is named in a 422.
-      const preflight = await driverFor(deps, body.destination, secrets, { tries: 1 }).deliver(
-        { kind: 'preflight', drainId: id, drainName: body.name, dataType: dataset.name, from: cursor, to: cursor, rows: [], fields: resolved.fields, timezone: body.timezone, fixedAt: Date.now() * 1000 },
-        AbortSignal.timeout(15_000),
-      );
+      const preflightDriver = driverFor(deps, body.destination, secrets, { tries: 1 });
+      const preflight = await preflightDriver
+        .deliver(
+          { kind: 'preflight', drainId: id, drainName: body.name, dataType: dataset.name, from: cursor, to: cursor, rows: [], fields: resolved.fields, timezone: body.timezone, fixedAt: Date.now() * 1000 },
+          AbortSignal.timeout(15_000),
+        )
+        .finally(() => preflightDriver.close?.());
       if (!preflight.ok) {
         throw new DestinationRefused(`The destination refused the preflight delivery: ${preflight.error}`, {
           destination_status: preflight.status,

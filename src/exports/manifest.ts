@@ -4,12 +4,9 @@ import { getDataset } from '../datasets/catalogue.js';
 import type { Store } from '../db/database.js';
 import type { ExportsTable } from '../db/schema.js';
 import { Conflict } from '../errors.js';
-import { manifestKey, signManifest, type Manifest } from '../schedules/manifest.js';
+import { SUMMED_FIELDS, manifestKey, roundTotal, signManifest, type Manifest } from '../schedules/manifest.js';
 import { parseParams } from './model.js';
 import { toDatasetQuery } from './plan.js';
-
-/** Fields whose sums a manifest carries, where the dataset has them. */
-const SUMMED = ['credit_cost', 'amount'] as const;
 
 /**
  * The signed manifest of a completed export: its file (rows, bytes, sha256), window, filters and totals
@@ -20,15 +17,14 @@ export async function exportManifest(deps: { store: Store; config: Config }, row
   if (row.status !== 'completed' || !row.sha256) throw new Conflict(`Export is ${row.status}; a manifest exists once it is completed`);
   const params = parseParams(row.params);
   const dataset = getDataset(row.dataset);
-  const summed = SUMMED.filter((f) => dataset.fields.some((d) => d.name === f));
+  const summed = SUMMED_FIELDS.filter((f) => dataset.fields.some((d) => d.name === f));
   const totals: Record<string, number> = {};
   if (summed.length > 0 && dataset.kind === 'records') {
     const org = await getOrg(deps.store, row.org_id);
     const query = { ...toDatasetQuery({ orgId: row.org_id, userId: row.user_id, scope: row.scope }, params, org, deps.config.secret), fields: summed };
     for (const f of summed) totals[f] = 0;
     for await (const batch of dataset.batches(deps.store, query)) for (const r of batch) for (const f of summed) totals[f] += Number(r[f] ?? 0);
-    // Sums in cents-like precision: floating-point noise is not a difference.
-    for (const f of summed) totals[f] = Math.round(totals[f] * 1e6) / 1e6;
+    for (const f of summed) totals[f] = roundTotal(totals[f]);
   }
   const { fields, from, to, timezone, row_limit: _limit, csv_bom: _bom, neutralize_formulas: _nf, ...filters } = params;
   return signManifest(manifestKey(deps.config.secret), {

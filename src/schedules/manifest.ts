@@ -7,6 +7,12 @@ import type { ManifestSchema } from '../contract/drains.js';
 export type Manifest = z.output<typeof ManifestSchema>;
 export type ManifestFile = Manifest['files'][number];
 
+/** Fields whose sums a manifest's totals carry, where the dataset (or the drain) has them. */
+export const SUMMED_FIELDS = ['credit_cost', 'amount'] as const;
+
+/** A total as a manifest writes it: floating-point noise below a millionth is not a difference. */
+export const roundTotal = (n: number): number => Math.round(n * 1e6) / 1e6;
+
 /** The signing key of manifests: derived, so nothing extra is stored; shareable only by those who hold the server secret. */
 export const manifestKey = (secret: string) => hmacHex(secret, 'manifest:v1');
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
-import type { SchedulesTable } from '../db/schema.js';
+import { parseParams } from '../exports/model.js';
+import type { ExportsTable, SchedulesTable } from '../db/schema.js';
 
 /*
  * The `schedules` table is a queue like `exports` and `drains`: claimed under a lease, `attempt` the
@@ -48,4 +49,30 @@ export async function releaseSchedule(store: Store, lease: ScheduleLease, runAft
     .where('id', '=', lease.id)
     .where('attempt', '=', lease.attempt)
     .execute();
+}
+
+/**
+ * Records that a run's file and manifest reached the destination, only while this worker holds the
+ * schedule: false (nothing written) when the lease was lost, so the next holder uploads it again.
+ */
+export async function markUploaded(store: Store, lease: ScheduleLease, exportId: string, at = Date.now()): Promise<boolean> {
+  return store.db.transaction().execute(async (trx) => {
+    const held = await trx.updateTable('schedules').set({ updated_at: at, last_error: null }).where('id', '=', lease.id).where('attempt', '=', lease.attempt).executeTakeFirst();
+    if (Number(held.numUpdatedRows) !== 1) return false;
+    await trx.updateTable('exports').set({ uploaded_at: at }).where('id', '=', exportId).where('schedule_id', '=', lease.id).where('uploaded_at', 'is', null).execute();
+    return true;
+  });
+}
+
+/** The schedule's runs still owed to its destination, oldest window first: completed ones, and how many are still being exported. */
+export async function owedUploads(store: Store, scheduleId: string): Promise<{ ready: ExportsTable[]; waiting: number }> {
+  const rows = await store.db
+    .selectFrom('exports')
+    .selectAll()
+    .where('schedule_id', '=', scheduleId)
+    .where('uploaded_at', 'is', null)
+    .where('status', 'in', ['queued', 'running', 'completed'])
+    .execute();
+  const ready = rows.filter((r) => r.status === 'completed').sort((a, b) => Date.parse(parseParams(a.params).from) - Date.parse(parseParams(b.params).from));
+  return { ready, waiting: rows.length - ready.length };
 }

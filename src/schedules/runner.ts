@@ -2,19 +2,23 @@ import type { Logger } from 'pino';
 import type { Principal, Role } from '../auth/principal.js';
 import { scopesForRole } from '../auth/principal.js';
 import type { ExportRequest } from '../contract/exports.js';
-import type { SchedulesTable } from '../db/schema.js';
 import type { Store } from '../db/database.js';
+import type { SchedulesTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { ExportEngine } from '../exports/engine.js';
 import type { JobSource } from '../exports/worker.js';
-import { nextPeriod, type Period } from './periods.js';
-import { advanceWindow, claimNextSchedule, releaseSchedule, type ScheduleLease } from './queue.js';
+import { scheduleClock } from './clock.js';
+import { advanceWindow, claimNextSchedule, markUploaded, owedUploads, releaseSchedule, type ScheduleLease } from './queue.js';
+import { UploadFailed, uploadRun, type UploadDeps } from './upload.js';
 
-export interface ScheduleRunnerDeps {
-  readonly store: Store;
+export interface ScheduleRunnerDeps extends UploadDeps {
   readonly exports: ExportEngine;
   readonly logger: Logger;
   readonly leaseMs: number;
+  /** A failed run or upload is tried again after this (default 60 s). */
+  readonly retryMs?: number;
+  /** While a run's export is still being written, the schedule looks again after this (default 2 s). */
+  readonly uploadPollMs?: number;
 }
 
 /** What a schedule stores: the export body (without from/to) and the creator's scopes at creation. */
@@ -33,32 +37,44 @@ async function creatorOf(store: Store, s: SchedulesTable, stored: StoredSchedule
 }
 
 /**
- * Creates the exports a claimed schedule owes, oldest window first: each window is the previous whole
- * period in the schedule's zone, starting where the last one ended (contiguous, never overlapping).
- * Each is an ordinary export through the engine (source `schedule`) with an idempotency key per
- * window, so a crash between creating it and moving on creates it once.
+ * Creates the exports a claimed schedule owes, oldest window first: each window runs from one tick of
+ * the schedule's clock (a period or a cron expression, in its zone) to the next, starting where the last
+ * one ended (contiguous, never overlapping). Each is an ordinary export through the engine (source
+ * `schedule`) with an idempotency key per window, so a crash between creating it and moving on creates
+ * it once. With a destination, completed runs are then delivered there, oldest first (see upload.ts);
+ * the schedule comes back soon while a run is still being exported.
  */
 export async function runSchedule(deps: ScheduleRunnerDeps, s: SchedulesTable, now = Date.now()): Promise<number> {
   const lease: ScheduleLease = { id: s.id, attempt: Number(s.attempt) };
   const stored = JSON.parse(s.request) as StoredScheduleRequest;
-  const every = s.every as Period;
+  const clock = scheduleClock(s.every, s.timezone);
   let from = Number(s.next_from);
   let created = 0;
   try {
     const p = await creatorOf(deps.store, s, stored);
     if (!p) throw new AppError('forbidden', 'The user who created this schedule no longer exists');
-    for (let end = nextPeriod(from, every, s.timezone); end <= now; end = nextPeriod(from, every, s.timezone)) {
+    for (let end = clock.next(from); end <= now; end = clock.next(from)) {
       const request = { ...stored.export, from: new Date(from).toISOString(), to: new Date(end - 1).toISOString(), timezone: s.timezone, source: 'schedule' } as ExportRequest;
       await deps.exports.create(p, request, { source: 'schedule', scheduleId: s.id, idempotencyKey: `schedule:${s.id}:${from}` });
       if (!(await advanceWindow(deps.store, lease, from, end))) return created;
       created++;
       from = end;
     }
-    await releaseSchedule(deps.store, lease, nextPeriod(from, every, s.timezone));
+    let runAfter = clock.next(from);
+    if (s.destination) {
+      const { ready, waiting } = await owedUploads(deps.store, s.id);
+      for (const row of ready) {
+        await uploadRun(deps, s, row);
+        if (!(await markUploaded(deps.store, lease, row.id))) return created;
+        deps.logger.info({ scheduleId: s.id, exportId: row.id }, 'scheduled run delivered to its destination');
+      }
+      if (waiting > 0) runAfter = Math.min(runAfter, Date.now() + (deps.uploadPollMs ?? 2000));
+    }
+    await releaseSchedule(deps.store, lease, runAfter);
   } catch (err) {
-    const message = err instanceof AppError ? err.message : 'An internal error occurred while creating the scheduled export';
+    const message = err instanceof AppError || err instanceof UploadFailed ? err.message : 'An internal error occurred while creating the scheduled export';
     deps.logger.warn({ err, scheduleId: s.id }, 'scheduled run failed; retrying later');
-    await releaseSchedule(deps.store, lease, Date.now() + 60_000, message);
+    await releaseSchedule(deps.store, lease, Date.now() + (deps.retryMs ?? 60_000), message);
   }
   return created;
 }

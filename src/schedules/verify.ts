@@ -18,7 +18,9 @@ export interface FileCheck {
  * @example const { ok, files } = await verifyManifest(JSON.parse(text), '/downloads', process.env.SLUICE_SECRET);
  */
 export async function verifyManifest(input: unknown, dir: string, secret?: string): Promise<{ ok: boolean; signature: 'valid' | 'invalid' | 'unchecked'; files: FileCheck[] }> {
-  const manifest: Manifest = ManifestSchema.parse(input);
+  const parsed = ManifestSchema.safeParse(input);
+  if (!parsed.success) throw new Error(`not a Sluice manifest: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'manifest'} ${i.message}`).join('; ')}`);
+  const manifest: Manifest = parsed.data;
   const signature = secret ? (verifyManifestSignature(manifestKey(secret), manifest) ? 'valid' : 'invalid') : 'unchecked';
   const files: FileCheck[] = [];
   for (const f of manifest.files) {

@@ -71,7 +71,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   const store = await createTestStore(dialect);
   const config = testConfig(store.dir, env);
   const logger = opts.logger ?? pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
-  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50, drainBackoffMs: 50 });
+  const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50, drainBackoffMs: 50, scheduleRetryMs: 200 });
   const app = await buildApp(ctx);
   // Every JSON answer any suite receives is checked against its route's declared schema.
   const contract = installContractCheck(app);

@@ -62,3 +62,51 @@ export async function startS3Peer(bucket = 'sluice-test'): Promise<S3Peer> {
     },
   };
 }
+
+/** Opens the peer's bucket as a Sluice blob store (the tests read what Sluice wrote through it). */
+async function peerBucket(peer: S3Peer) {
+  const { createS3Store } = await import('../../src/storage/s3-store.js');
+  return createS3Store({ bucket: peer.bucket, prefix: '', endpoint: peer.endpoint, client: { region: 'us-east-1', credentials: peer.credentials } });
+}
+
+/** The bytes of one object in the peer's bucket. */
+export async function readPeerObject(peer: S3Peer, key: string): Promise<Buffer> {
+  const bucket = await peerBucket(peer);
+  try {
+    const blob = await bucket.open(key);
+    const chunks: Buffer[] = [];
+    for await (const c of blob.body) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  } finally {
+    await bucket.close?.();
+  }
+}
+
+/** Every key in the peer's bucket (or another bucket of the peer) under `prefix`, sorted. */
+export async function listPeerKeys(peer: S3Peer, prefix: string, bucket = peer.bucket): Promise<string[]> {
+  const { S3Client, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint: peer.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: peer.credentials });
+  try {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys.sort();
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Creates another bucket on the peer (a destination that did not exist comes into being). */
+export async function createPeerBucket(peer: S3Peer, bucket: string): Promise<void> {
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint: peer.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: peer.credentials });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+}

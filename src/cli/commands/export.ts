@@ -7,10 +7,9 @@ import type { Command } from 'commander';
 import type { Export, ExportRequestInput } from '../../contract/exports.js';
 import type { ApiClient } from '../api-client.js';
 import { clientFrom, withClientFlags } from '../client.js';
+import { exportBodyOf, withExportFlags } from '../export-flags.js';
 import { formatBytes, formatCount } from '../format/units.js';
 import { finalLine, follow } from '../progress.js';
-
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 const HELP = `
 Progress goes to stderr: "queued…" while the export waits for a worker, then rows written of the
@@ -56,46 +55,17 @@ async function download(client: ApiClient, e: Export, out: string): Promise<void
 
 /** `sluice export`: run one export on a server, follow it, and save the file. */
 export function exportCommand(program: Command): void {
-  withClientFlags(program.command('export'))
+  withExportFlags(withClientFlags(program.command('export')))
     .description('Run an export on a Sluice server, show live progress, and save the file (checksum verified)')
-    .requiredOption('-d, --dataset <name>', 'dataset, e.g. workflow_runs (see GET /v1/datasets)')
     .option('--from <date>', 'start: YYYY-MM-DD (that whole day) or ISO 8601 date-time')
     .option('--to <date>', 'end, inclusive: YYYY-MM-DD (that whole day) or ISO 8601 date-time')
     .option('--timezone <tz>', 'IANA timezone for dates and timestamps', 'UTC')
-    .option('-f, --format <format>', 'csv | json | jsonl | parquet (typed columns, for warehouses and notebooks) | xlsx (Excel; past 1,048,575 rows the rows continue on the next sheet)', 'csv')
-    .option('--gzip', 'gzip the file (not for parquet or xlsx, which are compressed already)')
-    .option('--fields <list>', 'comma-separated columns, in order')
-    .option('--scope <scope>', 'organization | personal')
-    .option('--workspaces <list>', 'comma-separated workspace (team) ids')
-    .option('--include-personal-workspaces', "include members' personal workspaces")
-    .option('--entities <list>', 'comma-separated workflow/agent/project ids')
-    .option('--category <category>', 'credit log category, e.g. PIPELINE_RUN')
-    .option('--group-by <key>', 'usage datasets: model or source')
-    .option('--bom', 'CSV: write a UTF-8 BOM for Excel')
-    .option('--no-neutralize-formulas', 'CSV and XLSX: keep cells that look like spreadsheet formulas as they are')
     .option('-o, --output <file>', "where to save ('-' for stdout); default: the export's file name")
     .option('-q, --quiet', 'no progress')
     .addHelpText('after', HELP)
     .action(async (flags) => {
       const client = clientFrom(flags);
-      const body: ExportRequestInput = {
-        dataset: flags.dataset,
-        format: flags.format,
-        compression: flags.gzip ? 'gzip' : 'none',
-        from: flags.from,
-        to: flags.to,
-        timezone: flags.timezone,
-        scope: flags.scope,
-        fields: flags.fields ? list(flags.fields) : undefined,
-        workspace_ids: flags.workspaces ? list(flags.workspaces) : undefined,
-        include_personal_workspaces: flags.includePersonalWorkspaces ? true : undefined,
-        entity_ids: flags.entities ? list(flags.entities) : undefined,
-        category: flags.category,
-        group_by: flags.groupBy,
-        csv_bom: Boolean(flags.bom),
-        neutralize_formulas: flags.neutralizeFormulas,
-        source: 'cli',
-      };
+      const body: ExportRequestInput = { ...exportBodyOf(flags), from: flags.from, to: flags.to, timezone: flags.timezone, source: 'cli' };
       const created = await client.request<Export>('POST', '/v1/exports', body);
       const about = created.estimated_total === null ? '' : ` (about ${formatCount(created.estimated_total)} rows)`;
       process.stderr.write(`export ${created.id} created${about}\n`);

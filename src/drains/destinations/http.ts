@@ -32,6 +32,16 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
 }
 
 /**
+ * The Standard Webhooks headers of a body: `webhook-id` (the idempotency key), `webhook-timestamp` and
+ * `webhook-signature` (v1, base64 HMAC-SHA256 of "<id>.<timestamp>.<body>" with the whsec_ secret).
+ * @example standardWebhookHeaders(secret, 'drn_1:1-10', body) // { 'webhook-id': 'drn_1:1-10', … }
+ */
+export function standardWebhookHeaders(secret: string, id: string, body: string, now = Date.now()): Record<string, string> {
+  const timestamp = Math.floor(now / 1000);
+  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(secret, id, timestamp, body) };
+}
+
+/**
  * POSTs batches as signed JSON (or OTLP/HTTP JSON logs): Standard Webhooks and Gumloop signatures,
  * an idempotency key per sequence range. 2xx acknowledges; 408/429/5xx and network errors are retried
  * with backoff honouring Retry-After; other answers fail at once.
@@ -54,7 +64,6 @@ export function httpDriver(destination: HttpDestination, secrets: DestinationSec
       const bytes = Buffer.byteLength(body);
       let last: DeliveryResult = { ok: false, attempts: 0, bytes, status: null, response: null, error: 'not sent', retryable: true };
       for (let attempt = 1; attempt <= tries; attempt++) {
-        const timestamp = Math.floor(Date.now() / 1000);
         const headers: Record<string, string> = {
           ...secrets.headers,
           'content-type': 'application/json',
@@ -64,9 +73,7 @@ export function httpDriver(destination: HttpDestination, secrets: DestinationSec
           'x-sluice-data-type': batch.dataType,
           'x-gumloop-drain-id': batch.drainId,
           'x-gumloop-data-type': batch.dataType,
-          'webhook-id': key,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(secret, key, timestamp, body),
+          ...standardWebhookHeaders(secret, key, body),
           'x-gumloop-signature': createHmac('sha256', secret).update(body).digest('hex'),
         };
         try {

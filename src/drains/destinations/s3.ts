@@ -4,10 +4,21 @@ import { gzipSync } from 'node:zlib';
 import type { Destination } from '../../contract/drains.js';
 import { contentType, loadEncoder } from '../../formats/index.js';
 import type { BlobStore } from '../../storage/types.js';
+import { SUMMED_FIELDS } from '../../schedules/manifest.js';
 import { recordWriter } from '../payload.js';
 import type { Batch, DeliveryResult, DestinationDriver, DestinationSecrets } from './types.js';
 
 type S3Destination = Extract<Destination, { type: 's3' }>;
+
+/** The UTC day of an instant, YYYY-MM-DD (the day folder its objects go to). */
+export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The sums of credit_cost / amount over a batch's rows, for the fields it delivers. */
+function sumsOf(batch: Batch): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const f of SUMMED_FIELDS) if (batch.fields.some((d) => d.name === f)) sums[f] = batch.rows.reduce((n, r) => n + Number(r[f] ?? 0), 0);
+  return sums;
+}
 
 /** `{prefix}/{YYYY}/{MM}/{DD}/` of an instant (UTC). */
 export function dayPrefix(prefix: string, ms: number): string {
@@ -54,6 +65,9 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
   const ext = `${destination.format}${gzip ? '.gz' : ''}`;
   return {
     maxRecords: 5000,
+    close: async () => {
+      if (bucket) await (await bucket).close?.();
+    },
     async deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult> {
       const bytes = await batchBytes(destination.format, batch, gzip);
       const key = batch.kind === 'preflight' ? `${dayPrefix(destination.prefix, Date.now())}${batch.drainId}_preflight.${ext}` : objectKey(destination.prefix, batch.drainId, batch.fixedAt, ext);
@@ -61,7 +75,8 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
         signal.throwIfAborted();
         bucket ??= s3Bucket(destination, secrets);
         const info = await (await bucket).put(key, Readable.from([bytes]), { contentType: destination.format === 'parquet' ? contentType('parquet') : destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
-        return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [{ key, rows: batch.rows.length, bytes: info.bytes, sha256: info.sha256, from: batch.from, to: batch.to }] };
+        const object = { key, rows: batch.rows.length, bytes: info.bytes, sha256: info.sha256, from: batch.from, to: batch.to, day: utcDay(Math.floor(batch.fixedAt / 1000)), sums: sumsOf(batch) };
+        return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [object] };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };

@@ -38,7 +38,22 @@ export interface DeliveryResult {
   /** The destination's Retry-After, when it gave one. */
   readonly retryAfterMs?: number;
   /** S3: the objects written, with their sizes and digests (for the day's manifest). */
-  readonly objects?: readonly { key: string; rows: number; bytes: number; sha256: string; from: number; to: number }[];
+  readonly objects?: readonly DeliveredObject[];
+}
+
+/** One object an S3 delivery wrote: what its day's manifest lists. */
+export interface DeliveredObject {
+  readonly key: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** The sequence range of its records. */
+  readonly from: number;
+  readonly to: number;
+  /** The UTC day (YYYY-MM-DD) in its key. */
+  readonly day?: string;
+  /** Sums of credit_cost / amount over its records, where the drain delivers them. */
+  readonly sums?: Readonly<Record<string, number>>;
 }
 
 /** A destination kind: delivers batches. */
@@ -46,6 +61,8 @@ export interface DestinationDriver {
   /** Most records one delivery carries. */
   readonly maxRecords: number;
   deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult>;
+  /** Releases the driver's clients (an S3 client's sockets). */
+  close?(): Promise<void>;
 }
 
 export type { Destination };

@@ -5,3 +5,4 @@ export { fixPending } from './pending.js';
 export { acknowledge } from './acknowledge.js';
 export { MAX_CONSECUTIVE_FAILURES, recordFailure } from './failure.js';
 export { releaseDrain } from './release.js';
+export { recordManifest } from './manifest.js';

@@ -18,24 +18,26 @@ const tags = ['drains'];
 export async function drainRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const drains = ctx.drains;
-  const config = { access: ACCESS.admin };
-  const gumloop = { access: ACCESS.admin, surface: 'gumloop' as const };
+  const config: { access: typeof ACCESS.admin; surface?: 'gumloop' } = { access: ACCESS.admin };
+  const gumloop: typeof config = { access: ACCESS.admin, surface: 'gumloop' };
   const createSchema = {
     tags,
     summary: 'Create a drain (after a preflight delivery); 201 with the drain, and an HTTP drain’s signing_secret once',
     description:
       'Rows are delivered in change-sequence order: every row ingest inserts or changes, none skipped. HTTP: POST {source, drain_id, drain_name, data_type, sequence:{from,to}, records} ' +
       '(≤ 1,000 records), Idempotency-Key <drain_id>:<from>-<to>, Standard Webhooks signature (webhook-id/-timestamp/-signature) and X-Gumloop-Signature (hex HMAC-SHA256 of the body). ' +
-      'S3: objects {prefix}/{YYYY}/{MM}/{DD}/{drain_id}_{HHMMSS}_{microseconds}.{ext} (≤ 5,000 records). A destination refusing the preflight answers 422 destination_refused with its status and the first 500 bytes of its answer.',
+      'S3: objects {prefix}/{YYYY}/{MM}/{DD}/{drain_id}_{HHMMSS}_{microseconds}.{ext} (≤ 5,000 records), and once a UTC day is over a signed ' +
+      '{prefix}/{YYYY}/{MM}/{DD}/{drain_id}_manifest.json of its objects (rows, bytes, sha256, sequence range, credit_cost/amount totals), written last; `sluice verify` checks it. A destination refusing the preflight answers 422 destination_refused with its status and the first 500 bytes of its answer.',
     body: DrainCreateSchema,
     response: { 201: DrainSchema, ...errors },
   };
   const listSchema = { tags, summary: 'Every drain of the org', response: { 200: DrainListSchema, ...errors } };
 
-  const create = async (req: { body: z.output<typeof DrainCreateSchema> } & Parameters<typeof callerOf>[0], reply: { code(n: number): { send(v: unknown): unknown } }) =>
-    reply.code(201).send(await drains.create(callerOf(req), req.body, originOf(req)));
-  r.post('/v1/drains', { config, schema: createSchema }, create as never);
-  r.post('/api/v1/data-drains', { config: gumloop, schema: { ...createSchema, tags: ['gumloop'], summary: 'Gumloop: create a data drain (alias of POST /v1/drains)' } }, create as never);
+  // The native path and Gumloop's alias are the same route: registered in a loop so each keeps its typed request.
+  const createAt = (url: string, routeConfig: typeof config, schema: typeof createSchema) =>
+    r.post(url, { config: routeConfig, schema }, async (req, reply) => reply.code(201).send(await drains.create(callerOf(req), req.body, originOf(req))));
+  createAt('/v1/drains', config, createSchema);
+  createAt('/api/v1/data-drains', gumloop, { ...createSchema, tags: ['gumloop'], summary: 'Gumloop: create a data drain (alias of POST /v1/drains)' });
 
   r.get('/v1/drains', { config, schema: listSchema }, async (req) => ({ data: await drains.list(callerOf(req)) }));
   r.get('/api/v1/data-drains', { config: gumloop, schema: { ...listSchema, tags: ['gumloop'], summary: 'Gumloop: list data drains (alias of GET /v1/drains)' } }, async (req) => ({
@@ -63,13 +65,14 @@ export async function drainRoutes(app: FastifyInstance, ctx: AppContext): Promis
     async (req) => drains.update(callerOf(req), req.params.id, req.body, originOf(req)),
   );
 
-  const remove = async (req: { params: { id: string } } & Parameters<typeof callerOf>[0], reply: { code(n: number): { send(v: unknown): unknown } }) => {
-    await drains.remove(callerOf(req), req.params.id, originOf(req));
-    return reply.code(204).send(null);
-  };
   const removeSchema = { tags, summary: 'Delete a drain and its delivery log', params: IdParams, response: { 204: z.null().describe('Deleted'), ...errors } };
-  r.delete('/v1/drains/:id', { config, schema: removeSchema }, remove as never);
-  r.delete('/api/v1/data-drains/:id', { config: gumloop, schema: { ...removeSchema, tags: ['gumloop'], summary: 'Gumloop: delete a data drain (alias)' } }, remove as never);
+  const removeAt = (url: string, routeConfig: typeof config, schema: typeof removeSchema) =>
+    r.delete(url, { config: routeConfig, schema }, async (req, reply) => {
+      await drains.remove(callerOf(req), req.params.id, originOf(req));
+      return reply.code(204).send(null);
+    });
+  removeAt('/v1/drains/:id', config, removeSchema);
+  removeAt('/api/v1/data-drains/:id', gumloop, { ...removeSchema, tags: ['gumloop'], summary: 'Gumloop: delete a data drain (alias)' });
 
   r.post(
     '/v1/drains/:id/run',
@@ -83,7 +86,7 @@ export async function drainRoutes(app: FastifyInstance, ctx: AppContext): Promis
       config,
       schema: {
         tags,
-        summary: 'Delivery log, newest first: sequence range, records, bytes, attempts, destination status and the first 500 bytes of its answer',
+        summary: 'Delivery log, newest first: sequence range, records, bytes, attempts, destination status and the first 500 bytes of its answer; S3 day manifests as kind manifest',
         params: IdParams,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: { 200: DeliveryListSchema, ...errors },

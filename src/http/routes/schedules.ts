@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ScheduleCreateSchema, ScheduleListSchema, SchedulePatchSchema, ScheduleSchema } from '../../contract/drains.js';
+import { ScheduleCreateSchema, ScheduleListSchema, SchedulePatchSchema, ScheduleRunListSchema, ScheduleSchema } from '../../contract/drains.js';
 import { STANDARD_ERRORS } from '../../contract/errors.js';
-import { ExportListSchema } from '../../contract/exports.js';
 import type { AppContext } from '../context.js';
 import { ACCESS } from '../edge/access.js';
 import { baseUrlOf, callerOf, originOf } from '../edge/principal.js';
@@ -23,8 +22,14 @@ export async function scheduleRoutes(app: FastifyInstance, ctx: AppContext): Pro
       config,
       schema: {
         tags,
-        summary: 'Create a schedule: every hour/day/week/month, an export of the previous whole period in its timezone',
-        description: 'Windows are contiguous and never overlap; windows missed while Sluice was down are exported on start, oldest first. Each run is an ordinary export (source "schedule").',
+        summary: 'Create a schedule: every hour/day/week/month or on a cron expression, an export of the window that just ended, in its timezone',
+        description:
+          'Windows are contiguous and never overlap: a period schedule exports the previous whole period, a cron schedule the time from the previous firing to this one. ' +
+          'Windows missed while Sluice was down are exported on start, oldest first. Each run is an ordinary export (source "schedule", schedule_id). ' +
+          'With a destination each completed run is delivered there, its signed manifest last: s3 gets the file and <file>.manifest.json under {prefix}/{YYYY}/{MM}/{DD}/ ' +
+          '(the local date of the window start; the export decides the file format); http gets one POST, signed like drain deliveries (Standard Webhooks, Idempotency-Key <schedule_id>:<export_id>), ' +
+          'of {source: "sluice", type: "scheduled_export", schedule_id, schedule_name, export_id, data_type, window, file: {name, rows, bytes, sha256, content_type, download_url, expires_at}, manifest}. ' +
+          'A failed upload is retried (last_error says why). The answer carries an http destination’s signing_secret once.',
         body: ScheduleCreateSchema,
         response: { 201: ScheduleSchema, ...errors },
       },
@@ -51,7 +56,7 @@ export async function scheduleRoutes(app: FastifyInstance, ctx: AppContext): Pro
   );
   r.get(
     '/v1/schedules/:id/runs',
-    { config, schema: { tags, summary: 'The exports this schedule created, oldest window first', params: IdParams, response: { 200: ExportListSchema, ...errors } } },
+    { config, schema: { tags, summary: 'The exports this schedule created, oldest window first, each with uploaded_at (when it reached the destination)', params: IdParams, response: { 200: ScheduleRunListSchema, ...errors } } },
     async (req) => ({ data: await schedules.runs(callerOf(req), req.params.id, baseUrlOf(req)), next_cursor: null }),
   );
 }

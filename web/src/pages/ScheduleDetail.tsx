@@ -24,7 +24,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
       query={query}
       back={{ path: '/schedules', label: 'Schedules' }}
       title={(s) => (s ? `Schedule “${s.name}”` : 'Schedule')}
-      description={(s) => `${datasetTitle(String(s.export.dataset), datasets.data)}, ${PERIOD_LABELS[s.every].toLowerCase()} (${s.timezone})`}
+      description={(s) => `${datasetTitle(String(s.export.dataset), datasets.data)}, ${(s.every ? PERIOD_LABELS[s.every].toLowerCase() : `cron ${s.cron}`)} (${s.timezone})`}
       missing="This schedule does not exist, or it was deleted."
     >
       {(s) => (
@@ -103,7 +103,7 @@ function ScheduleSummary({ schedule: s }: { schedule: Schedule }) {
         </dd>
         <dt>Runs</dt>
         <dd>
-          {PERIOD_LABELS[s.every]}, in {s.timezone}
+          {s.every ? PERIOD_LABELS[s.every] : `Cron ${s.cron}`}, in {s.timezone}
         </dd>
         <dt>File</dt>
         <dd>

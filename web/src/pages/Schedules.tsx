@@ -62,7 +62,7 @@ export function SchedulesPage() {
                   </span>
                 </td>
                 <td data-label="Runs">
-                  {PERIOD_LABELS[s.every]} <span className="muted small block">{s.timezone}</span>
+                  {s.every ? PERIOD_LABELS[s.every] : `Cron ${s.cron}`} <span className="muted small block">{s.timezone}</span>
                 </td>
                 <td data-label="Status">
                   <ScheduleBadge schedule={s} />

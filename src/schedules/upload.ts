@@ -1,0 +1,113 @@
+import { Readable } from 'node:stream';
+import type { Config } from '../config/config.js';
+import type { Destination } from '../contract/drains.js';
+import { zoneOffset } from '../datasets/time.js';
+import type { Store } from '../db/database.js';
+import type { ExportsTable, SchedulesTable } from '../db/schema.js';
+import { standardWebhookHeaders } from '../drains/destinations/http.js';
+import { dayPrefix, s3Bucket } from '../drains/destinations/s3.js';
+import type { DestinationSecrets } from '../drains/destinations/types.js';
+import { openSecrets, parseDestination } from '../drains/model.js';
+import { readBounded, type Sender } from '../drains/sender.js';
+import { exportManifest } from '../exports/manifest.js';
+import { parseParams } from '../exports/model.js';
+import { contentType } from '../formats/index.js';
+import type { BlobStore } from '../storage/types.js';
+import type { Manifest } from './manifest.js';
+
+export interface UploadDeps {
+  readonly store: Store;
+  readonly config: Config;
+  /** Where the export files are. */
+  readonly blobs: BlobStore;
+  /** The guarded outbound client (HTTP destinations). */
+  readonly sender: Sender;
+}
+
+/** An upload the destination did not take; the message is safe to show (it goes to the schedule's last_error). */
+export class UploadFailed extends Error {}
+
+/** A download link lives until the export expires, at most the 7 days an S3 presigned URL can. */
+const MAX_LINK_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Delivers one completed scheduled export to its schedule's destination, the signed manifest last.
+ * S3: the file itself, streamed from the blob store, then `<file>.manifest.json`, both under
+ * `{prefix}/{YYYY}/{MM}/{DD}/` of the window's first local day. HTTP: one signed JSON POST naming the
+ * file (rows, bytes, sha256, a signed download link) with the manifest in it — a link rather than the
+ * bytes, because a file can be gigabytes and webhook receivers take small bodies.
+ * @example await uploadRun(deps, schedule, exportRow);
+ */
+export async function uploadRun(deps: UploadDeps, schedule: SchedulesTable, row: ExportsTable): Promise<void> {
+  if (!schedule.destination || !row.blob_key) return;
+  const destination = parseDestination(schedule.destination);
+  const secrets: DestinationSecrets = schedule.secrets ? openSecrets(deps.config.secret, schedule.secrets) : {};
+  const manifest = await exportManifest(deps, row);
+  if (destination.type === 's3') await toBucket(deps, destination, secrets, schedule, row, manifest);
+  else await toEndpoint(deps, destination, secrets, schedule, row, manifest);
+}
+
+/** The folder of a run in the bucket: the local date of its window's start. */
+export function runFolder(prefix: string, schedule: Pick<SchedulesTable, 'timezone'>, row: Pick<ExportsTable, 'params'>): string {
+  const from = Date.parse(parseParams(row.params).from);
+  return dayPrefix(prefix, from + zoneOffset(from, schedule.timezone));
+}
+
+async function toBucket(deps: UploadDeps, destination: Extract<Destination, { type: 's3' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest) {
+  const folder = runFolder(destination.prefix, schedule, row);
+  const blob = await deps.blobs.open(row.blob_key!);
+  let bucket: BlobStore | undefined;
+  try {
+    bucket = await s3Bucket(destination, secrets);
+    const info = await bucket.put(`${folder}${row.filename}`, blob.body, { contentType: contentType(row.format, row.compression) });
+    if (info.sha256 !== row.sha256) throw new UploadFailed(`The uploaded copy of ${row.filename} does not match the export (sha256 ${info.sha256})`);
+    // Written last: a manifest in the bucket means its file is there, complete.
+    await bucket.put(`${folder}${row.filename}.manifest.json`, Readable.from([Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]), { contentType: 'application/json' });
+  } catch (err) {
+    if (err instanceof UploadFailed) throw err;
+    const e = err as { name?: string; message?: string };
+    throw new UploadFailed(`S3 refused the upload of ${row.filename}: ${e.name ?? 'error'}${e.message ? ` (${e.message.slice(0, 200)})` : ''}`);
+  } finally {
+    blob.body.destroy();
+    await bucket?.close?.();
+  }
+}
+
+async function toEndpoint(deps: UploadDeps, destination: Extract<Destination, { type: 'http' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest) {
+  const expiresAt = Number(row.expires_at ?? Date.now() + MAX_LINK_SECONDS * 1000);
+  const ttlSeconds = Math.max(60, Math.min(MAX_LINK_SECONDS, Math.floor((expiresAt - Date.now()) / 1000)));
+  const type = contentType(row.format, row.compression);
+  const link = await deps.blobs.downloadUrl(row.blob_key!, { filename: row.filename, contentType: type, ttlSeconds, baseUrl: deps.config.publicUrl });
+  const body = JSON.stringify({
+    source: 'sluice',
+    type: 'scheduled_export',
+    schedule_id: schedule.id,
+    schedule_name: schedule.name,
+    export_id: row.id,
+    data_type: row.dataset,
+    window: manifest.window,
+    file: { name: row.filename, rows: Number(row.record_count), bytes: Number(row.bytes), sha256: row.sha256, content_type: type, download_url: link, expires_at: new Date(Date.now() + ttlSeconds * 1000).toISOString() },
+    manifest,
+  });
+  // One key per run: a repeat after a crash is recognisably the same upload.
+  const key = `${schedule.id}:${row.id}`;
+  const headers = {
+    ...secrets.headers,
+    'content-type': 'application/json',
+    'user-agent': 'Sluice-Schedule/1',
+    'idempotency-key': key,
+    'x-sluice-schedule-id': schedule.id,
+    'x-sluice-export-id': row.id,
+    'x-sluice-data-type': row.dataset,
+    ...standardWebhookHeaders(secrets.signing_secret ?? '', key, body),
+  };
+  let res: Response;
+  try {
+    res = await deps.sender.send(destination.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    const e = err as { code?: string; cause?: { code?: string }; message?: string };
+    throw new UploadFailed(`Could not reach the destination: ${e.cause?.code ?? e.code ?? e.message ?? 'network error'}`);
+  }
+  const answer = await readBounded(res, 200);
+  if (res.status < 200 || res.status >= 300) throw new UploadFailed(`The destination answered ${res.status}${answer ? `: ${answer}` : ''}`);
+}
