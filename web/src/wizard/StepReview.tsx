@@ -99,7 +99,7 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
             <span>
               Email me when it is ready
               <span className="muted small block">
-                A link is sent to {me.user.email} (or why it failed). On by default; change the default under <a href={href('/settings')}>Settings</a>.
+                A link is sent to {me.user.email} (or why it failed). On by default; change the default under <a className="inline-link" href={href('/settings')}>Settings</a>.
               </span>
             </span>
           </label>
