@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/cli/program.js';
 import { deliveriesTable, drainsTable } from '../src/cli/commands/drains.js';
 import { runsTable, schedulesTable } from '../src/cli/commands/schedules.js';
 import { formatBytes } from '../src/cli/format/units.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { ingest } from './helpers/platform.js';
+import { helpText } from './helpers/cli-help.js';
 import { spawnSluice } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { DIALECTS } from './helpers/stores.js';
@@ -27,15 +27,7 @@ async function run(args: string[], env: Record<string, string> = {}) {
 
 describe('sluice drains / schedules help', () => {
   it('every drains and schedules command talks to a server only and has an example', () => {
-    const program = buildProgram();
-    const help = (path: string[]) => {
-      let cmd = program;
-      for (const name of path) cmd = cmd.commands.find((c) => c.name() === name)!;
-      let text = '';
-      cmd.configureOutput({ writeOut: (s) => (text += s) });
-      cmd.outputHelp();
-      return text;
-    };
+    const help = helpText;
     const commands = [
       ...['list', 'create', 'show', 'pause', 'resume', 'run', 'deliveries', 'replay', 'delete'].map((c) => ['drains', c]),
       ...['list', 'create', 'show', 'pause', 'resume', 'run', 'runs', 'delete'].map((c) => ['schedules', c]),

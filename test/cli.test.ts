@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportsTable } from '../src/cli/commands/exports.js';
-import { buildProgram } from '../src/cli/program.js';
 import { formatBytes, formatCount, formatDuration } from '../src/cli/format/units.js';
 import { finalLine, progressLine, RateMeter } from '../src/cli/progress.js';
 import type { Export } from '../src/contract/exports.js';
@@ -13,6 +12,7 @@ import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { exportView } from './helpers/export-view.js';
 import { readParquet, readXlsx, serialToWallMs } from './helpers/readers.js';
 import { seedRuns, waitForExport } from './helpers/platform.js';
+import { helpText } from './helpers/cli-help.js';
 import { spawnSluice } from './helpers/processes.js';
 
 /** No server or key from the developer's own environment leaks into a test run. */
@@ -117,15 +117,7 @@ describe('sluice CLI output', () => {
   });
 
   it('client commands offer no server flags; server commands keep theirs; every command has an example', () => {
-    const program = buildProgram();
-    const help = (path: string[]) => {
-      let cmd = program;
-      for (const name of path) cmd = cmd.commands.find((c) => c.name() === name)!;
-      let text = '';
-      cmd.configureOutput({ writeOut: (s) => (text += s) });
-      cmd.outputHelp();
-      return text;
-    };
+    const help = helpText;
     for (const cmd of [['export'], ['exports', 'list'], ['exports', 'show'], ['exports', 'watch'], ['exports', 'cancel']]) {
       expect(help(cmd), cmd.join(' ')).toContain('--url <url>');
       expect(help(cmd), cmd.join(' ')).not.toMatch(/--data-dir|--database-url/);

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { seriousViolations } from './helpers/axe.js';
 import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
 import { MARCH_UTC_CREDITS, creditsOfCsv, httpSender, seedOverview } from './helpers/overview-fixture.js';
 import { DIALECTS } from './helpers/stores.js';
@@ -14,23 +14,11 @@ import { DIALECTS } from './helpers/stores.js';
  * step, 390 px layouts without sideways scrolling, and a walk through the wizard with the keyboard only.
  */
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const MARCH = '/#/overview?from=2025-03-01&to=2025-03-31&tz=UTC';
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core in the page; the serious and critical violations, each as "rule: help (selectors)". */
+/** axe-core with every rule (best practices too): the serious and critical violations, each as "rule: help (selectors)". */
 async function axeSerious(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ path: AXE_SOURCE });
-  const violations = await page.evaluate<AxeViolation[]>(
-    'window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))',
-  );
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return (await seriousViolations(page, 'all')).map((v) => `${v.id}: ${v.help} (${v.targets.join(', ')})`);
 }
 
 /** Presses Tab (only the keyboard) until the focused element matches `selector`; fails after `max` presses. */
