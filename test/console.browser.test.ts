@@ -639,7 +639,7 @@ for (const dialect of DIALECTS) {
         expect(await row.getByTestId('export-source').textContent()).toBe('Gumloop');
         await row.getByTestId('run-again').click();
         await page.getByTestId('copied-note').waitFor();
-        expect(await page.getByTestId('summary').textContent()).toContain('All workspaces');
+        await expect.poll(() => page.getByTestId('summary').textContent()).toContain('All workspaces');
         await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe(String(original.record_count));
         await shot(page, '19-run-again-gumloop');
         const id = await start(page);

@@ -46,9 +46,10 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
   const notify = draft.notify ?? preferences.data?.email_on_completion ?? true;
   const teamSummary = () => {
     if (!teamsApply(dataset, draft.scope)) return dataset.org_wide ? 'Entire organization' : draft.scope === 'personal' ? 'Your own data' : 'Not applicable';
+    // "All workspaces" needs no team list to be stated; only its count waits for the teams.
+    if (draft.allWorkspaces) return `All workspaces${teams ? ` (${teams.length} teams)` : ''}, plus personal spaces and any workspace not known yet`;
     // Until the teams have loaded, names and counts are unknown: say so rather than "No teams".
     if (!teams) return <span className="muted" data-testid="teams-loading">Loading teams…</span>;
-    if (draft.allWorkspaces) return `All workspaces (${teams.length} teams), plus personal spaces and any workspace not known yet`;
     const ids = new Set(selectedTeams(draft, teams));
     const names = teams.filter((t) => ids.has(t.id)).map((t) => t.name);
     const all = ids.size === teams.length && teams.length > 0;
