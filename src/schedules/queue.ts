@@ -41,6 +41,21 @@ export async function advanceWindow(store: Store, lease: ScheduleLease, from: nu
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * Extends the lease while a run is under way (a slow upload can outlast one lease): false when another
+ * worker holds the schedule now, or it was deleted, so this worker stops before recording anything.
+ */
+export async function extendScheduleLease(store: Store, lease: ScheduleLease, leaseMs: number): Promise<boolean> {
+  const res = await store.db
+    .updateTable('schedules')
+    .set({ lease_expires_at: Date.now() + leaseMs })
+    .where('id', '=', lease.id)
+    .where('attempt', '=', lease.attempt)
+    .where('lease_owner', 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 /** Hands the schedule back, due again at `runAfter`, with the error of this run if any. */
 export async function releaseSchedule(store: Store, lease: ScheduleLease, runAfter: number, error: string | null = null): Promise<void> {
   await store.db

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, addAbortSignal } from 'node:stream';
 import type { Config } from '../config/config.js';
 import type { Destination } from '../contract/drains.js';
 import { zoneOffset } from '../datasets/time.js';
@@ -36,15 +36,18 @@ const MAX_LINK_SECONDS = 7 * 24 * 3600;
  * `{prefix}/{YYYY}/{MM}/{DD}/` of the window's first local day. HTTP: one signed JSON POST naming the
  * file (rows, bytes, sha256, a signed download link) with the manifest in it — a link rather than the
  * bytes, because a file can be gigabytes and webhook receivers take small bodies.
- * @example await uploadRun(deps, schedule, exportRow);
+ * `signal` aborts the upload in flight (the worker lost the schedule's lease, or is stopping): it then
+ * rejects with the signal's reason, and the manifest is not written.
+ * @example await uploadRun(deps, schedule, exportRow, abort.signal);
  */
-export async function uploadRun(deps: UploadDeps, schedule: SchedulesTable, row: ExportsTable): Promise<void> {
+export async function uploadRun(deps: UploadDeps, schedule: SchedulesTable, row: ExportsTable, signal: AbortSignal = new AbortController().signal): Promise<void> {
   if (!schedule.destination || !row.blob_key) return;
   const destination = parseDestination(schedule.destination);
   const secrets: DestinationSecrets = schedule.secrets ? openSecrets(deps.config.secret, schedule.secrets) : {};
   const manifest = await exportManifest(deps, row);
-  if (destination.type === 's3') await toBucket(deps, destination, secrets, schedule, row, manifest);
-  else await toEndpoint(deps, destination, secrets, schedule, row, manifest);
+  signal.throwIfAborted();
+  if (destination.type === 's3') await toBucket(deps, destination, secrets, schedule, row, manifest, signal);
+  else await toEndpoint(deps, destination, secrets, schedule, row, manifest, signal);
 }
 
 /** The folder of a run in the bucket: the local date of its window's start. */
@@ -53,18 +56,21 @@ export function runFolder(prefix: string, schedule: Pick<SchedulesTable, 'timezo
   return dayPrefix(prefix, from + zoneOffset(from, schedule.timezone));
 }
 
-async function toBucket(deps: UploadDeps, destination: Extract<Destination, { type: 's3' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest) {
+async function toBucket(deps: UploadDeps, destination: Extract<Destination, { type: 's3' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest, signal: AbortSignal) {
   const folder = runFolder(destination.prefix, schedule, row);
   const blob = await deps.blobs.open(row.blob_key!);
   let bucket: BlobStore | undefined;
   try {
     bucket = await s3Bucket(destination, secrets);
-    const info = await bucket.put(`${folder}${row.filename}`, blob.body, { contentType: contentType(row.format, row.compression) });
+    // Aborting destroys the file's stream, which fails the multipart upload (its parts are removed).
+    const info = await bucket.put(`${folder}${row.filename}`, addAbortSignal(signal, blob.body), { contentType: contentType(row.format, row.compression) });
+    signal.throwIfAborted();
     if (info.sha256 !== row.sha256) throw new UploadFailed(`The uploaded copy of ${row.filename} does not match the export (sha256 ${info.sha256})`);
     // Written last: a manifest in the bucket means its file is there, complete.
     await bucket.put(`${folder}${row.filename}.manifest.json`, Readable.from([Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]), { contentType: 'application/json' });
   } catch (err) {
     if (err instanceof UploadFailed) throw err;
+    if (signal.aborted) throw signal.reason;
     const e = err as { name?: string; message?: string };
     throw new UploadFailed(`S3 refused the upload of ${row.filename}: ${e.name ?? 'error'}${e.message ? ` (${e.message.slice(0, 200)})` : ''}`);
   } finally {
@@ -73,7 +79,7 @@ async function toBucket(deps: UploadDeps, destination: Extract<Destination, { ty
   }
 }
 
-async function toEndpoint(deps: UploadDeps, destination: Extract<Destination, { type: 'http' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest) {
+async function toEndpoint(deps: UploadDeps, destination: Extract<Destination, { type: 'http' }>, secrets: DestinationSecrets, schedule: SchedulesTable, row: ExportsTable, manifest: Manifest, signal: AbortSignal) {
   const expiresAt = Number(row.expires_at ?? Date.now() + MAX_LINK_SECONDS * 1000);
   const ttlSeconds = Math.max(60, Math.min(MAX_LINK_SECONDS, Math.floor((expiresAt - Date.now()) / 1000)));
   const type = contentType(row.format, row.compression);
@@ -103,11 +109,13 @@ async function toEndpoint(deps: UploadDeps, destination: Extract<Destination, { 
   };
   let res: Response;
   try {
-    res = await deps.sender.send(destination.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+    res = await deps.sender.send(destination.url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) });
   } catch (err) {
+    if (signal.aborted) throw signal.reason;
     const e = err as { code?: string; cause?: { code?: string }; message?: string };
     throw new UploadFailed(`Could not reach the destination: ${e.cause?.code ?? e.code ?? e.message ?? 'network error'}`);
   }
   const answer = await readBounded(res, 200);
+  signal.throwIfAborted();
   if (res.status < 200 || res.status >= 300) throw new UploadFailed(`The destination answered ${res.status}${answer ? `: ${answer}` : ''}`);
 }
