@@ -6,36 +6,35 @@ import { LiveRegion } from './components/Live';
 import { Header } from './components/Header';
 import { Notice } from './components/Notice';
 import { messageOf } from './api/client';
-import { ApiKeysPage } from './pages/ApiKeys';
 import { AdminOnly } from './delivery/AdminOnly';
-import { DrainDetailPage } from './pages/DrainDetail';
-import { DrainNewPage } from './pages/DrainNew';
-import { DrainsPage } from './pages/Drains';
 import { ExportDetailPage } from './pages/ExportDetail';
 import { HistoryPage } from './pages/History';
 import { LoginPage } from './pages/Login';
 import { MyDataPage } from './pages/MyData';
-import { ScheduleDetailPage } from './pages/ScheduleDetail';
-import { ScheduleNewPage } from './pages/ScheduleNew';
-import { SchedulesPage } from './pages/Schedules';
-import { SettingsPage } from './pages/Settings';
 import { useRoute, type Route } from './lib/router';
 import { Wizard } from './wizard/Wizard';
 
-// The overview carries the charting library: loaded only when an admin opens it, not with the console.
+/*
+ * The first load carries what everyone uses (new export, history, an export, my data). The admins'
+ * pages (the overview with its charting library, drains, schedules) and the settings pages load when
+ * first opened, each its own chunk, so the console's first download stays small.
+ */
 const OverviewPage = lazy(() => import('./pages/Overview').then((m) => ({ default: m.OverviewPage })));
+const DrainsPage = lazy(() => import('./pages/Drains').then((m) => ({ default: m.DrainsPage })));
+const DrainNewPage = lazy(() => import('./pages/DrainNew').then((m) => ({ default: m.DrainNewPage })));
+const DrainDetailPage = lazy(() => import('./pages/DrainDetail').then((m) => ({ default: m.DrainDetailPage })));
+const SchedulesPage = lazy(() => import('./pages/Schedules').then((m) => ({ default: m.SchedulesPage })));
+const ScheduleNewPage = lazy(() => import('./pages/ScheduleNew').then((m) => ({ default: m.ScheduleNewPage })));
+const ScheduleDetailPage = lazy(() => import('./pages/ScheduleDetail').then((m) => ({ default: m.ScheduleDetailPage })));
+const SettingsPage = lazy(() => import('./pages/Settings').then((m) => ({ default: m.SettingsPage })));
+const ApiKeysPage = lazy(() => import('./pages/ApiKeys').then((m) => ({ default: m.ApiKeysPage })));
 
-function Overview({ route }: { route: Route }) {
+/** What shows while a page's chunk loads (a moment, once per page). */
+function PageLoading() {
   return (
-    <Suspense
-      fallback={
-        <div className="card" aria-busy="true">
-          <span className="spinner" aria-hidden="true" /> Loading the overview…
-        </div>
-      }
-    >
-      <OverviewPage route={route} />
-    </Suspense>
+    <div className="card" aria-busy="true" data-testid="page-loading">
+      <span className="spinner" aria-hidden="true" /> Loading the page…
+    </div>
   );
 }
 
@@ -67,7 +66,9 @@ export function App() {
       </a>
       <Header me={me.data} route={route} />
       <main id="main" className="main" tabIndex={-1}>
-        <Page me={me.data} route={route} />
+        <Suspense fallback={<PageLoading />}>
+          <Page me={me.data} route={route} />
+        </Suspense>
       </main>
       <LiveRegion />
     </>
@@ -79,9 +80,9 @@ function Page({ me, route }: { me: Me; route: Route }) {
   switch (first) {
     case undefined:
       // Admins start at the overview; members, who have none, at a new export.
-      return isAdmin(me) ? <Overview route={route} /> : <Wizard key="new" me={me} copyOf={null} />;
+      return isAdmin(me) ? <OverviewPage route={route} /> : <Wizard key="new" me={me} copyOf={null} />;
     case 'overview':
-      return isAdmin(me) ? <Overview route={route} /> : <NotAllowed what="The overview" />;
+      return isAdmin(me) ? <OverviewPage route={route} /> : <NotAllowed what="The overview" />;
     case 'new':
       return <Wizard key={route.query.toString() || 'new'} me={me} copyOf={route.query.get('from')} query={route.query} />;
     case 'exports':

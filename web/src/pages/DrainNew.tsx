@@ -5,28 +5,35 @@ import type { Dataset } from '@contract/datasets';
 import type { DrainCreate } from '@contract/drains';
 import { api, messageOf } from '../api/client';
 import { deliveryKeys, type DrainView } from '../api/delivery';
-import { useDatasets } from '../api/queries';
+import { useDatasets, useTeams } from '../api/queries';
 import { CopyButton } from '../components/CopyButton';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
-import { PageHeading } from '../components/PageHeading';
+import { TimezoneField } from '../components/TimezoneField';
 import { DestinationFields } from '../delivery/DestinationFields';
 import { destinationIssues, emptyDestination, toDestination, type DestinationDraft } from '../delivery/destination';
 import { fieldErrorsOf } from '../delivery/errors';
+import { FormFrame } from '../delivery/Frames';
 import { START_LABELS, intervalLabel } from '../delivery/labels';
 import { TextField } from '../delivery/TextField';
 import { href } from '../lib/router';
 import { StepFields } from '../wizard/StepFields';
-import { initialDraft, withDataset, type Draft } from '../wizard/draft';
+import { StepTeams } from '../wizard/StepTeams';
+import { initialDraft, stepIssue, teamsApply, toRequest, withDataset, type Draft } from '../wizard/draft';
 import '../delivery/delivery.css';
 
 /** Fields of the create form the API may name in an error (`issues[].path` or `field`). */
 const KNOWN = [
   'name', 'dataset', 'fields', 'interval_seconds', 'start', 'destination', 'destination.url', 'destination.headers', 'destination.bucket', 'destination.prefix',
   'destination.region', 'destination.endpoint', 'destination.access_key_id', 'destination.secret_access_key', 'destination.format', 'destination.compression',
+  'timezone', 'filters',
 ];
 /** The API names a drain's S3 compression `compression` (the check it shares with exports). */
-const ALIASES = { compression: 'destination.compression' };
+const ALIASES = {
+  compression: 'destination.compression',
+  // The team selection and filters are one part of the form: their errors show there.
+  workspace_ids: 'filters', include_personal_workspaces: 'filters', entity_ids: 'filters', category: 'filters', invalid_filters: 'filters',
+};
 
 type Start = keyof typeof START_LABELS;
 type DrainRequest = Omit<Partial<DrainCreate>, 'destination'> & { destination?: ReturnType<typeof toDestination> };
@@ -36,27 +43,29 @@ export function DrainNewPage({ me }: { me: Me }) {
   const datasets = useDatasets();
   const [created, setCreated] = useState<DrainView | null>(null);
   return (
-    <>
-      <p className="crumbs">
-        <a href={href('/drains')}>← Drains</a>
-      </p>
-      <PageHeading description="Sluice first sends the destination an empty, signed test delivery; the drain is created only if the destination accepts it.">New drain</PageHeading>
-      {datasets.isError && <Notice tone="error">{messageOf(datasets.error)}</Notice>}
-      {created ? <CreatedDrain drain={created} /> : datasets.data && <DrainForm me={me} datasets={datasets.data.filter((d) => d.kind === 'records')} onCreated={setCreated} />}
-    </>
+    <FormFrame
+      back={{ path: '/drains', label: 'Drains' }}
+      title="New drain"
+      description="Sluice first sends the destination an empty, signed test delivery; the drain is created only if the destination accepts it."
+      needs={datasets}
+    >
+      {(all) => (created ? <CreatedDrain drain={created} /> : <DrainForm me={me} datasets={all.filter((d) => d.kind === 'records')} onCreated={setCreated} />)}
+    </FormFrame>
   );
 }
 
 function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; onCreated: (d: DrainView) => void }) {
   const client = useQueryClient();
   const [name, setName] = useState('');
-  const [draft, setDraft] = useState<Draft>(() => initialDraft());
+  // Delivered timestamps are in UTC unless the form says otherwise (the API's default too).
+  const [draft, setDraft] = useState<Draft>(() => ({ ...initialDraft(), timezone: 'UTC' }));
   const [destination, setDestination] = useState<DestinationDraft>(() => emptyDestination('http'));
   const [interval, setIntervalText] = useState('60');
   const [start, setStart] = useState<Start>('now');
   const [startDate, setStartDate] = useState('');
   const [attempted, setAttempted] = useState(false);
   const dataset = datasets.find((d) => d.name === draft.dataset);
+  const teams = useTeams(teamsApply(dataset, draft.scope));
 
   const create = useMutation({
     mutationFn: (body: DrainRequest) => api<DrainView>('/v1/drains', { body }),
@@ -77,6 +86,8 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
   if (!name.trim()) issues.name = 'Give the drain a name.';
   if (!dataset) issues.dataset = 'Choose what to deliver.';
   else if (draft.fields.length === 0) issues.fields = 'Select at least one field.';
+  const teamsIssue = stepIssue('teams', draft, dataset, teams.data);
+  if (teamsIssue) issues.filters = teamsIssue;
   if (!Number.isInteger(seconds) || seconds < 15 || seconds > 600) issues.interval_seconds = 'Enter a whole number of seconds from 15 to 600.';
   if (start === 'date' && !startDate) issues.start = 'Enter the day to start from.';
   const server = fieldErrorsOf(create.error, KNOWN, ALIASES);
@@ -89,10 +100,17 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
       announce('The drain was not created: correct the fields marked below.');
       return;
     }
+    // The wizard's team selection and filters, as a drain takes them: no selection at all is every workspace.
+    const { workspace_ids, include_personal_workspaces, entity_ids, category } = toRequest(draft, dataset!, me, teams.data);
     create.mutate({
       name: name.trim(),
       dataset: dataset!.name,
       fields: draft.fields,
+      timezone: draft.timezone,
+      ...(workspace_ids ? { workspace_ids } : {}),
+      ...(include_personal_workspaces !== undefined ? { include_personal_workspaces } : {}),
+      ...(entity_ids ? { entity_ids } : {}),
+      ...(category ? { category } : {}),
       destination: toDestination(destination),
       interval_seconds: seconds,
       start: start === 'date' ? startDate : start,
@@ -116,7 +134,8 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
               aria-describedby={errors.dataset ? 'drain-dataset-error' : undefined}
               onChange={(e) => {
                 const d = datasets.find((x) => x.name === e.target.value);
-                if (d) edit(setDraft)((cur: Draft) => withDataset(cur, d, me));
+                // Every workspace unless teams are unticked: the drain then includes teams created later too.
+                if (d) edit(setDraft)((cur: Draft) => (cur.dataset === d.name ? cur : { ...withDataset(cur, d, me), allWorkspaces: true }));
               }}
               data-testid="drain-dataset"
             >
@@ -136,6 +155,17 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
             )}
           </div>
         </div>
+        {dataset && (
+          <>
+            <h3 className="subhead dform__sub">Teams and filters</h3>
+            {errors.filters && (
+              <p className="field-error" role="alert" data-testid="drain-filters-error">
+                {errors.filters}
+              </p>
+            )}
+            <StepTeams dataset={dataset} draft={draft} update={edit((patch: Partial<Draft>) => setDraft((cur) => ({ ...cur, ...patch })))} teams={teams} />
+          </>
+        )}
         {dataset && (
           <fieldset className="fieldset" aria-describedby={errors.fields ? 'drain-fields-error' : undefined}>
             <legend className="label">Fields</legend>
@@ -167,6 +197,12 @@ function DrainForm({ me, datasets, onCreated }: { me: Me; datasets: Dataset[]; o
             hint="15 to 600 seconds. Run now delivers at once whenever you like."
             testId="drain-interval"
           />
+          <div>
+            <TimezoneField id="drain-timezone" value={draft.timezone} onChange={edit((timezone: string) => setDraft((cur) => ({ ...cur, timezone })))} testId="drain-timezone" />
+            <p className={errors.timezone ? 'field-error' : 'muted small'} role={errors.timezone ? 'alert' : undefined}>
+              {errors.timezone ?? 'The zone of the timestamps in delivered records.'}
+            </p>
+          </div>
           <fieldset className="fieldset" aria-describedby={errors.start ? 'drain-start-error' : undefined}>
             <legend className="label">Start with</legend>
             {(Object.keys(START_LABELS) as Start[]).map((s) => (

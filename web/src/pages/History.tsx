@@ -4,12 +4,11 @@ import type { Export } from '@contract/exports';
 import { messageOf } from '../api/client';
 import { useDatasets, useExportHistory, type HistoryFilters } from '../api/queries';
 import { isAdmin } from '../lib/caller';
-import { ExportActions } from '../components/ExportActions';
+import { ExportRow } from '../components/ExportRow';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
-import { StatusBadge } from '../components/StatusBadge';
 import { SOURCE_LABELS, STATUS_LABELS, datasetTitle, periodLabel } from '../lib/exports';
-import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import { href, useRoute } from '../lib/router';
 import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
 
@@ -109,7 +108,7 @@ export function HistoryPage({ me }: { me: Me }) {
             {rows?.map((e) => {
               const label = `${title(e)}, ${periodLabel(e)}`;
               return (
-                <tr key={e.id} data-testid="export-row" data-export-id={e.id} data-status={e.status} className={e.id === started ? 'is-new' : undefined}>
+                <ExportRow key={e.id} exp={e} label={label} className={e.id === started ? 'is-new' : undefined}>
                   <td data-label="Export type" className="cell-title">
                     <a href={href(`/exports/${encodeURIComponent(e.id)}`)} className="strong-link">
                       {title(e)}
@@ -127,17 +126,7 @@ export function HistoryPage({ me }: { me: Me }) {
                   <td data-label="By" className="truncate" title={e.created_by.email ?? undefined}>
                     {e.created_by.id === me.user.id ? 'You' : e.created_by.name || e.created_by.email || e.created_by.id}
                   </td>
-                  <td data-label="Status" className="status-cell">
-                    <StatusBadge exp={e} />
-                  </td>
-                  <td data-label="Rows" className="num" data-testid="row-count">
-                    {formatNumber(e.record_count ?? (e.status === 'running' ? e.rows_written : null))}
-                  </td>
-                  <td data-label="Size" className="num nowrap">{formatBytes(e.bytes)}</td>
-                  <td className="cell-actions">
-                    <ExportActions exp={e} label={label} />
-                  </td>
-                </tr>
+                </ExportRow>
               );
             })}
           </tbody>

@@ -5,13 +5,13 @@ import { keys, useDatasets } from '../api/queries';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
-import { StatusBadge } from '../components/StatusBadge';
+import { ExportRow } from '../components/ExportRow';
 import { ScheduleBadge } from '../delivery/Badges';
 import { describeDestination } from '../delivery/destination';
 import { DetailFrame, ListStateRows } from '../delivery/Frames';
-import { PERIOD_LABELS, windowLabel } from '../delivery/labels';
-import { datasetTitle, downloadPath } from '../lib/exports';
-import { formatBytes, formatDateTime, formatNumber } from '../lib/format';
+import { clockLabel, nextRunLabel, windowLabel } from '../delivery/labels';
+import { datasetTitle } from '../lib/exports';
+import { formatDateTime } from '../lib/format';
 import { href, navigate } from '../lib/router';
 import '../delivery/delivery.css';
 
@@ -24,7 +24,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
       query={query}
       back={{ path: '/schedules', label: 'Schedules' }}
       title={(s) => (s ? `Schedule “${s.name}”` : 'Schedule')}
-      description={(s) => `${datasetTitle(String(s.export.dataset), datasets.data)}, ${(s.every ? PERIOD_LABELS[s.every].toLowerCase() : `cron ${s.cron}`)} (${s.timezone})`}
+      description={(s) => `${datasetTitle(String(s.export.dataset), datasets.data)}, ${s.every ? clockLabel(s).toLowerCase() : clockLabel(s)} (${s.timezone})`}
       missing="This schedule does not exist, or it was deleted."
     >
       {(s) => (
@@ -102,9 +102,11 @@ function ScheduleSummary({ schedule: s }: { schedule: Schedule }) {
           {windowLabel(s.next_window, s.timezone)} <span className="muted">(runs once it has ended)</span>
         </dd>
         <dt>Runs</dt>
-        <dd>
-          {s.every ? PERIOD_LABELS[s.every] : `Cron ${s.cron}`}, in {s.timezone}
+        <dd data-testid="schedule-clock">
+          {clockLabel(s)}, in {s.timezone}
         </dd>
+        <dt>Next run</dt>
+        <dd data-testid="schedule-next-run">{active ? nextRunLabel(s) : 'None while paused'}</dd>
         <dt>File</dt>
         <dd>
           {String(s.export.format ?? 'csv').toUpperCase()}
@@ -142,6 +144,7 @@ function Runs({ id }: { id: string }) {
         <thead>
           <tr>
             <th scope="col">Period</th>
+            <th scope="col">Created</th>
             <th scope="col">Status</th>
             <th scope="col" className="num">
               Rows
@@ -149,7 +152,6 @@ function Runs({ id }: { id: string }) {
             <th scope="col" className="num">
               Size
             </th>
-            <th scope="col">Created</th>
             <th scope="col">
               <span className="sr-only">Actions</span>
             </th>
@@ -158,34 +160,18 @@ function Runs({ id }: { id: string }) {
         <tbody>
           <ListStateRows query={runs} columns={6} empty="No runs yet: the first starts when the current period ends (or use Run now for periods that have ended)." />
           {rows?.map((e) => {
-            const download = downloadPath(e);
+            const period = windowLabel(e.params, e.params.timezone);
             return (
-              <tr key={e.id} data-testid="run-row" data-export-id={e.id} data-status={e.status}>
+              <ExportRow key={e.id} exp={e} label={`the run of ${period}`}>
                 <td data-label="Period" className="cell-title">
                   <a className="strong-link" href={href(`/exports/${encodeURIComponent(e.id)}`)} data-testid="run-link">
-                    {windowLabel(e.params, e.params.timezone)}
+                    {period}
                   </a>
-                </td>
-                <td data-label="Status" className="status-cell">
-                  <StatusBadge exp={e} />
-                </td>
-                <td data-label="Rows" className="num" data-testid="run-rows">
-                  {formatNumber(e.record_count ?? (e.status === 'running' ? e.rows_written : null))}
-                </td>
-                <td data-label="Size" className="num nowrap">
-                  {formatBytes(e.bytes)}
                 </td>
                 <td data-label="Created" className="nowrap">
                   {formatDateTime(e.created_at)}
                 </td>
-                <td className="cell-actions">
-                  {download && (
-                    <a className="btn btn--secondary btn--sm" href={download} download={e.filename} aria-label={`Download the run of ${windowLabel(e.params, e.params.timezone)}`}>
-                      Download
-                    </a>
-                  )}
-                </td>
-              </tr>
+              </ExportRow>
             );
           })}
         </tbody>

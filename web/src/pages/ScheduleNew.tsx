@@ -4,19 +4,19 @@ import type { Me } from '@contract/auth';
 import type { Dataset } from '@contract/datasets';
 import type { SCHEDULE_PERIODS } from '@contract/drains';
 import type { Format } from '@contract/vocabulary';
-import { api, messageOf } from '../api/client';
+import { api } from '../api/client';
 import { deliveryKeys, type Schedule } from '../api/delivery';
 import { useDatasets, useTeams } from '../api/queries';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
-import { PageHeading } from '../components/PageHeading';
 import { DestinationFields } from '../delivery/DestinationFields';
 import { destinationIssues, emptyDestination, toDestination, type DestinationDraft } from '../delivery/destination';
 import { fieldErrorsOf } from '../delivery/errors';
+import { FormFrame } from '../delivery/Frames';
 import { PERIOD_LABELS } from '../delivery/labels';
 import { TextField } from '../delivery/TextField';
 import { browserTimezone, timezones } from '../lib/dates';
-import { href, navigate } from '../lib/router';
+import { navigate } from '../lib/router';
 import { StepFields } from '../wizard/StepFields';
 import { StepTeams } from '../wizard/StepTeams';
 import { StepType } from '../wizard/StepType';
@@ -42,14 +42,14 @@ const ALIASES = { dataset: 'export.dataset', scope: 'export.dataset', fields: 'e
 export function ScheduleNewPage({ me }: { me: Me }) {
   const datasets = useDatasets();
   return (
-    <>
-      <p className="crumbs">
-        <a href={href('/schedules')}>← Schedules</a>
-      </p>
-      <PageHeading description="Each run is an ordinary export of the previous whole hour, day, week or month in the schedule's timezone; missed periods are caught up.">New schedule</PageHeading>
-      {datasets.isError && <Notice tone="error">{messageOf(datasets.error)}</Notice>}
-      {datasets.data && <ScheduleForm me={me} datasets={visibleDatasets(datasets.data, me).filter(datesApply)} />}
-    </>
+    <FormFrame
+      back={{ path: '/schedules', label: 'Schedules' }}
+      title="New schedule"
+      description="Each run is an ordinary export of the previous whole hour, day, week or month in the schedule's timezone; missed periods are caught up."
+      needs={datasets}
+    >
+      {(all) => <ScheduleForm me={me} datasets={visibleDatasets(all, me).filter(datesApply)} />}
+    </FormFrame>
   );
 }
 
