@@ -307,12 +307,12 @@ for (const dialect of DIALECTS) {
 
         // Run now: the two days that have ended, each an ordinary export with its own rows.
         await page.getByTestId('schedule-run').click();
-        const runs = page.locator('[data-testid="run-row"][data-status="completed"]');
+        const runs = page.locator('[data-testid="export-row"][data-status="completed"]');
         await expect.poll(() => runs.count(), { timeout: 30_000 }).toBe(2);
-        expect(await page.getByTestId('run-row').count()).toBe(2);
+        expect(await page.getByTestId('export-row').count()).toBe(2);
         // Newest period first: yesterday (1 run), then the day before (2 runs).
-        expect(await runs.nth(0).getByTestId('run-rows').textContent()).toBe('1');
-        expect(await runs.nth(1).getByTestId('run-rows').textContent()).toBe('2');
+        expect(await runs.nth(0).getByTestId('row-count').textContent()).toBe('1');
+        expect(await runs.nth(1).getByTestId('row-count').textContent()).toBe('2');
         // The period in words, in the schedule's zone (ICU may put a narrow space before AM/PM).
         const day = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'medium' }).format(new Date(`${daysAgo(1)}T00:00:00Z`));
         const period = (await runs.nth(0).getByTestId('run-link').textContent())!.replace(/\s/g, ' ');
@@ -435,7 +435,7 @@ for (const dialect of DIALECTS) {
             name: 'schedule-detail',
             open: async () => {
               await page.goto(`/#/schedules/${scheduleId}`);
-              await page.locator('[data-testid="run-row"][data-status="completed"]').first().waitFor({ timeout: 30_000 });
+              await page.locator('[data-testid="export-row"][data-status="completed"]').first().waitFor({ timeout: 30_000 });
             },
           },
         ];
@@ -460,5 +460,104 @@ for (const dialect of DIALECTS) {
       }
       // Twelve page loads, each with a full axe run, on a shared 2-core machine.
     }, 240_000);
+
+    test('drain form: teams, personal spaces and timezone reach the API and the deliveries; the edit form saves name, interval and fields, showing the server’s refusals by their fields; a cron schedule reads as its expression and its next run', async () => {
+      // A second team with its own workflow: the drain below takes only Alpha's runs.
+      await send('workspaces', [{ id: 'ws_beta', name: 'Beta team', kind: 'team', created_at: '2025-01-01T00:00:00Z' }]);
+      await send('workflows', [{ id: 'wf_b', workspace_id: 'ws_beta', name: 'Beta sync', enabled: true, created_by: 'u_admin', created_at: '2025-01-02T00:00:00Z' }]);
+      const { context, page, errors } = await openConsole(t.orgA.admin);
+      try {
+        await page.goto('/#/drains/new');
+        await page.getByTestId('drain-name').fill('Alpha runs');
+        await page.getByTestId('drain-dataset').selectOption('workflow_runs');
+        // Every team and personal spaces to begin with (no filter at all).
+        await page.getByTestId('team-ws_beta').waitFor();
+        expect(await page.getByTestId('team-ws_alpha').isChecked()).toBe(true);
+        expect(await page.getByTestId('team-ws_beta').isChecked()).toBe(true);
+        expect(await page.getByTestId('include-personal').isChecked()).toBe(true);
+        await page.getByTestId('fields-clear').click();
+        await page.getByTestId('field-run_id').check();
+        await page.getByTestId('field-pl_run_created_ts').check();
+        await page.getByTestId('dest-url').fill(rx.url);
+        await page.getByTestId('drain-timezone').selectOption('Asia/Tokyo');
+        // Nothing selected is refused by the team list, before anything is sent.
+        await page.getByTestId('select-all-teams').uncheck();
+        await page.getByTestId('include-personal').uncheck();
+        await page.getByTestId('create-drain').click();
+        expect(await page.getByTestId('drain-filters-error').textContent()).toBe('Select at least one team, or include personal spaces.');
+        await page.getByTestId('team-ws_alpha').check();
+        await shot(page, '60-drain-teams-form');
+        await page.getByTestId('create-drain').click();
+        await page.getByTestId('drain-created').waitFor();
+        await page.getByTestId('open-drain').click();
+        await page.getByTestId('drain-detail').waitFor();
+        const drainId = decodeURIComponent(new URL(page.url()).hash.replace('#/drains/', ''));
+        const stored = await t.store.db.selectFrom('drains').select('params').where('id', '=', drainId).executeTakeFirstOrThrow();
+        expect(JSON.parse(stored.params)).toMatchObject({ fields: ['run_id', 'pl_run_created_ts'], timezone: 'Asia/Tokyo', workspace_ids: ['ws_alpha'], include_personal_workspaces: false });
+
+        // From now on, Alpha's runs only, their timestamps in Tokyo time.
+        await send('workflow_runs', [run('run_a9', '2025-04-01T10:00:00Z'), { ...run('run_b9', '2025-04-01T10:00:00Z'), workflow_id: 'wf_b' }]);
+        await page.getByTestId('drain-run').click();
+        const ours = () => rx.requests.filter((r) => r.headers['x-sluice-drain-id'] === drainId && r.json?.records?.length).flatMap((r) => r.json.records);
+        await expect.poll(() => ours().map((r: { run_id: string }) => r.run_id), { timeout: 15_000 }).toEqual(['run_a9']);
+        expect(ours()[0].pl_run_created_ts).toMatch(/^2025-04-01T19:00:00(\.000)?\+09:00$/);
+
+        // Edit: the API's limits are its own to check; each refusal shows by its field, nothing changes.
+        await page.getByTestId('drain-edit').click();
+        await page.getByTestId('drain-edit-form').waitFor();
+        expect(await page.getByTestId('edit-name').inputValue()).toBe('Alpha runs');
+        expect(await page.getByTestId('edit-interval').inputValue()).toBe('60');
+        await page.getByTestId('edit-name').fill('x'.repeat(201));
+        await page.getByTestId('edit-interval').fill('5');
+        await page.getByTestId('edit-save').click();
+        await page.getByTestId('edit-interval-error').waitFor();
+        expect(await page.getByTestId('edit-interval-error').textContent()).toBe('interval_seconds must be a whole number of seconds from 15 to 600');
+        expect(await page.getByTestId('edit-name-error').textContent()).toBe('name must be 1 to 200 characters');
+        expect(await page.getByTestId('edit-interval').getAttribute('aria-invalid')).toBe('true');
+        await shot(page, '61-drain-edit-refused');
+        expect((await getJson(`/v1/drains/${drainId}`)).name).toBe('Alpha runs');
+        // Then a good edit: saved, the page shows it, the API agrees.
+        await page.getByTestId('edit-name').fill('Alpha runs, edited');
+        await page.getByTestId('edit-interval').fill('20');
+        await page.getByTestId('field-credit_cost').check();
+        await page.getByTestId('edit-save').click();
+        await page.getByTestId('drain-detail').waitFor();
+        await page.getByRole('heading', { name: 'Drain “Alpha runs, edited”' }).waitFor();
+        expect(await page.getByTestId('drain-detail').textContent()).toContain('every 20 s');
+        const edited = await getJson(`/v1/drains/${drainId}`);
+        expect([edited.name, edited.interval_seconds, [...edited.fields].sort()]).toEqual(['Alpha runs, edited', 20, ['credit_cost', 'pl_run_created_ts', 'run_id']]);
+        expect(await page.getByTestId('drain-detail').textContent()).toContain(edited.fields.join(', '));
+        await page.getByTestId('drain-pause').click();
+        await page.locator('[data-testid="drain-detail"][data-status="paused"]').waitFor();
+
+        // A cron schedule: its expression, and the next firing in words in its zone (17:30 in Kolkata is 12:00 UTC).
+        const res = await fetch(`${base}/v1/schedules`, {
+          method: 'POST',
+          headers: admin(),
+          body: JSON.stringify({ name: 'Kolkata evenings', cron: '30 17 * * *', timezone: 'Asia/Kolkata', export: { dataset: 'workflow_runs', format: 'csv', all_workspaces: true } }),
+        });
+        expect(res.status, await res.clone().text()).toBe(201);
+        const scheduleId = ((await res.json()) as { id: string }).id;
+        const noon = Date.parse(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
+        const next = Date.now() < noon ? noon : noon + 86_400_000;
+        const kolkataDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(ms);
+        const when = kolkataDay(next) === kolkataDay(Date.now()) ? 'today' : 'tomorrow';
+        const words = (text: string | null) => (text ?? '').replace(/\s/g, ' ');
+        await page.getByTestId('nav-schedules').click();
+        const row = page.locator(`[data-testid="schedule-row"][data-schedule-id="${scheduleId}"]`);
+        await row.waitFor();
+        expect(words(await row.getByTestId('schedule-clock').textContent())).toBe(`Cron 30 17 * * *Next run ${when} at 5:30 PM (Asia/Kolkata)`);
+        await shot(page, '62-schedules-cron');
+        await row.getByRole('link', { name: 'Kolkata evenings' }).click();
+        await page.getByTestId('schedule-detail').waitFor();
+        expect(words(await page.getByTestId('schedule-clock').textContent())).toBe('Cron 30 17 * * *, in Asia/Kolkata');
+        expect(words(await page.getByTestId('schedule-next-run').textContent())).toBe(`${when} at 5:30 PM (Asia/Kolkata)`);
+        expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Schedule “Kolkata evenings”');
+        expect(await page.content()).not.toContain('undefined');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
   });
 }

@@ -155,6 +155,14 @@ for (const dialect of DIALECTS) {
       expect(log[0]).toMatchObject({ ok: false, destination_status: 500, destination_response: 'receiver down', attempts: 3 });
 
       rx.answer = () => ({ status: 204 });
+      // An edit outside the API's limits is refused, each problem named by its field, and changes nothing.
+      const refused = await t.app.inject({ method: 'PATCH', url: `/v1/drains/${drain.id}`, headers: admin(), payload: { status: 'active', name: '', interval_seconds: 5 } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().issues).toEqual([
+        { path: 'body.name', message: 'name must be 1 to 200 characters' },
+        { path: 'body.interval_seconds', message: 'interval_seconds must be a whole number of seconds from 15 to 600' },
+      ]);
+      expect((await t.app.inject({ url: `/v1/drains/${drain.id}`, headers: admin() })).json()).toMatchObject({ status: 'error', name: drain.name, interval_seconds: drain.interval_seconds });
       const resumed = await t.app.inject({ method: 'PATCH', url: `/v1/drains/${drain.id}`, headers: admin(), payload: { status: 'active' } });
       expect(resumed.json().status).toBe('active');
       await until(drain.id, () => rx.deduplicated().filter((r) => String(r.run_id).startsWith('fail_')).length >= 30);

@@ -45,14 +45,20 @@ export const DestinationViewSchema = z.union([
   S3DestinationSchema.omit({ secret_access_key: true, access_key_id: true }).extend({ credentials: z.boolean().describe('Whether access keys are stored') }),
 ]);
 
+/** A drain's name and interval, with messages that say the rule (the console shows them by the field as they are). */
+const NAME_RULE = 'name must be 1 to 200 characters';
+const INTERVAL_RULE = 'interval_seconds must be a whole number of seconds from 15 to 600';
+const DrainName = z.string().min(1, NAME_RULE).max(200, NAME_RULE);
+const DrainInterval = z.number().int(INTERVAL_RULE).min(15, INTERVAL_RULE).max(600, INTERVAL_RULE);
+
 /** `POST /v1/drains`. */
 export const DrainCreateSchema = z
   .object({
-    name: z.string().min(1).max(200),
+    name: DrainName,
     dataset: z.string().min(1).describe('A record dataset: workflow_runs, agents, agent_interactions, credit_logs or llm_logs'),
     fields: z.array(z.string()).min(1).optional().describe("Fields to deliver; default: the dataset's default fields"),
     destination: DestinationSchema,
-    interval_seconds: z.number().int().min(15).max(600).default(60).describe('How often to look for new rows (15–600 s)'),
+    interval_seconds: DrainInterval.default(60).describe('How often to look for new rows (15–600 s)'),
     start: z
       .union([z.enum(['now', 'all']), z.iso.datetime({ offset: true }), z.iso.date()])
       .default('now')
@@ -70,8 +76,8 @@ export type DrainCreate = z.output<typeof DrainCreateSchema>;
 export const DrainPatchSchema = z
   .object({
     status: z.enum(['active', 'paused']).optional().describe('paused stops deliveries; active resumes from the cursor (nothing is skipped)'),
-    name: z.string().min(1).max(200).optional(),
-    interval_seconds: z.number().int().min(15).max(600).optional(),
+    name: DrainName.optional(),
+    interval_seconds: DrainInterval.optional(),
     fields: z.array(z.string()).min(1).optional(),
   })
   .strict();

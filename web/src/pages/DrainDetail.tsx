@@ -196,37 +196,39 @@ function EditDrain({ drain: d, dataset, onClose }: { drain: DrainView; dataset: 
     save.mutate({ name: name.trim(), interval_seconds: seconds, fields: draft.fields });
   };
   return (
-    <form className="card detail dform" onSubmit={submit} noValidate aria-labelledby="edit-drain-title" data-testid="drain-edit-form">
-      <h2 id="edit-drain-title" ref={heading} tabIndex={-1} className="subhead">
-        Edit the drain
-      </h2>
-      <p className="muted small">Changes apply from the next delivery; what was delivered stays as it was, and the cursor does not move.</p>
-      <div className="dform__grid">
-        <TextField id="edit-name" label="Name" value={name} onChange={edit(setName)} error={errors.name} testId="edit-name" />
-        <TextField
-          id="edit-interval"
-          label="Check for new records every (seconds)"
-          type="number"
-          value={interval}
-          onChange={edit(setIntervalText)}
-          error={errors.interval_seconds}
-          hint="15 to 600 seconds."
-          testId="edit-interval"
-        />
-      </div>
-      <fieldset className="fieldset" aria-describedby={errors.fields ? 'edit-fields-error' : undefined}>
-        <legend className="label">Fields</legend>
-        {errors.fields && (
-          <p id="edit-fields-error" className="field-error" role="alert" data-testid="edit-fields-error">
-            {errors.fields}
-          </p>
-        )}
-        {dataset ? (
-          <StepFields dataset={dataset} draft={draft} update={edit((patch: Partial<Draft>) => setDraft((cur) => ({ ...cur, ...patch })))} />
-        ) : (
-          <p className="muted">{d.fields.join(', ')}</p>
-        )}
-      </fieldset>
+    <form className="card dform" onSubmit={submit} noValidate aria-labelledby="edit-drain-title" data-testid="drain-edit-form">
+      <section className="dform__section">
+        <h2 id="edit-drain-title" ref={heading} tabIndex={-1} className="subhead">
+          Edit the drain
+        </h2>
+        <p className="muted small">Changes apply from the next delivery; what was delivered stays as it was, and the cursor does not move.</p>
+        <div className="dform__grid">
+          <TextField id="edit-name" label="Name" value={name} onChange={edit(setName)} error={errors.name} testId="edit-name" />
+          <TextField
+            id="edit-interval"
+            label="Check for new records every (seconds)"
+            type="number"
+            value={interval}
+            onChange={edit(setIntervalText)}
+            error={errors.interval_seconds}
+            hint="15 to 600 seconds."
+            testId="edit-interval"
+          />
+        </div>
+        <fieldset className="fieldset" aria-describedby={errors.fields ? 'edit-fields-error' : undefined}>
+          <legend className="label">Fields</legend>
+          {errors.fields && (
+            <p id="edit-fields-error" className="field-error" role="alert" data-testid="edit-fields-error">
+              {errors.fields}
+            </p>
+          )}
+          {dataset ? (
+            <StepFields dataset={dataset} draft={draft} update={edit((patch: Partial<Draft>) => setDraft((cur) => ({ ...cur, ...patch })))} />
+          ) : (
+            <p className="muted">{d.fields.join(', ')}</p>
+          )}
+        </fieldset>
+      </section>
       <div className="settings__foot dform__foot">
         <div className="settings__feedback dform__feedback">{server.general && <Notice tone="error">{server.general}</Notice>}</div>
         <button type="button" className="btn btn--ghost" onClick={onClose} data-testid="edit-cancel">
