@@ -515,6 +515,7 @@ for (const dialect of DIALECTS) {
         expect(await page.getByTestId('edit-name-error').textContent()).toBe('name must be 1 to 200 characters');
         expect(await page.getByTestId('edit-interval').getAttribute('aria-invalid')).toBe('true');
         await shot(page, '61-drain-edit-refused');
+        expect(await seriousViolations(page), 'the edit form with its errors').toEqual([]);
         expect((await getJson(`/v1/drains/${drainId}`)).name).toBe('Alpha runs');
         // Then a good edit: saved, the page shows it, the API agrees.
         await page.getByTestId('edit-name').fill('Alpha runs, edited');

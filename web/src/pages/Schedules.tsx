@@ -43,7 +43,8 @@ export function SchedulesPage() {
             <ScheduleBadge schedule={s} />
           </td>
           <td data-label="Next period">{windowLabel(s.next_window, s.timezone)}</td>
-          <td data-label="Destination" className="break">
+          {/* Only an address may break anywhere; words wrap between words. */}
+          <td data-label="Destination" className={s.destination ? 'break' : undefined}>
             {s.destination ? describeDestination(s.destination) : 'Download from Sluice'}
           </td>
           <td data-label="Last error" className="break">
