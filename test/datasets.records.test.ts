@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentInteractions } from '../src/datasets/agent-interactions.js';
+import { dropUnusedJoins } from '../src/datasets/count-joins.js';
 import { agents } from '../src/datasets/agents.js';
 import { creditLogs } from '../src/datasets/credit-logs.js';
 import { llmLogs } from '../src/datasets/llm-logs.js';
@@ -136,6 +137,28 @@ for (const dialect of DIALECTS) {
         expect(both).toEqual(expectedRuns(ORG_A, (r) => wsOf(r) === 'ws_ops' || kind(wsOf(r)) === 'personal'));
         const none = await collect(store, workflowRuns, query({ workspaceIds: [], includePersonalWorkspaces: false }));
         expect(none).toHaveLength(rowsOf(ORG_A, 'workflow_runs').length);
+      });
+
+      it('counts what it streams for every scope and team selection (the count leaves out joins no filter uses)', async () => {
+        const cases = [query(), query({ workspaceIds: ['ws_growth'] }), query({ includePersonalWorkspaces: true }), query({ workspaceIds: ['ws_ops'], includePersonalWorkspaces: true }), query({ scope: 'personal', userId: 'u_bob' }), query({ entityIds: ['wf_2'] })];
+        for (const q of cases) expect(await workflowRuns.count(store, q)).toBe((await collect(store, workflowRuns, q)).length);
+        const counted = (where?: 'w' | 'ws') => {
+          let qb = store.db
+            .withPlugin(dropUnusedJoins)
+            .selectFrom('workflow_runs as r')
+            .leftJoin('workflows as w', (j) => j.onRef('w.org_id', '=', 'r.org_id').onRef('w.id', '=', 'r.workflow_id'))
+            .leftJoin('workspaces as ws', (j) => j.onRef('ws.org_id', '=', 'w.org_id').onRef('ws.id', '=', 'w.workspace_id'))
+            .select((eb) => eb.fn.countAll().as('n'));
+          if (where === 'w') qb = qb.where('w.enabled', '=', 1);
+          if (where === 'ws') qb = qb.where('ws.kind', '=', 'personal');
+          return qb.compile().sql.replace(/["`]/g, '');
+        };
+        expect(counted()).not.toContain('join');
+        expect(counted('w')).toContain('left join workflows as w');
+        expect(counted('w')).not.toContain('workspaces');
+        // ws is joined through w: both stay.
+        expect(counted('ws')).toContain('left join workflows as w');
+        expect(counted('ws')).toContain('left join workspaces as ws');
       });
 
       it('entity_ids are workflow ids', async () => {

@@ -1,5 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ColumnNode, UpdateQueryNode, type KyselyPlugin } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportRequestSchema } from '../src/contract/exports.js';
@@ -70,6 +71,28 @@ function testBlobs(opts: { startDelayMs?: number; failures?: number } = {}): Blo
   return store;
 }
 
+/**
+ * A Kysely plugin for the answer of an UPDATE that sets `column` being lost on the way back, as when the
+ * connection drops after the commit; with `rollback` the connection drops before the statement runs (nothing is written).
+ */
+function loseAnswerOf(column: string, opts: { rollback?: boolean } = {}): KyselyPlugin {
+  const doomed = new WeakSet<object>();
+  return {
+    transformQuery({ node, queryId }) {
+      if (UpdateQueryNode.is(node) && node.updates?.some((u) => ColumnNode.is(u.column) && u.column.column.name === column)) {
+        // Thrown before the statement runs: nothing is written.
+        if (opts.rollback) throw new Error('Connection terminated unexpectedly');
+        doomed.add(queryId);
+      }
+      return node;
+    },
+    async transformResult({ result, queryId }) {
+      if (doomed.has(queryId)) throw new Error('Connection terminated unexpectedly');
+      return result;
+    },
+  };
+}
+
 for (const dialect of DIALECTS) {
   describe(`export engine (${dialect})`, () => {
     let t: TestApp;
@@ -109,6 +132,30 @@ for (const dialect of DIALECTS) {
       expect(await complete(t.store, stale, { recordCount: 1, bytes: 1, sha256: 'x', blobKey: 'stale', retentionMs: 1000 })).toBe(false);
       expect(await complete(t.store, { id, attempt: 2 }, { recordCount: 1, bytes: 1, sha256: 'x', blobKey: 'good', retentionMs: 1000 })).toBe(true);
       expect((await row(id)).blob_key).toBe('good');
+    });
+
+    it('keeps the published file when the publish committed but its answer was lost', async () => {
+      const id = await queue();
+      // The database commits the publish; the worker hears a dropped connection instead of the answer.
+      const lossy = { ...t.store, db: t.store.db.withPlugin(loseAnswerOf('blob_key')) };
+      const outcome = await runExport({ ...deps(t.ctx.blobs), store: lossy }, (await claim('w'))!, new AbortController().signal);
+      expect(outcome).toBe('completed');
+      const done = await row(id);
+      expect([done.status, Number(done.record_count)]).toEqual(['completed', 1500]);
+      const file = await downloadExport(t, id, t.orgA.admin.key);
+      expect(file.statusCode).toBe(200);
+      expect(file.body.trim().split('\n')).toHaveLength(1501);
+    });
+
+    it('discards the file and retries when a publish without an answer did not commit', async () => {
+      const id = await queue();
+      const lossy = { ...t.store, db: t.store.db.withPlugin(loseAnswerOf('blob_key', { rollback: true })) };
+      const outcome = await runExport({ ...deps(t.ctx.blobs), store: lossy }, (await claim('w'))!, new AbortController().signal);
+      expect(outcome).toBe('retrying');
+      const back = await row(id);
+      expect([back.status, back.blob_key, back.error]).toEqual(['queued', null, 'The database connection was lost while writing the export; the export will be retried']);
+      expect(await t.ctx.blobs.exists(`org_a/${id}/1/${back.filename}`)).toBe(false);
+      await t.store.db.deleteFrom('exports').where('id', '=', id).execute();
     });
 
     it('retries a failed run with backoff and then completes', async () => {

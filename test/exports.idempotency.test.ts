@@ -11,7 +11,7 @@ import { DIALECTS } from './helpers/stores.js';
  * attempts in a sequence, which a rollback does not undo.
  */
 for (const dialect of DIALECTS) {
-  describe(`an export insert that fails under an Idempotency-Key (${dialect})`, () => {
+  describe(`an export insert that fails (${dialect})`, () => {
     let t: TestApp;
     beforeAll(async () => {
       t = await createTestApp(dialect, {}, { worker: false });
@@ -58,6 +58,31 @@ for (const dialect of DIALECTS) {
       const replay = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: { ...bearer(t.orgA.admin.key), 'idempotency-key': 'retry-me' }, payload: { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31' } });
       expect(replay.statusCode).toBe(200);
       expect(replay.json().id).toBe(again.json().id);
+    });
+
+    it('creates the export and its audit entry together: a connection lost at the audit entry leaves neither, so a blind retry makes one', async () => {
+      // The connection "drops" while the audit entry of a new export is written (after the export's insert).
+      if (dialect === 'sqlite') {
+        await sql.raw(`CREATE TRIGGER audit_drop BEFORE INSERT ON audit_log WHEN NEW.action = 'export.created' BEGIN SELECT RAISE(ABORT, 'Connection terminated unexpectedly'); END`).execute(t.store.db);
+      } else {
+        await sql.raw(`CREATE FUNCTION audit_drop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'export.created' THEN RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01'; END IF; RETURN NEW; END $$`).execute(t.store.db);
+        await sql.raw('CREATE TRIGGER audit_drop BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_drop()').execute(t.store.db);
+      }
+      const before = (await t.store.db.selectFrom('exports').select('id').execute()).length;
+      const body = { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-02' };
+      const lost = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(t.orgA.admin.key), payload: body });
+      expect(lost.statusCode, lost.body).toBe(503);
+      expect(lost.headers['retry-after']).toBeDefined();
+      expect((await t.store.db.selectFrom('exports').select('id').execute()).length).toBe(before);
+
+      await sql.raw(dialect === 'sqlite' ? 'DROP TRIGGER audit_drop' : 'DROP TRIGGER audit_drop ON audit_log').execute(t.store.db);
+      const retry = await t.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(t.orgA.admin.key), payload: body });
+      expect(retry.statusCode, retry.body).toBe(202);
+      const rows = await t.store.db.selectFrom('exports').select('id').execute();
+      expect(rows.length).toBe(before + 1);
+      const entries = await t.store.db.selectFrom('audit_log').select('target_id').where('action', '=', 'export.created').execute();
+      expect(entries.map((e) => e.target_id)).toContain(retry.json().id);
+      expect(entries.length).toBe(rows.length);
     });
   });
 }

@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Store } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import { takeSequence } from '../db/sequence.js';
 import { newId } from './crypto.js';
 import type { Principal } from './principal.js';
@@ -22,9 +24,23 @@ export async function audit(
   details?: Record<string, unknown>,
 ): Promise<void> {
   // The audit log is a record table with a change sequence: number and insert in one transaction.
-  await store.db.transaction().execute(async (trx) => {
-    const seq = await takeSequence(trx, who.orgId, 'audit_log', 1);
-    await trx
+  await store.db.transaction().execute((trx) => auditIn(trx, who, action, target, origin, details));
+}
+
+/**
+ * Records an audit entry inside the caller's transaction, so the change it describes and its entry
+ * commit together or not at all.
+ */
+export async function auditIn(
+  trx: Transaction<Database>,
+  who: AuditActor,
+  action: string,
+  target: { type: string; id?: string | null },
+  origin: RequestOrigin = {},
+  details?: Record<string, unknown>,
+): Promise<void> {
+  const seq = await takeSequence(trx, who.orgId, 'audit_log', 1);
+  await trx
     .insertInto('audit_log')
     .values({
       seq,
@@ -41,7 +57,6 @@ export async function audit(
       created_at: Date.now(),
     })
     .execute();
-  });
 }
 
 /** The org's audit entries, newest first, paged by `before` (an ISO time). */

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import { BATCH_SIZE, flatten } from './batching.js';
 import { recordByteStream, type LineSpec } from './byte-stream.js';
+import { dropUnusedJoins } from './count-joins.js';
 import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { KIND_COLUMN, OWNER_COLUMN, personalSpaceTransform } from './personal-space.js';
@@ -24,7 +25,7 @@ export interface RecordSpec extends Omit<Dataset, 'rows' | 'batches' | 'count' |
   readonly json?: readonly string[];
   /** json fields whose text repeats across rows: parsed once per distinct text. */
   readonly repeatedJson?: readonly string[];
-  /** FROM, JOINs and WHERE for a query; no select, no order. */
+  /** FROM, JOINs and WHERE for a query; no select, no order. Every join is a LEFT JOIN matching at most one row (count leaves out the ones its filters do not use). */
   from(db: Kysely<any>, query: DatasetQuery): AnyQuery;
   /** Stable order: `[expression, direction]` pairs, ending with a unique key. */
   readonly orderBy: readonly (readonly [string, 'asc' | 'desc'])[];
@@ -84,7 +85,7 @@ export function recordDataset(spec: RecordSpec): Dataset {
     },
     byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),
     async count(store: Store, query: DatasetQuery): Promise<number> {
-      const row = await from(store.db as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+      const row = await from(store.db.withPlugin(dropUnusedJoins) as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);
     },
   };

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Readable } from 'node:stream';
-import { audit, type RequestOrigin } from '../auth/audit.js';
+import { audit, auditIn, type RequestOrigin } from '../auth/audit.js';
 import { defaultNotifyAddress } from '../auth/preferences.js';
 import { sha256Hex, newId } from '../auth/crypto.js';
 import { actsAsAdmin, type Principal } from '../auth/principal.js';
@@ -151,13 +151,19 @@ export function createExportEngine(deps: EngineDeps) {
     }
     const plan = await resolvePlan(deps, p, req, opts.policy);
     const row = newRow(p, req, plan, opts, requestHash, await notifyAddress(p, req, sourceOf(req, opts), plan.org.notifyEmail));
-    if (!(await enqueue(store, row))) {
+    // The export and its audit entry commit together: an answer lost after the commit means the export
+    // exists (a retry with the Idempotency-Key finds it), a failure before means neither does.
+    const inserted = await store.db.transaction().execute(async (trx) => {
+      if (!(await enqueue(trx, row))) return false;
+      await auditIn(trx, p, 'export.created', { type: 'export', id: row.id }, opts.origin, { dataset: row.dataset, scope: row.scope, source: row.source });
+      return true;
+    });
+    if (!inserted) {
       // Another request with this Idempotency-Key inserted first: answer with its export.
       const winner = await byIdempotencyKey(p, opts.idempotencyKey!);
       if (!winner) throw new Conflict('A concurrent request with this Idempotency-Key is being created; retry');
       return replay(winner);
     }
-    await audit(store, p, 'export.created', { type: 'export', id: row.id }, opts.origin, { dataset: row.dataset, scope: row.scope, source: row.source });
     return { row: await get(p, row.id), created: true, plan };
   }
 

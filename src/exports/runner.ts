@@ -50,6 +50,19 @@ class Stop extends Error {
   }
 }
 
+/** The publish statement failed without an answer: whether it committed is unknown until the row is read. */
+class PublishUnanswered extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the publish statement got no answer', { cause });
+  }
+}
+
+/** The file a job is published with (null when it is not published), read after a publish lost its answer. */
+async function publishedKey(store: Store, id: string): Promise<string | null> {
+  const row = await store.db.selectFrom('exports').select(['status', 'blob_key']).where('id', '=', id).executeTakeFirst();
+  return row?.status === 'completed' ? row.blob_key : null;
+}
+
 /** Counts rows as batches pass and fails the stream past the row limit. */
 class RowCounter extends Transform {
   count = 0;
@@ -140,7 +153,12 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     if (abort.signal.aborted) throw abort.signal.reason;
 
     const retentionDays = org.retentionDays ?? config.retentionDays;
-    const published = await complete(store, lease, { recordCount: rowsWritten(), bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000 });
+    let published: boolean;
+    try {
+      published = await complete(store, lease, { recordCount: rowsWritten(), bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000 });
+    } catch (err) {
+      throw new PublishUnanswered(err);
+    }
     if (!published) {
       // Someone else holds the job now (or it was cancelled/deleted): this file must never be seen.
       await blobs.delete(blobKey).catch(() => {});
@@ -151,7 +169,20 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     return 'completed';
   } catch (err) {
     const stop = err instanceof Stop ? err : abort.signal.reason instanceof Stop ? (abort.signal.reason as Stop) : null;
-    await blobs.delete(blobKey).catch(() => {});
+    if (err instanceof PublishUnanswered) {
+      // The publish may have committed with only its answer lost: deleting the file could leave a completed
+      // export without one. Read what the database holds; when it cannot say, keep the file (an orphan at
+      // worst, removed with the export's directory when the export expires).
+      const holder = await publishedKey(store, lease.id).catch(() => undefined);
+      if (holder === blobKey) {
+        log.warn({ err: err.cause }, 'the publish answer was lost but the export is published; kept the file');
+        return 'completed';
+      }
+      if (holder !== undefined) await blobs.delete(blobKey).catch(() => {});
+      err = err.cause;
+    } else {
+      await blobs.delete(blobKey).catch(() => {});
+    }
     if (stop?.reason === 'cancelled') {
       await markCancelled(store, lease);
       log.info('export cancelled mid-stream');
