@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -323,14 +324,27 @@ for (const dialect of DIALECTS) {
         const created = await q.app.inject({ method: 'POST', url: '/v1/exports', headers: bearer(q.orgA.admin.key), payload: { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31' } });
         expect(created.statusCode, created.body).toBe(202);
         const id: string = created.json().id;
+        // What the server answered to the watcher's polls of this export (seen on the server's own socket).
+        const polls: { status: number; etag: boolean }[] = [];
+        const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+          if (req.method === 'GET' && req.url === `/v1/exports/${id}`) res.on('finish', () => polls.push({ status: res.statusCode, etag: req.headers['if-none-match'] !== undefined }));
+        };
+        q.app.server.on('request', onRequest);
         const watch = spawnSluice(['exports', 'watch', id, '--url', qUrl, '--api-key', q.orgA.admin.key], NO_CLIENT_ENV);
         for (let i = 0; i < 300 && !watch.output().includes('queued…'); i++) await sleep(50);
         await sleep(1200); // a few more polls: still only "queued…"
         expect(watch.output()).toBe('queued…\n');
+        // The first poll read the export; the later ones sent its ETag and, while it waited unchanged, got 304 with no body.
+        expect(polls[0]).toEqual({ status: 200, etag: false });
+        expect(polls.slice(1).length).toBeGreaterThanOrEqual(2);
+        expect(polls.slice(1)).toEqual(polls.slice(1).map(() => ({ status: 304, etag: true })));
         const cancel = await q.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(q.orgA.admin.key) });
         expect(cancel.json().status).toBe('cancelled');
         expect(await watch.exited).toBe(1);
         expect(watch.output()).toBe(`queued…\n${id} cancelled\n`);
+        q.app.server.off('request', onRequest);
+        // The cancel changed the export: the poll after it got the new answer (200), and the watcher ended on it.
+        expect(polls.at(-1)).toEqual({ status: 200, etag: true });
       });
     });
   });

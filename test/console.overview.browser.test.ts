@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
@@ -121,6 +122,20 @@ for (const dialect of DIALECTS) {
         expect(await top('agents_by_messages')).toEqual(['Support bot14 messages', 'Sales bot1 messages']);
         expect(await top('users_by_credits')).toEqual(['member of org_a12 credits', 'admin of org_a6.25 credits', 'Carol Cole4 credits']);
         expect(await top('models_by_cost')).toEqual(['claude-3$2.00 USD', 'gpt-4o$0.50 USD']);
+        // Each top list is a Chart.js bar chart too, described in words; the list under it keeps the numbers.
+        const workflowsChart = page.getByTestId('chart-workflows_by_credits').locator('canvas');
+        expect(await workflowsChart.getAttribute('role')).toBe('img');
+        expect(await workflowsChart.getAttribute('aria-label')).toBe(
+          'Horizontal bar chart of the top workflows by credits: Lead enrichment has the most (7.5 credits). The list below has every value.',
+        );
+        expect(await page.locator('[data-testid^="chart-"] canvas').count()).toBe(8);
+        const paintedBars = await page.evaluate<number[]>(`[...document.querySelectorAll('[data-testid^="chart-"] canvas')].map((c) => {
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+          return n;
+        })`);
+        for (const n of paintedBars) expect(n).toBeGreaterThan(500);
         expect(await page.getByTestId('running-now').textContent()).toContain('No export is running.');
         await shot(page, '40-overview');
 
@@ -152,6 +167,29 @@ for (const dialect of DIALECTS) {
         await page.getByRole('button', { name: /Teams/ }).click();
         expect(await page.getByTestId('entity-wf_a').isChecked()).toBe(true);
         expect(await page.getByTestId('entity-wf_b').isChecked()).toBe(false);
+
+        // Users by credits are summed from two datasets: one link to each, and the two files summed per user give the chart's number.
+        await page.goto(MARCH);
+        const memberValue = page.getByTestId('top-users_by_credits').locator('[data-testid="top-value"][data-id="u_member"]');
+        await memberValue.waitFor();
+        const memberCredits = Number(await memberValue.getAttribute('data-value'));
+        expect(memberCredits).toBe(12);
+        expect(await page.getByTestId('export-users_by_credits').textContent()).toBe('Summed from 2 exports: Workflow runs + Agent interactions');
+        let fromFiles = 0;
+        for (const source of ['workflow_runs', 'agent_interactions']) {
+          await page.goto(MARCH);
+          await page.getByTestId(`export-users_by_credits-${source}`).click();
+          await page.getByTestId('prefilled-note').waitFor();
+          expect(await page.getByTestId('summary').textContent()).toContain(source === 'workflow_runs' ? 'Workflow runs' : 'Agent interactions');
+          await page.getByTestId('start-export').click();
+          await page.waitForURL(/#\/exports\?started=/);
+          const started = await settled(decodeURIComponent(new URL(page.url()).hash.split('started=')[1]));
+          expect(started.status).toBe('completed');
+          const rows = parse((await fetchInPage(page, `/v1/exports/${started.id}/download`)).text, { columns: true }) as Record<string, string>[];
+          fromFiles += rows.filter((r) => r.user_id === 'u_member').reduce((sum, r) => sum + Number(r.credit_cost), 0);
+        }
+        // Runs r4 (4) and r5 (3), and interaction i3 (5).
+        expect(fromFiles).toBe(memberCredits);
 
         // Agent credits: the same chart and table for agent interactions; its "Export this" is of them.
         await page.goto(MARCH);

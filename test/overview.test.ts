@@ -85,8 +85,10 @@ for (const dialect of DIALECTS) {
         ['claude-3', 'claude-3', 2],
         ['gpt-4o', 'gpt-4o', 2],
       ]);
-      expect(o.top.workflows_by_credits).toMatchObject({ dataset: 'workflow_runs', measure: 'credit_cost' });
-      expect(o.top.models_by_messages).toMatchObject({ dataset: 'models_usage', measure: 'requests' });
+      expect(o.top.workflows_by_credits).toMatchObject({ dataset: 'workflow_runs', sources: ['workflow_runs'], measure: 'credit_cost' });
+      expect(o.top.models_by_messages).toMatchObject({ dataset: 'models_usage', sources: ['models_usage'], measure: 'requests' });
+      // Users' credits are their runs' plus their agent interactions': both datasets are named.
+      expect(o.top.users_by_credits).toMatchObject({ dataset: 'workflow_runs', sources: ['workflow_runs', 'agent_interactions'], measure: 'credit_cost' });
     });
 
     it('equals a workflow_runs CSV export of the same period, summed per day and team', async () => {

@@ -79,14 +79,20 @@ function progressWriter(stream: NodeJS.WriteStream) {
 
 /**
  * Polls an export until it ends (completed, failed, cancelled or expired) and returns it, drawing its
- * progress on `stream` unless quiet.
+ * progress on `stream` unless quiet. Each poll sends the ETag of the answer it holds (If-None-Match), so
+ * while the export waits or nothing moved the server answers 304 without a body.
  */
 export async function follow(client: ApiClient, id: string, opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Promise<Export> {
   const writer = opts.quiet ? undefined : progressWriter(opts.stream ?? process.stderr);
   const meter = new RateMeter();
+  const path = `/v1/exports/${encodeURIComponent(id)}`;
+  let held: { e: Export; etag: string | null } | undefined;
   try {
     for (;;) {
-      const e = await client.request<Export>('GET', `/v1/exports/${encodeURIComponent(id)}`);
+      const answer = await client.revalidate<Export>(path, held?.etag ?? null);
+      // 304: unchanged, so the export held is still what the server has (rows did not move: the rate falls).
+      if (answer.changed) held = { e: answer.data, etag: answer.etag };
+      const e = held!.e;
       if (TERMINAL_STATUSES.includes(e.status)) return e;
       if (e.status === 'running') meter.add(Date.now(), e.rows_written);
       writer?.show(progressLine(e, meter.rate()), e.status);

@@ -41,7 +41,11 @@ export type OverviewTopItem = z.output<typeof OverviewTopItemSchema>;
 
 /** A ranked list and the dataset it was counted from (what "Export this" opens). */
 export const OverviewTopSchema = z.object({
-  dataset: z.string().describe('The dataset whose rows were summed (users by credits: workflow_runs plus agent_interactions)'),
+  dataset: z.string().describe('The dataset whose rows were summed (the first of `sources` when there are several)'),
+  sources: z
+    .array(z.string())
+    .min(1)
+    .describe('Every dataset whose rows were summed: an export of each, summed together, gives the numbers (users by credits: workflow_runs and agent_interactions)'),
   measure: z.string().describe('The field summed (or `rows` for a count of rows)'),
   items: z.array(OverviewTopItemSchema),
 });

@@ -178,7 +178,7 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
     modelMessages.add(name, name, name, num(r.requests));
   }
 
-  const top = (dataset: string, measure: string, tally: Tally) => ({ dataset, measure, items: tally.top(q.limit) });
+  const top = (dataset: string, measure: string, tally: Tally, sources = [dataset]) => ({ dataset, sources, measure, items: tally.top(q.limit) });
   return {
     from: runs.params.from,
     to: runs.params.to,
@@ -191,7 +191,8 @@ export async function overview(deps: OverviewDeps, p: Principal, q: OverviewQuer
       workflows_by_runs: top('workflow_runs', 'rows', workflowRuns),
       agents_by_credits: top('agent_interactions', 'credit_cost', agentCredits),
       agents_by_messages: top('agent_interactions', 'message_count', agentMessages),
-      users_by_credits: top('workflow_runs', 'credit_cost', userCredits),
+      // Credits of runs and of agent interactions together: no one dataset holds both (credit_logs is ingested on its own).
+      users_by_credits: top('workflow_runs', 'credit_cost', userCredits, ['workflow_runs', 'agent_interactions']),
       users_by_messages: top('users_usage', 'messages_total', userMessages),
       models_by_cost: top('models_usage', 'total_cost_usd', modelCost),
       models_by_messages: top('models_usage', 'requests', modelMessages),

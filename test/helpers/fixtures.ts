@@ -19,18 +19,49 @@ export const ORG_A = 'org_a';
 export const ORG_B = 'org_b';
 
 type Rows = Record<string, unknown>[];
+/** Rows to ingest, by entity: one org's platform. */
 export type Fixture = Partial<Record<EntityName, Rows>>;
+/** Ingests one entity's rows somewhere (the store directly, the ingest API in-process or over HTTP). */
+export type Send = (entity: EntityName, rows: Rows) => Promise<void>;
 
 /** Epoch ms of an ISO instant. */
 export const ms = (iso: string): number => Date.parse(iso);
 
-const run = (id: string, workflow_id: string, user_id: string, created_at: string, credit_cost: number, extra: Record<string, unknown> = {}) => ({
+/** A completed workflow run; `extra` overrides or adds fields (status, trigger, finished_at). */
+export const run = (id: string, workflow_id: string, user_id: string, created_at: string, credit_cost: number, extra: Record<string, unknown> = {}) => ({
   id, workflow_id, user_id, status: 'completed', credit_cost, created_at, ...extra,
 });
 
-const msg = (id: string, user_id: string | undefined, source: string, model: string, provider: string, created_at: string, extra: Record<string, unknown> = {}) => ({
+/** A message (user_id left out when undefined); `extra` adds tokens, cost, agent/project/key. */
+export const msg = (id: string, user_id: string | undefined, source: string, model: string, provider: string, created_at: string, extra: Record<string, unknown> = {}) => ({
   id, ...(user_id ? { user_id } : {}), source, model, provider, created_at, ...extra,
 });
+
+/** An active agent with no tools, created and last changed at `at`; `extra` adds or overrides fields. */
+export const agent = (id: string, workspace_id: string, name: string, model: string, created_by: string, at: string, extra: Record<string, unknown> = {}) => ({
+  id, workspace_id, name, model, tools: [], status: 'active', created_by, created_at: at, updated_at: at, ...extra,
+});
+
+/** A chat interaction with an agent; `extra` adds the cost split, a name or another type. */
+export const interaction = (id: string, agent_id: string, user_id: string, created_at: string, credit_cost: number, message_count: number, extra: Record<string, unknown> = {}) => ({
+  id, agent_id, user_id, interaction_type: 'chat', credit_cost, message_count, created_at, ...extra,
+});
+
+/**
+ * Ingests a fixture through `send`, children before their parents on purpose: references may arrive
+ * before what they point to.
+ * @example await sendFixture(FIXTURE_A, (entity, rows) => ingestBatch(store, ORG_A, entity, rows));
+ */
+export async function sendFixture(fixture: Fixture, send: Send): Promise<void> {
+  const order: EntityName[] = [
+    'workflow_runs', 'agent_interactions', 'messages', 'credit_logs', 'llm_logs', 'scheduled_tasks',
+    'workflows', 'agents', 'projects', 'platform_api_keys', 'users', 'workspaces',
+  ];
+  for (const entity of order) {
+    const rows = fixture[entity];
+    if (rows?.length) await send(entity, rows);
+  }
+}
 
 export const FIXTURE_A: Fixture = {
   workspaces: [
@@ -80,16 +111,16 @@ export const FIXTURE_A: Fixture = {
       system_prompt: 'You are a careful researcher.', metadata: { tier: 'gold' }, status: 'active', created_by: 'u_alice',
       created_at: '2025-01-10T09:00:00Z', updated_at: '2025-02-01T09:00:00Z',
     },
-    { id: 'ag_2', workspace_id: 'ws_ops', name: 'Ops bot', model: 'claude-3-5-sonnet', tools: [], status: 'running', created_by: 'u_bob', created_at: '2025-01-11T09:00:00Z', updated_at: '2025-01-11T09:00:00Z' },
+    agent('ag_2', 'ws_ops', 'Ops bot', 'claude-3-5-sonnet', 'u_bob', '2025-01-11T09:00:00Z', { status: 'running' }),
     { id: 'ag_3', workspace_id: 'ws_p_bob', name: 'Bob private', model: 'gpt-4o-mini', tools: ['calendar'], status: 'stopped', created_by: 'u_bob', created_at: '2025-01-12T09:00:00Z', updated_at: '2025-01-12T09:00:00Z' },
-    { id: 'ag_4', workspace_id: 'ws_unknown', name: 'Orphan agent', model: 'gpt-4o', tools: [], status: 'active', created_by: 'u_ghost', created_at: '2025-01-13T09:00:00Z', updated_at: '2025-01-13T09:00:00Z' },
+    agent('ag_4', 'ws_unknown', 'Orphan agent', 'gpt-4o', 'u_ghost', '2025-01-13T09:00:00Z'),
   ],
   agent_interactions: [
     { id: 'ix_1', agent_id: 'ag_1', user_id: 'u_alice', interaction_type: 'chat', name: 'Paper search', credit_cost: 2, llm_credit_cost: 1.5, tool_credit_cost: 0.5, message_count: 4, created_at: '2025-02-04T10:00:00Z' },
     { id: 'ix_2', agent_id: 'ag_1', user_id: 'u_carol', interaction_type: 'slack', credit_cost: 1, message_count: 2, created_at: '2025-02-05T10:00:00Z' },
     { id: 'ix_3', agent_id: 'ag_2', user_id: 'u_bob', interaction_type: 'api', credit_cost: 0.75, message_count: 1, created_at: '2025-02-06T10:00:00Z' },
     { id: 'ix_4', agent_id: 'ag_3', user_id: 'u_bob', interaction_type: 'triggered', trigger_type: 'schedule', credit_cost: 0.5, flow_credit_cost: 0.5, message_count: 1, created_at: '2025-02-07T10:00:00Z' },
-    { id: 'ix_5', agent_id: 'ag_missing', user_id: 'u_alice', interaction_type: 'chat', credit_cost: 1, message_count: 3, created_at: '2025-02-08T10:00:00Z' },
+    interaction('ix_5', 'ag_missing', 'u_alice', '2025-02-08T10:00:00Z', 1, 3),
   ],
   credit_logs: [
     { id: 'cl_1', user_id: 'u_alice', workspace_id: 'ws_growth', category: 'PIPELINE_RUN', type: 'debit', name: 'Lead enrichment', amount: -2.5, balance: 997.5, entity_id: 'run_01', correlation_id: 'c_1', created_at: '2025-02-03T10:01:00Z' },
@@ -165,21 +196,9 @@ export const FIXTURE_B: Fixture = {
 
 export const FIXTURES: Record<string, Fixture> = { [ORG_A]: FIXTURE_A, [ORG_B]: FIXTURE_B };
 
-/**
- * Ingests both orgs through the public ingest path. Children go in before their parents on purpose:
- * references may arrive before what they point to.
- */
+/** Ingests both orgs through the public ingest path (children first: see sendFixture). */
 export async function ingestFixture(store: Store): Promise<void> {
-  const order: EntityName[] = [
-    'workflow_runs', 'agent_interactions', 'messages', 'credit_logs', 'llm_logs', 'scheduled_tasks',
-    'workflows', 'agents', 'projects', 'platform_api_keys', 'users', 'workspaces',
-  ];
-  for (const [orgId, fixture] of Object.entries(FIXTURES)) {
-    for (const entity of order) {
-      const rows = fixture[entity];
-      if (rows?.length) await ingestBatch(store, orgId, entity, rows);
-    }
-  }
+  for (const [orgId, fixture] of Object.entries(FIXTURES)) await sendFixture(fixture, (entity, rows) => ingestBatch(store, orgId, entity, rows).then(() => undefined));
 }
 
 /** The rows of one entity of one org, with a typed accessor for tests' reference computations. */

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import type { ApiKeyList } from '@contract/api-keys';
 import type { Me } from '@contract/auth';
 import type { DatasetList, WorkspaceList } from '@contract/datasets';
@@ -21,13 +21,18 @@ export const keys = {
 };
 
 /**
- * History and an export's page poll about once a second while they are open, so exports created
- * anywhere (API, vendor surfaces, CLI, schedules) appear and cancels show within 2 s. Each poll is a
- * conditional GET (If-None-Match): while nothing changed the server answers 304 with no body, so an open
- * page never re-downloads its list (why not server-sent events: src/http/edge/conditional.ts).
+ * An export's page polls it about once a second while it is open. History polls its list every 2 s, so
+ * exports created anywhere (API, vendor surfaces, CLI, schedules) appear within 3 s, and polls each queued
+ * or running export of the list on its own every second, for progress and so a cancel shows within 2 s:
+ * a running export changes its list every second (rows_written), and re-reading one export is far
+ * cheaper than re-reading 50. Each poll is a conditional GET (If-None-Match): while nothing changed the
+ * server answers 304 with no body (why not server-sent events: src/http/edge/conditional.ts).
  * TanStack Query pauses polling while the tab is hidden.
  */
 const POLL_MS = 1000;
+const LIST_POLL_MS = 2000;
+/** Most exports History polls one by one; past this many at once it polls its list every second instead. */
+const LIVE_MAX = 10;
 
 /** The signed-in user, or null when there is no session (401). */
 export function useMe() {
@@ -63,8 +68,13 @@ export interface HistoryFilters {
 /** Your own settings (GET /v1/me/preferences). */
 export const usePreferences = () => useQuery({ queryKey: keys.preferences, queryFn: () => api<PreferencesView>('/v1/me/preferences'), staleTime: 60_000 });
 
-/** Export history, newest first, 50 at a time; polls about once a second while the page is open. */
-export function useExportHistory(filters: HistoryFilters) {
+const isActive = (e: Export) => e.status === 'queued' || e.status === 'running';
+/** How far along an export is: a status never goes back, so a later one wins over an older answer. */
+const STAGE: Record<string, number> = { queued: 0, running: 1 };
+const stageOf = (e: Export) => STAGE[e.status] ?? 2;
+
+/** Export history, newest first, 50 at a time; polls its list every 2 s while the page is open (see above). */
+function useExportList(filters: HistoryFilters) {
   return useInfiniteQuery({
     queryKey: keys.exportList(filters),
     initialPageParam: '',
@@ -76,8 +86,35 @@ export function useExportHistory(filters: HistoryFilters) {
       return conditionalGet<ExportList>(`/v1/exports?${qs}`, { signal });
     },
     getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: POLL_MS,
+    refetchInterval: (query) => ((query.state.data?.pages.flatMap((p) => p.data).filter(isActive).length ?? 0) > LIVE_MAX ? POLL_MS : LIST_POLL_MS),
   });
+}
+
+/**
+ * History: the list (polled every 2 s) with each queued or running export replaced by its own answer
+ * (polled every second) when that one is further along or newer. `rows` is what to show.
+ * @example const { history, rows } = useExportHistory({ status: '', dataset: '' });
+ */
+export function useExportHistory(filters: HistoryFilters) {
+  const history = useExportList(filters);
+  const listed = history.data?.pages.flatMap((p) => p.data);
+  const active = (listed ?? []).filter(isActive);
+  const live = useQueries({
+    queries: (active.length > LIVE_MAX ? [] : active).map((e) => ({
+      queryKey: keys.export(e.id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => conditionalGet<Export>(`/v1/exports/${encodeURIComponent(e.id)}`, { signal }),
+      refetchInterval: POLL_MS,
+    })),
+  });
+  const fresh = new Map<string, Export>();
+  live.forEach((q, i) => {
+    const e = q.data;
+    const inList = active[i];
+    if (!e || !inList) return;
+    if (stageOf(e) > stageOf(inList) || (stageOf(e) === stageOf(inList) && q.dataUpdatedAt >= history.dataUpdatedAt)) fresh.set(e.id, e);
+  });
+  const rows = listed?.map((e) => fresh.get(e.id) ?? e);
+  return { history, rows };
 }
 
 /** One export; polls about once a second while its page is open (rows written, cancels by others). */

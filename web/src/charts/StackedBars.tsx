@@ -1,5 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { useEffect, useRef } from 'react';
+import { COLORS } from './palette';
 
 // Only the parts a stacked bar chart needs, so the bundle carries no other chart types.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -8,9 +9,6 @@ export interface BarSeries {
   label: string;
   values: number[];
 }
-
-/** Colour-blind-safe palette (Okabe–Ito), in series order; repeats past eight series. */
-const COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
 /**
  * A stacked bar chart drawn by Chart.js on a canvas. The canvas is an image to assistive technology

@@ -12,13 +12,12 @@ import { formatDateTime } from '../lib/format';
 import { href, useRoute } from '../lib/router';
 import { useStatusAnnouncer } from '../lib/useStatusAnnouncer';
 
-/** Every export of the caller's scope newest first, whatever created it; polled about once a second while open. */
+/** Every export of the caller's scope newest first, whatever created it; live while open (list every 2 s, running exports every second). */
 export function HistoryPage({ me }: { me: Me }) {
   const [filters, setFilters] = useState<HistoryFilters>({ status: '', dataset: '' });
   const datasets = useDatasets();
-  const history = useExportHistory(filters);
+  const { history, rows } = useExportHistory(filters);
   const started = useRoute().query.get('started');
-  const rows = history.data?.pages.flatMap((p) => p.data);
   const title = useCallback((e: Export) => datasetTitle(e.dataset, datasets.data), [datasets.data]);
   useStatusAnnouncer(rows, title);
 
@@ -58,7 +57,7 @@ export function HistoryPage({ me }: { me: Me }) {
             ))}
           </select>
         </div>
-        {/* Polled every second: a flickering "Updating…" would say nothing; say when it cannot update. */}
+        {/* Polled all the time: a flickering "Updating…" would say nothing; say when it cannot update. */}
         <span className="toolbar__status muted small" data-testid="history-live">
           {history.isRefetchError ? 'Not updating: retrying…' : 'Updates live'}
         </span>

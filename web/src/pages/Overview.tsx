@@ -3,6 +3,7 @@ import type { Overview, OverviewTopName } from '@contract/overview';
 import { messageOf } from '../api/client';
 import { useOverview, useRunningExports, type OverviewPeriod } from '../api/overview';
 import { useDatasets } from '../api/queries';
+import { HorizontalBars } from '../charts/HorizontalBars';
 import { StackedBars } from '../charts/StackedBars';
 import { Notice } from '../components/Notice';
 import { TimezoneField } from '../components/TimezoneField';
@@ -252,46 +253,77 @@ function TopLists({ card, o, period, titleOf }: { card: TopCard; o: Overview; pe
         {card.title}
       </h2>
       <div className="top__lists">
-        {card.lists.map((l) => {
-          const top = o.top[l.name];
-          const max = Math.max(...top.items.map((i) => i.value), 0);
-          return (
-            <div key={l.name} className="top__list" data-testid={`top-${l.name}`}>
-              <div className="section-head">
-                <h3 className="top__title">{l.label}</h3>
-                <a className="small" href={wizardLink({ dataset: top.dataset, ...period })} data-testid={`export-${l.name}`}>
-                  Export this<span className="sr-only">: {titleOf(top.dataset)} of the period</span>
-                </a>
-              </div>
-              {top.items.length === 0 ? (
-                <p className="muted small">Nothing in this period.</p>
-              ) : (
-                <ol className="bars">
-                  {top.items.map((item) => (
-                    <li key={item.id ?? item.name} className="bars__item" data-testid="top-item">
-                      <span className="bars__name">
-                        {card.perItem && item.id ? (
-                          <a href={wizardLink({ dataset: top.dataset, ...period, ids: [item.id] })} title={`Export ${titleOf(top.dataset).toLowerCase()} of ${item.name}`}>
-                            {item.name}
-                          </a>
-                        ) : (
-                          item.name
-                        )}
-                      </span>
-                      <span className="bars__value" data-testid="top-value">
-                        {l.format(item.value)}
-                        <span className="sr-only"> {l.unit}</span>
-                      </span>
-                      <span className="bars__bar" aria-hidden="true" style={{ width: `${max > 0 ? (item.value / max) * 100 : 0}%` }} />
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </div>
-          );
-        })}
+        {card.lists.map((l) => (
+          <TopList key={l.name} card={card} list={l} top={o.top[l.name]} period={period} titleOf={titleOf} />
+        ))}
       </div>
     </section>
+  );
+}
+
+/**
+ * One ranked list: a horizontal bar chart (an image described in words) over the same entries as an
+ * ordered list with their numbers, and "Export this" links to the dataset(s) the numbers were summed from.
+ */
+function TopList({ card, list: l, top, period, titleOf }: { card: TopCard; list: TopCard['lists'][number]; top: Overview['top'][OverviewTopName]; period: OverviewPeriod; titleOf: (name: string) => string }) {
+  const bars = useMemo(() => top.items.map((i) => ({ label: i.name, value: i.value })), [top]);
+  const first = top.items[0];
+  const what = `${card.title.replace(/^Top /, '')} ${l.label.replace(/ \(.*\)$/, '').toLowerCase()}`;
+  const summary = first
+    ? `Horizontal bar chart of the top ${what}: ${first.name} has the most (${l.format(first.value)} ${l.unit}). The list below has every value.`
+    : '';
+  const sources = top.sources;
+  return (
+    <div className="top__list" data-testid={`top-${l.name}`}>
+      <div className="section-head">
+        <h3 className="top__title">{l.label}</h3>
+        {sources.length === 1 && (
+          <a className="small" href={wizardLink({ dataset: top.dataset, ...period })} data-testid={`export-${l.name}`}>
+            Export this<span className="sr-only">: {titleOf(top.dataset)} of the period</span>
+          </a>
+        )}
+      </div>
+      {sources.length > 1 && (
+        // Summed from several datasets: one export of each; their credits added together are these numbers.
+        <p className="small top__sources" data-testid={`export-${l.name}`}>
+          Summed from {sources.length} exports:{' '}
+          {sources.map((source, i) => (
+            <span key={source}>
+              {i > 0 && ' + '}
+              <a href={wizardLink({ dataset: source, ...period })} data-testid={`export-${l.name}-${source}`}>
+                {titleOf(source)}
+              </a>
+            </span>
+          ))}
+        </p>
+      )}
+      {top.items.length === 0 ? (
+        <p className="muted small">Nothing in this period.</p>
+      ) : (
+        <>
+          <HorizontalBars bars={bars} summary={summary} format={l.format} testId={`chart-${l.name}`} />
+          <ol className="bars">
+            {top.items.map((item) => (
+              <li key={item.id ?? item.name} className="bars__item" data-testid="top-item">
+                <span className="bars__name">
+                  {card.perItem && item.id ? (
+                    <a href={wizardLink({ dataset: top.dataset, ...period, ids: [item.id] })} title={`Export ${titleOf(top.dataset).toLowerCase()} of ${item.name}`}>
+                      {item.name}
+                    </a>
+                  ) : (
+                    item.name
+                  )}
+                </span>
+                <span className="bars__value" data-testid="top-value" data-value={item.value} data-id={item.id ?? undefined}>
+                  {l.format(item.value)}
+                  <span className="sr-only"> {l.unit}</span>
+                </span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
   );
 }
 
