@@ -143,7 +143,7 @@ for (const dialect of DIALECTS) {
     const sluiceCsv = c.fields === NARROW_FIELDS ? 'csv narrow' : 'csv';
     const rss = c.native ? '–' : `${Math.max(...rs.map((r) => r.peakRssMb!))} MB (${median(rs.map((r) => r.baselineRssMb!))} MB)`;
     out.push(
-      `| ${c.native ? `${tool}${c.fields === NARROW_FIELDS ? ' narrow' : ''}` : `Sluice ${c.name}`} | ${s.toFixed(2)} s | ${(s / med(nativeName)).toFixed(2)}× | ${c.native ? '–' : `${(s / med(sluiceCsv)).toFixed(2)}×`} | ${Math.round(rs[0].rows / s).toLocaleString('en')} | ${(bytes / 1e6 / s).toFixed(0)} | ${(bytes / 1e6).toFixed(0)} MB | ${rss} |`,
+      `| ${c.native ? `${tool}${c.fields === NARROW_FIELDS ? ' narrow' : ''}` : `Sluice ${c.name}`} | ${s.toFixed(2)} s | ${(s / med(nativeName)).toFixed(2)}× | ${c.native || !results.has(sluiceCsv) ? '–' : `${(s / med(sluiceCsv)).toFixed(2)}×`} | ${Math.round(rs[0].rows / s).toLocaleString('en')} | ${(bytes / 1e6 / s).toFixed(0)} | ${(bytes / 1e6).toFixed(0)} MB | ${rss} |`,
     );
   }
   out.push('');
