@@ -14,31 +14,20 @@ export interface RequestOrigin {
 /** Who acted: a principal, or (userId null) an unauthenticated client such as a failing login. */
 export type AuditActor = Pick<Principal, 'orgId' | 'keyId'> & { readonly userId: string | null };
 
+/** One audit entry: who did what to which object, from where, with what details. */
+type AuditEntry = [who: AuditActor, action: string, target: { type: string; id?: string | null }, origin?: RequestOrigin, details?: Record<string, unknown>];
+
 /** Records who did what to which object, when and from where. */
-export async function audit(
-  store: Store,
-  who: AuditActor,
-  action: string,
-  target: { type: string; id?: string | null },
-  origin: RequestOrigin = {},
-  details?: Record<string, unknown>,
-): Promise<void> {
+export async function audit(store: Store, ...entry: AuditEntry): Promise<void> {
   // The audit log is a record table with a change sequence: number and insert in one transaction.
-  await store.db.transaction().execute((trx) => auditIn(trx, who, action, target, origin, details));
+  await store.db.transaction().execute((trx) => auditIn(trx, ...entry));
 }
 
 /**
  * Records an audit entry inside the caller's transaction, so the change it describes and its entry
  * commit together or not at all.
  */
-export async function auditIn(
-  trx: Transaction<Database>,
-  who: AuditActor,
-  action: string,
-  target: { type: string; id?: string | null },
-  origin: RequestOrigin = {},
-  details?: Record<string, unknown>,
-): Promise<void> {
+export async function auditIn(trx: Transaction<Database>, ...[who, action, target, origin = {}, details]: AuditEntry): Promise<void> {
   const seq = await takeSequence(trx, who.orgId, 'audit_log', 1);
   await trx
     .insertInto('audit_log')
