@@ -48,7 +48,7 @@ describe('sluice drains / schedules help', () => {
   it('lists drains, deliveries, schedules and runs as aligned tables', () => {
     process.env.TZ = 'UTC';
     const drain = {
-      id: 'drn_1', name: 'runs', dataset: 'workflow_runs', fields: ['run_id'], status: 'active' as const,
+      id: 'drn_1', name: 'runs', dataset: 'workflow_runs', fields: ['run_id'], timezone: 'UTC', workspace_ids: null, include_personal_workspaces: null, entity_ids: null, category: null, status: 'active' as const,
       destination: { type: 'http' as const, url: 'https://hooks.example.com/x', format: 'json' as const, header_names: [] },
       interval_seconds: 60, cursor: 12_345, replaying: null, last_delivery_at: '2025-03-01T09:05:00.000Z', last_error: null, consecutive_failures: 0,
       counts: { records: 12_000, deliveries: 12, failed: 0 }, created_by: 'u_admin', created_at: '2025-03-01T09:00:00.000Z', updated_at: '2025-03-01T09:00:00.000Z',

@@ -494,6 +494,9 @@ for (const dialect of DIALECTS) {
         const drainId = decodeURIComponent(new URL(page.url()).hash.replace('#/drains/', ''));
         const stored = await t.store.db.selectFrom('drains').select('params').where('id', '=', drainId).executeTakeFirstOrThrow();
         expect(JSON.parse(stored.params)).toMatchObject({ fields: ['run_id', 'pl_run_created_ts'], timezone: 'Asia/Tokyo', workspace_ids: ['ws_alpha'], include_personal_workspaces: false });
+        // The drain's page says what it reads, as its API answer does.
+        await expect.poll(() => page.getByTestId('drain-filters').textContent()).toBe('Teams: Alpha team · Times in Asia/Tokyo');
+        expect(await getJson(`/v1/drains/${drainId}`)).toMatchObject({ timezone: 'Asia/Tokyo', workspace_ids: ['ws_alpha'], include_personal_workspaces: false, entity_ids: null, category: null });
 
         // From now on, Alpha's runs only, their timestamps in Tokyo time.
         await send('workflow_runs', [run('run_a9', '2025-04-01T10:00:00Z'), { ...run('run_b9', '2025-04-01T10:00:00Z'), workflow_id: 'wf_b' }]);

@@ -58,6 +58,8 @@ for (const dialect of DIALECTS) {
       const drain = res.json();
       expect(drain.signing_secret).toMatch(/^whsec_/);
       expect(JSON.stringify(await get(drain.id))).not.toContain(drain.signing_secret);
+      // What it reads is part of its answer: fields and filters, unset ones null.
+      expect(await get(drain.id)).toMatchObject({ fields: ['run_id', 'credit_cost', 'pl_run_created_ts'], timezone: 'UTC', entity_ids: ['wf_1'], workspace_ids: null, include_personal_workspaces: null, category: null });
       await until(drain.id, () => rx.deduplicated().filter((r) => String(r.run_id).startsWith('sig_')).length >= 2);
       const delivery = rx.requests.find((r) => r.json?.records?.length)!;
       expect(verifyWebhook(drain.signing_secret, delivery.headers as any, delivery.body)).toBe(true);

@@ -37,7 +37,7 @@ export function toDrainView(row: DrainsTable, secrets?: DestinationSecrets): Dra
     id: row.id,
     name: row.name,
     dataset: row.dataset,
-    fields: parseDrainParams(row.params).fields,
+    ...readFilters(parseDrainParams(row.params)),
     status: row.status,
     destination,
     interval_seconds: Number(row.interval_seconds),
@@ -52,6 +52,16 @@ export function toDrainView(row: DrainsTable, secrets?: DestinationSecrets): Dra
     updated_at: new Date(Number(row.updated_at)).toISOString(),
   };
 }
+
+/** What a drain reads, as the API shows it: its fields and filters. */
+const readFilters = ({ fields, timezone, workspace_ids, include_personal_workspaces, entity_ids, category }: DrainParams) => ({
+  fields,
+  timezone,
+  workspace_ids,
+  include_personal_workspaces,
+  entity_ids,
+  category,
+});
 
 /** A delivery log row as the API shows it. */
 export function toDeliveryView(row: DrainDeliveriesTable): Delivery {

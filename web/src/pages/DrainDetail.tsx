@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Dataset } from '@contract/datasets';
 import { api, messageOf } from '../api/client';
 import { deliveryKeys, useDeliveries, useDrain, type DrainView } from '../api/delivery';
-import { useDatasets } from '../api/queries';
+import { useDatasets, useTeams } from '../api/queries';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { announce } from '../components/Live';
 import { Notice } from '../components/Notice';
@@ -136,6 +136,10 @@ function DrainSummary({ drain: d, dataset }: { drain: DrainView; dataset: Datase
           {d.destination.type === 'http' && d.destination.header_names.length > 0 && <span className="muted"> · extra headers: {d.destination.header_names.join(', ')}</span>}
           {d.destination.type === 's3' && <span className="muted"> · {d.destination.format.toUpperCase()}{d.destination.compression === 'gzip' ? ', gzip' : ''}</span>}
         </dd>
+        <dt>Reads</dt>
+        <dd data-testid="drain-filters">
+          <DrainFilters drain={d} />
+        </dd>
         <dt>Fields</dt>
         <dd className="summary__fields">{d.fields.join(', ')}</dd>
         <dt>Created</dt>
@@ -148,6 +152,20 @@ function DrainSummary({ drain: d, dataset }: { drain: DrainView; dataset: Datase
       <ReplayForm drain={d} />
     </div>
   );
+}
+
+/** What rows a drain reads, in words: its team selection, other filters and the timestamps' zone. */
+function DrainFilters({ drain: d }: { drain: DrainView }) {
+  const selected = d.workspace_ids !== null && d.workspace_ids.length > 0;
+  const teams = useTeams(selected);
+  const names = selected ? d.workspace_ids!.map((id) => teams.data?.find((t) => t.id === id)?.name ?? id) : [];
+  const parts = [
+    selected ? `Teams: ${names.join(', ')}${d.include_personal_workspaces ? ', plus personal spaces' : ''}` : d.include_personal_workspaces ? 'Personal spaces only' : 'Every workspace',
+    ...(d.entity_ids?.length ? [`Only ${d.entity_ids.join(', ')}`] : []),
+    ...(d.category ? [`Category ${d.category}`] : []),
+    `Times in ${d.timezone}`,
+  ];
+  return <>{parts.join(' · ')}</>;
 }
 
 /** Fields of the edit form the API may name in an error. */
