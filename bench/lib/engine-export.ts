@@ -5,7 +5,7 @@
  * through the engine at two sizes (SLUICE_BENCH_TO cuts the range), with the V8 flags of bin/sluice.js:
  *
  *   SLUICE_BENCH_DATA=bench/.data/sqlite-demo_x9_09 SLUICE_BENCH_FORMAT=parquet [SLUICE_BENCH_TO=<ISO>] \
- *     node --max-semi-space-size=1 --v8-pool-size=1 --import tsx bench/lib/engine-export.ts
+ *     node --max-semi-space-size=1 --v8-pool-size=1 --heap-growing-percent=30 --import tsx bench/lib/engine-export.ts
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
