@@ -37,7 +37,8 @@ export function toDrainView(row: DrainsTable, secrets?: DestinationSecrets): Dra
     id: row.id,
     name: row.name,
     dataset: row.dataset,
-    ...readFilters(parseDrainParams(row.params)),
+    // The stored params are what the drain reads (fields and filters), shown as they are.
+    ...parseDrainParams(row.params),
     status: row.status,
     destination,
     interval_seconds: Number(row.interval_seconds),
@@ -52,16 +53,6 @@ export function toDrainView(row: DrainsTable, secrets?: DestinationSecrets): Dra
     updated_at: new Date(Number(row.updated_at)).toISOString(),
   };
 }
-
-/** What a drain reads, as the API shows it: its fields and filters. */
-const readFilters = ({ fields, timezone, workspace_ids, include_personal_workspaces, entity_ids, category }: DrainParams) => ({
-  fields,
-  timezone,
-  workspace_ids,
-  include_personal_workspaces,
-  entity_ids,
-  category,
-});
 
 /** A delivery log row as the API shows it. */
 export function toDeliveryView(row: DrainDeliveriesTable): Delivery {
