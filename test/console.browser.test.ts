@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { fetchInPage, launchChromium, login, showMyData, newContext, screenshot } from './helpers/browser.js';
 import { exportView } from './helpers/export-view.js';
 import { DIALECTS } from './helpers/stores.js';
 
@@ -517,7 +517,7 @@ for (const dialect of DIALECTS) {
           await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
           for (const p of pages) {
             // Leave the wizard first so it opens again at its first step.
-            await page.goto('/#/my-data');
+            await showMyData(page);
             await p.open();
             await shot(page, `30-${p.name}-${width}`);
             if (width === 390) expect(await scrollWidth(), `${p.name} at 390 px`).toBeLessThanOrEqual(390);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyWebhook } from '../src/notify/webhooks.js';
 import { createTestApp, type TestApp, type TestUser } from './helpers/app.js';
 import { seriousViolations } from './helpers/axe.js';
-import { launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { launchChromium, login, showMyData, newContext, screenshot } from './helpers/browser.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 import { DIALECTS } from './helpers/stores.js';
@@ -442,7 +442,7 @@ for (const dialect of DIALECTS) {
         for (const width of [1366, 390]) {
           await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
           for (const p of pages) {
-            await page.goto('/#/my-data');
+            await showMyData(page);
             await p.open();
             await shot(page, `53-${p.name}-${width}`);
             expect(await seriousViolations(page), `${p.name} at ${width} px`).toEqual([]);

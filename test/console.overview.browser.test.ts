@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { seriousViolations } from './helpers/axe.js';
-import { fetchInPage, launchChromium, login, newContext, screenshot } from './helpers/browser.js';
+import { fetchInPage, launchChromium, login, openFresh, newContext, screenshot } from './helpers/browser.js';
 import { MARCH_UTC_CREDITS, creditsOfCsv, httpSender, seedOverview } from './helpers/overview-fixture.js';
 import { DIALECTS } from './helpers/stores.js';
 
@@ -260,8 +260,7 @@ for (const dialect of DIALECTS) {
         await shot(page, '42-wizard-labels-review');
 
         // Credit logs: the category is chosen from the valid ones, in words.
-        await page.goto('/#/my-data');
-        await page.goto('/#/new');
+        await openFresh(page, '/#/new');
         await page.getByTestId('dataset-credit_logs').click();
         await page.getByTestId('wizard-next').click();
         await page.getByLabel('Start date').fill('03/01/2025');
@@ -336,8 +335,7 @@ for (const dialect of DIALECTS) {
           await check('overview', width);
 
           // The wizard, step by step (workflow runs: every step applies).
-          await page.goto('/#/my-data');
-          await page.goto('/#/new');
+          await openFresh(page, '/#/new');
           await page.getByTestId('wizard').waitFor();
           await check('wizard-1-type', width);
           await page.getByTestId('dataset-workflow_runs').click();

@@ -57,6 +57,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * Opens `hash` as a fresh page: first My data, waited for, then `hash`. Two hash navigations in a row
+ * can reach the page as one (the first hashchange fires after the second URL is set), which would keep
+ * the wizard mounted at the step it was on instead of starting it again.
+ */
+export async function openFresh(page: Page, hash: string): Promise<void> {
+  await showMyData(page);
+  await page.goto(hash);
+}
+
+/** Goes to My data and waits until it is drawn (a page to leave from; see openFresh). */
+export async function showMyData(page: Page): Promise<void> {
+  await page.goto('/#/my-data');
+  await page.getByTestId('download-my-data').waitFor();
+}
+
 /** Signs in through the login form and waits for the header. */
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/#/new');
