@@ -656,12 +656,24 @@ for (const dialect of DIALECTS) {
         await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe(String(original.record_count));
         await shot(page, '19-run-again-gumloop');
         const id = await start(page);
-        await downloadWhenCompleted(page, id);
+        const copyCsv = await downloadWhenCompleted(page, id);
         const copy = await waitForApi(base, id, t.orgA.admin.key);
         expect(copy.record_count).toBe(original.record_count);
         const { row_limit: _limit, ...sameParams } = original.params;
         expect(copy.params).toMatchObject(sameParams);
         expect([copy.scope, copy.format, copy.compression, copy.source]).toEqual([original.scope, original.format, original.compression, 'console']);
+
+        // Row for row: both files, as downloaded, hold the same header and the same rows in the same order.
+        const originalFile = await fetchInPage(page, `/v1/exports/${sourceId}/download`);
+        expect(originalFile.status).toBe(200);
+        const [originalRows, copyRows] = [parse(originalFile.text, { columns: false }) as string[][], parse(copyCsv, { columns: false }) as string[][]];
+        expect(copyRows).toHaveLength(originalRows.length);
+        expect(copyRows[0]).toEqual(originalRows[0]);
+        for (let i = 1; i < originalRows.length; i++) expect(copyRows[i], `row ${i}`).toEqual(originalRows[i]);
+        // The personal space's run and the orphan are among them (all teams alone would have left both out).
+        const runIds = originalRows.slice(1).map((r) => r[originalRows[0].indexOf('run_id')]);
+        expect(runIds).toEqual(expect.arrayContaining(['run_5', 'run_orphan']));
+        expect(runIds).toHaveLength(6);
       } finally {
         await context.close();
       }
