@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -655,12 +656,95 @@ for (const dialect of DIALECTS) {
         await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe(String(original.record_count));
         await shot(page, '19-run-again-gumloop');
         const id = await start(page);
-        await downloadWhenCompleted(page, id);
+        const copyCsv = await downloadWhenCompleted(page, id);
         const copy = await waitForApi(base, id, t.orgA.admin.key);
         expect(copy.record_count).toBe(original.record_count);
         const { row_limit: _limit, ...sameParams } = original.params;
         expect(copy.params).toMatchObject(sameParams);
         expect([copy.scope, copy.format, copy.compression, copy.source]).toEqual([original.scope, original.format, original.compression, 'console']);
+
+        // Row for row: both files, as downloaded, hold the same header and the same rows in the same order.
+        const originalFile = await fetchInPage(page, `/v1/exports/${sourceId}/download`);
+        expect(originalFile.status).toBe(200);
+        const [originalRows, copyRows] = [parse(originalFile.text, { columns: false }) as string[][], parse(copyCsv, { columns: false }) as string[][]];
+        expect(copyRows).toHaveLength(originalRows.length);
+        expect(copyRows[0]).toEqual(originalRows[0]);
+        for (let i = 1; i < originalRows.length; i++) expect(copyRows[i], `row ${i}`).toEqual(originalRows[i]);
+        // The personal space's run and the orphan are among them (all teams alone would have left both out).
+        const runIds = originalRows.slice(1).map((r) => r[originalRows[0].indexOf('run_id')]);
+        expect(runIds).toEqual(expect.arrayContaining(['run_5', 'run_orphan']));
+        expect(runIds).toHaveLength(6);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('CSV for Excel: the file downloaded starts with the bytes EF BB BF and then the header; run again keeps it', async () => {
+      // A workflow with a name Excel misreads as Latin-1 unless the file carries a BOM, and one run of it in May.
+      const admin = { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' };
+      const ingest = async (entity: string, rows: unknown[]) => expect((await fetch(`${base}/v1/ingest/${entity}`, { method: 'POST', headers: admin, body: JSON.stringify(rows) })).status).toBe(200);
+      await ingest('workflows', [{ id: 'wf_cafe', workspace_id: 'ws_beta', name: 'Café Zürich – 東京', enabled: true, created_by: 'u_admin', created_at: '2025-01-02T00:00:00Z' }]);
+      await ingest('workflow_runs', [{ id: 'run_cafe', workflow_id: 'wf_cafe', user_id: 'u_admin', status: 'completed', credit_cost: 2, created_at: '2025-05-05T10:00:00Z', finished_at: '2025-05-05T10:00:00Z' }]);
+      // The catalogue's column order (the wizard keeps it).
+      const header = 'workbook_name,run_id,credit_cost\r\n';
+      const BOM = [0xef, 0xbb, 0xbf];
+
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      /** Waits for the export to complete in History, then downloads its file as a person would (the row's Download link). */
+      const download = async (id: string): Promise<{ name: string; bytes: Buffer }> => {
+        await downloadWhenCompleted(page, id);
+        const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-export-id="${id}"]`).getByTestId('download').click()]);
+        return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+      };
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await chooseDataset(page, 'workflow_runs');
+        await next(page, 'Date range');
+        await typeRange(page, '05/01/2025', '05/31/2025');
+        await next(page, 'Teams');
+        await next(page, 'Fields');
+        await page.getByTestId('fields-clear').click();
+        for (const f of ['run_id', 'workbook_name', 'credit_cost']) await page.getByTestId(`field-${f}`).check();
+        await next(page, 'Format & review');
+
+        // The choice is offered for CSV only, off by default, and says why it exists.
+        const bom = page.getByLabel('CSV for Excel (with BOM)');
+        expect(await bom.getAttribute('data-testid')).toBe('csv-bom');
+        expect([await bom.isEnabled(), await bom.isChecked()]).toEqual([true, false]);
+        expect(await page.locator('label', { has: bom }).textContent()).toContain('Excel reads UTF-8 names and accents correctly only when the file starts with a byte order mark');
+        await page.getByTestId('format-xlsx').check();
+        expect([await bom.isDisabled(), await bom.isChecked()]).toEqual([true, false]);
+        await page.getByTestId('format-csv').check();
+        // With the keyboard: focus it and press Space.
+        await bom.focus();
+        await page.keyboard.press('Space');
+        expect(await bom.isChecked()).toBe(true);
+        expect(await page.getByTestId('summary').textContent()).toContain('CSV for Excel (with BOM)');
+        await expect.poll(() => page.getByTestId('estimate-value').textContent(), { timeout: 10_000 }).toBe('1');
+        await shot(page, '21-wizard-csv-bom');
+        const id = await start(page);
+
+        const first = await download(id);
+        expect(first.name).toMatch(/\.csv$/);
+        expect([...first.bytes.subarray(0, 3)]).toEqual(BOM);
+        expect(first.bytes.subarray(3, 3 + header.length).toString('utf8')).toBe(header);
+        expect(first.bytes.subarray(3).toString('utf8')).toBe(`${header}Café Zürich – 東京,run_cafe,2\r\n`);
+        expect((await waitForApi(base, id, t.orgA.admin.key)).params.csv_bom).toBe(true);
+        await page.goto(`/#/exports/${id}`);
+        await expect.poll(() => page.getByTestId('export-detail').textContent()).toContain('CSV for Excel (with BOM)');
+
+        // Run again: the review has the choice ticked, and the new file starts the same way.
+        await page.getByTestId('run-again').click();
+        await page.getByTestId('copied-note').waitFor();
+        expect(await page.getByTestId('csv-bom').isChecked()).toBe(true);
+        expect(await page.getByTestId('summary').textContent()).toContain('CSV for Excel (with BOM)');
+        await shot(page, '22-run-again-csv-bom');
+        const againId = await start(page);
+        expect(againId).not.toBe(id);
+        const again = await download(againId);
+        expect(again.bytes.equals(first.bytes)).toBe(true);
+        expect((await waitForApi(base, againId, t.orgA.admin.key)).params.csv_bom).toBe(true);
       } finally {
         await context.close();
       }

@@ -1,11 +1,10 @@
-import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Export } from '../src/contract/exports.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { seriousViolations } from './helpers/axe.js';
 import { fetchInPage, launchChromium, login, openFresh, newContext, screenshot } from './helpers/browser.js';
-import { MARCH_UTC_CREDITS, creditsOfCsv, httpSender, seedOverview } from './helpers/overview-fixture.js';
+import { MARCH_UTC_CREDITS, creditsOfCsv, httpSender, seedOverview, sumCsv } from './helpers/overview-fixture.js';
 import { DIALECTS } from './helpers/stores.js';
 
 /*
@@ -57,6 +56,14 @@ for (const dialect of DIALECTS) {
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`export ${id} did not settle`);
+    }
+    /** On a prefilled wizard: Start, wait until the export completes, and return its CSV as the page downloads it. */
+    async function startAndDownload(page: Page): Promise<string> {
+      await page.getByTestId('start-export').click();
+      await page.waitForURL(/#\/exports\?started=/);
+      const done = await settled(decodeURIComponent(new URL(page.url()).hash.split('started=')[1]));
+      expect(done.status).toBe('completed');
+      return (await fetchInPage(page, `/v1/exports/${done.id}/download`)).text;
     }
 
     beforeAll(async () => {
@@ -181,12 +188,7 @@ for (const dialect of DIALECTS) {
           await page.getByTestId(`export-users_by_credits-${source}`).click();
           await page.getByTestId('prefilled-note').waitFor();
           expect(await page.getByTestId('summary').textContent()).toContain(source === 'workflow_runs' ? 'Workflow runs' : 'Agent interactions');
-          await page.getByTestId('start-export').click();
-          await page.waitForURL(/#\/exports\?started=/);
-          const started = await settled(decodeURIComponent(new URL(page.url()).hash.split('started=')[1]));
-          expect(started.status).toBe('completed');
-          const rows = parse((await fetchInPage(page, `/v1/exports/${started.id}/download`)).text, { columns: true }) as Record<string, string>[];
-          fromFiles += rows.filter((r) => r.user_id === 'u_member').reduce((sum, r) => sum + Number(r.credit_cost), 0);
+          fromFiles += sumCsv(await startAndDownload(page), 'credit_cost', (r) => r.user_id).get('u_member') ?? 0;
         }
         // Runs r4 (4) and r5 (3), and interaction i3 (5).
         expect(fromFiles).toBe(memberCredits);
@@ -225,6 +227,39 @@ for (const dialect of DIALECTS) {
         await mp.getByRole('heading', { name: 'The overview is for admins' }).waitFor();
       } finally {
         await member.close();
+      }
+    });
+
+    test('overview: the top workflows by credits, agents by messages and models by cost equal the sums of the exports their "Export this" links start', async () => {
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      // Each list, the column its numbers sum and the column of its keys, and what the fixture gives in March.
+      const lists = [
+        { name: 'workflows_by_credits', column: 'credit_cost', key: 'workbook_id', title: 'Workflow runs', expected: [['wf_a', 7.5], ['wf_p', 3], ['wf_b', 2.5], ['wf_unknown', 1.25]] },
+        { name: 'agents_by_messages', column: 'message_count', key: 'agent_id', title: 'Agent interactions', expected: [['ag_1', 14], ['ag_2', 1]] },
+        { name: 'models_by_cost', column: 'total_cost_usd', key: 'name', title: 'Model usage', expected: [['claude-3', 2], ['gpt-4o', 0.5]] },
+      ];
+      try {
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        for (const l of lists) {
+          await page.goto(MARCH);
+          const values = page.getByTestId(`top-${l.name}`).getByTestId('top-value');
+          await values.first().waitFor();
+          const fromPage = await values.evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), Number(e.getAttribute('data-value'))]));
+          expect(fromPage).toEqual(l.expected);
+
+          await page.getByTestId(`export-${l.name}`).click();
+          await page.getByTestId('prefilled-note').waitFor();
+          const summary = await page.getByTestId('summary').textContent();
+          expect(summary).toContain(l.title);
+          expect(summary).toContain('03/01/2025 – 03/31/2025 (UTC)');
+          if (l.name === 'agents_by_messages') await shot(page, '46-overview-export-agents-by-messages');
+          const fromFile = sumCsv(await startAndDownload(page), l.column, (r) => r[l.key]);
+          // Keys whose sum is 0 are not listed; every other key of the file is, with the same number.
+          expect(new Map([...fromFile].filter(([, v]) => v !== 0)), l.name).toEqual(new Map(fromPage as [string, number][]));
+        }
+      } finally {
+        await context.close();
       }
     });
 

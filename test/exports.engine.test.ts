@@ -2,7 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ColumnNode, UpdateQueryNode, type KyselyPlugin } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExportRequestSchema } from '../src/contract/exports.js';
 import { createCompletions } from '../src/exports/completions.js';
 import { createExportEngine } from '../src/exports/engine.js';
@@ -13,6 +13,19 @@ import { BlobMissing, type BlobStore } from '../src/storage/types.js';
 import { DIALECTS } from './helpers/stores.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
 import { downloadExport, seedRuns, waitForExport } from './helpers/platform.js';
+
+/** How long a format's library takes to load, as on a busy machine (XLSX's takes 1–2.5 s there); 0: as it comes. */
+const encoderLoad = vi.hoisted(() => ({ delayMs: 0 }));
+vi.mock('../src/formats/index.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/formats/index.js')>();
+  return {
+    ...actual,
+    loadEncoder: async (format: Parameters<typeof actual.loadEncoder>[0]) => {
+      if (encoderLoad.delayMs) await new Promise((r) => setTimeout(r, encoderLoad.delayMs));
+      return actual.loadEncoder(format);
+    },
+  };
+});
 
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -200,6 +213,26 @@ for (const dialect of DIALECTS) {
       expect(cancelled.status).toBe('cancelled');
       expect(cancelled.blob_key).toBeNull();
       expect(blobs.deleted).toHaveLength(1);
+    });
+
+    it('a cancel does not wait for the format library to load: the run ends at its next heartbeat, cancelled, with no file', async () => {
+      const id = await queue({ format: 'xlsx' });
+      encoderLoad.delayMs = 6000;
+      try {
+        const blobs = testBlobs();
+        const running = runExport(deps(blobs), (await claim('w'))!, new AbortController().signal);
+        await sleep(200);
+        const sent = Date.now();
+        const res = await t.app.inject({ method: 'POST', url: `/v1/exports/${id}/cancel`, headers: bearer(t.orgA.admin.key) });
+        expect(res.json().cancel_requested).toBe(true);
+        expect(await running).toBe('cancelled');
+        // The heartbeat (every 666 ms with a 2 s lease) noticed it; the 6 s load was not waited for.
+        expect(Date.now() - sent).toBeLessThan(2000);
+        expect(await row(id)).toMatchObject({ status: 'cancelled', blob_key: null });
+        expect(blobs.puts).toBe(0);
+      } finally {
+        encoderLoad.delayMs = 0;
+      }
     });
 
     it('cancels a queued export at once', async () => {

@@ -63,6 +63,23 @@ async function publishedKey(store: Store, id: string): Promise<string | null> {
   return row?.status === 'completed' ? row.blob_key : null;
 }
 
+/**
+ * `work`'s answer, or the stop as soon as `signal` aborts: a cancel does not wait for a count or for a
+ * format's library to load (XLSX's takes a second or more on a busy machine, past the 2 s in which a
+ * cancel must show). What was started finishes unobserved; a loaded library stays cached.
+ * @example const encoder = await untilStopped(() => loadEncoder('xlsx'), abort.signal);
+ */
+function untilStopped<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    work()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
 /** Counts rows as batches pass and fails the stream past the row limit. */
 class RowCounter extends Transform {
   count = 0;
@@ -132,7 +149,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     // The estimate made at creation is recent enough for a job that starts at once; an older one
     // (queued a while, or a retry) is counted again so progress and ETA stay honest.
     const fresh = job.estimated_total !== null && lease.attempt === 1 && Date.now() - Number(job.created_at) < FRESH_ESTIMATE_MS;
-    const estimate = fresh ? Number(job.estimated_total) : await dataset.count(store, query);
+    const estimate = fresh ? Number(job.estimated_total) : await untilStopped(() => dataset.count(store, query), abort.signal);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
     // The fast path: the database writes the file's lines itself (same bytes as the row path below).
@@ -145,7 +162,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     } else {
       // Batches of rows, a few in flight: backpressure reaches the database cursor.
       source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
-      stages.push(counter, (await loadEncoder(job.format))(encoding));
+      stages.push(counter, (await untilStopped(() => loadEncoder(job.format), abort.signal))(encoding));
     }
     if (job.compression === 'gzip') stages.push(createGzipStream());
     const body = (stages.length ? (pipeline as any)(source, ...stages, () => {}) : source) as Readable;

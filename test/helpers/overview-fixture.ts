@@ -79,14 +79,22 @@ export const MARCH_UTC_CREDITS = [
   { date: '2025-03-31', team: 'ws_beta', credits: 2 },
 ];
 
-/** Sums credit_cost of a workflow_runs CSV per day (of pl_run_created_ts) and team, as the overview should. */
-export function creditsOfCsv(csv: string, teamOf: (r: Record<string, string>) => string): { date: string; team: string; credits: number }[] {
+/**
+ * Sums `column` of a CSV export per key of each row, rounded to micro-units as the overview rounds its sums.
+ * @example sumCsv(csv, 'credit_cost', (r) => r.workbook_id) // Map { 'wf_a' => 7.5, 'wf_b' => 2.5, … }
+ */
+export function sumCsv(csv: string, column: string, keyOf: (r: Record<string, string>) => string): Map<string, number> {
   const sums = new Map<string, number>();
   for (const r of parse(csv, { columns: true }) as Record<string, string>[]) {
-    const key = `${r.pl_run_created_ts.slice(0, 10)} ${teamOf(r)}`;
-    sums.set(key, (sums.get(key) ?? 0) + Number(r.credit_cost));
+    if (!(column in r)) throw new Error(`the CSV has no column ${column}; it has ${Object.keys(r).join(', ')}`);
+    sums.set(keyOf(r), (sums.get(keyOf(r)) ?? 0) + Number(r[column]));
   }
-  return [...sums]
+  return new Map([...sums].map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
+}
+
+/** Sums credit_cost of a workflow_runs CSV per day (of pl_run_created_ts) and team, as the overview should. */
+export function creditsOfCsv(csv: string, teamOf: (r: Record<string, string>) => string): { date: string; team: string; credits: number }[] {
+  return [...sumCsv(csv, 'credit_cost', (r) => `${r.pl_run_created_ts.slice(0, 10)} ${teamOf(r)}`)]
     .map(([k, credits]) => ({ date: k.split(' ')[0], team: k.split(' ')[1], credits }))
     .sort((a, b) => a.date.localeCompare(b.date) || a.team.localeCompare(b.team));
 }

@@ -70,6 +70,7 @@ export function ExportDetailPage({ id, me }: { id: string; me: Me }) {
             <dt>Format</dt>
             <dd>
               {e.format.toUpperCase()}
+              {e.format === 'csv' && e.params.csv_bom ? ' for Excel (with BOM)' : ''}
               {e.compression === 'gzip' ? ', gzip' : ''}
             </dd>
             <dt>Created</dt>

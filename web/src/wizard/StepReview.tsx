@@ -10,7 +10,7 @@ import { Notice } from '../components/Notice';
 import { toUs } from '../lib/dates';
 import { href } from '../lib/router';
 import { formatNumber } from '../lib/format';
-import { datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
+import { bomApplies, datesApply, gzipApplies, selectedTeams, teamsApply, toRequest, type Draft } from './draft';
 import { fieldNames } from './labels';
 
 interface Props {
@@ -83,6 +83,23 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
           <label className="check switch-row">
             <input
               type="checkbox"
+              checked={draft.csvBom && bomApplies(draft.format)}
+              disabled={!bomApplies(draft.format)}
+              onChange={(e) => update({ csvBom: e.target.checked })}
+              data-testid="csv-bom"
+            />
+            <span>
+              CSV for Excel (with BOM)
+              <span className="muted small block">
+                {bomApplies(draft.format)
+                  ? 'Excel reads UTF-8 names and accents correctly only when the file starts with a byte order mark; other tools do not need it.'
+                  : 'Only CSV files carry a byte order mark; Excel reads XLSX as it is.'}
+              </span>
+            </span>
+          </label>
+          <label className="check switch-row">
+            <input
+              type="checkbox"
               checked={draft.gzip && gzipApplies(draft.format)}
               disabled={!gzipApplies(draft.format)}
               onChange={(e) => update({ gzip: e.target.checked })}
@@ -144,6 +161,7 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
             <dt>File</dt>
             <dd>
               {draft.format.toUpperCase()}
+              {draft.csvBom && bomApplies(draft.format) ? ' for Excel (with BOM)' : ''}
               {draft.gzip && gzipApplies(draft.format) ? ', gzip' : ''}
             </dd>
           </dl>

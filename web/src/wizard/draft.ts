@@ -39,6 +39,7 @@ export interface Draft {
   gzip: boolean;
   /** Email me when it ends: undefined follows my setting (on unless I turned it off), else this export's own choice. */
   notify: boolean | undefined;
+  /** CSV for Excel: the file starts with a UTF-8 byte order mark (sent only for CSV). */
   csvBom: boolean;
   neutralizeFormulas: boolean;
 }
@@ -148,6 +149,11 @@ export function stepIssue(step: StepId, draft: Draft, d: Dataset | undefined, te
   }
 }
 
+/** Only a CSV file starts with a byte order mark (Excel needs it to read UTF-8; XLSX opens in Excel as it is). */
+export function bomApplies(format: Format): boolean {
+  return format === 'csv';
+}
+
 /** Parquet and XLSX files are compressed inside already; the server refuses gzip for them. */
 export function gzipApplies(format: Format): boolean {
   return format !== 'parquet' && format !== 'xlsx';
@@ -163,7 +169,7 @@ export function toRequest(draft: Draft, d: Dataset, me: Me, teams: Workspace[] |
     // Already in file order: the fields step keeps the catalogue's order, a copy keeps the original's.
     fields: draft.fields,
     timezone: draft.timezone,
-    csv_bom: draft.csvBom,
+    csv_bom: draft.csvBom && bomApplies(draft.format),
     neutralize_formulas: draft.neutralizeFormulas,
     source: 'console',
   };
