@@ -18,9 +18,21 @@ import { DIALECTS } from './helpers/stores.js';
 async function startReceiver() {
   const requests: IncomingMessage[] = [];
   let connections = 0;
-  const server: Server = createServer((req, res) => {
+  const bodies: string[] = [];
+  /** Where `/to?n` redirects (307), for the redirect tests. */
+  const redirectTo: string[] = [];
+  const server: Server = createServer(async (req, res) => {
     requests.push(req);
-    if (req.url === '/redirect') return void res.writeHead(302, { location: `http://127.0.0.1:${port}/final` }).end();
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    bodies.push(body);
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/redirect') return void res.writeHead(302, { location: `http://127.0.0.1:${port}/final` }).end();
+    if (url.pathname === '/307') return void res.writeHead(307, { location: '/echo' }).end();
+    if (url.pathname === '/308') return void res.writeHead(308, { location: `http://127.0.0.1:${port}/307` }).end();
+    if (url.pathname === '/to') return void res.writeHead(307, { location: redirectTo[Number(url.search.slice(1))] }).end();
+    if (url.pathname === '/loop') return void res.writeHead(307, { location: `/loop?n=${Number(url.searchParams.get("n") ?? 0) + 1}` }).end();
+    if (url.pathname === '/echo') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`${req.method} ${body} ${req.headers.authorization ?? '-'} ${req.headers['x-token'] ?? '-'}`);
     if (req.url === '/hang') return; // never answers
     if (req.url === '/big') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -36,6 +48,8 @@ async function startReceiver() {
   return {
     port,
     requests,
+    bodies,
+    redirectTo,
     connections: () => connections,
     close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
@@ -203,12 +217,78 @@ describe('outbound guard', () => {
     expect(lookups).toBe(1);
   });
 
-  it('does not follow redirects', async () => {
+  it('follows 307 and 308 to a checked target, keeping the method and body', async () => {
     const before = receiver.requests.length;
-    const res = await createOutboundClient({ allowlist: LOOPBACK_ONLY }).send(`http://127.0.0.1:${receiver.port}/redirect`);
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toMatch(/\/final$/);
+    const client = createOutboundClient({ allowlist: LOOPBACK_ONLY, resolve: noDns });
+    const res = await client.send(`http://127.0.0.1:${receiver.port}/308`, { method: 'POST', body: '{"n":1}', headers: { 'content-type': 'application/json', authorization: 'Bearer same-origin', 'x-token': 't' } });
+    expect(res.status).toBe(200);
+    // Same origin all the way: the credentials travel on; method and body are kept.
+    expect(await res.text()).toBe('POST {"n":1} Bearer same-origin t');
+    expect(receiver.requests.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual(['POST /308', 'POST /307', 'POST /echo']);
+  });
+
+  it('refuses a 307 whose target breaks a rule, without connecting to it', async () => {
+    const other = await startReceiver();
+    try {
+      const client = createOutboundClient({ allowlist: LOOPBACK_ONLY, resolve: noDns });
+      const targets: [string, string][] = [
+        ['https://169.254.169.254/latest/meta-data/', 'metadata'],
+        [`https://localhost:${other.port}/echo`, 'loopback'],
+        [`https://[::ffff:a9fe:a9fe]:${other.port}/echo`, 'ipv4-mapped'],
+        [`https://[::1]:${other.port}/echo`, 'loopback'],
+        [`http://localhost:${other.port}/echo`, 'https-required'],
+        [`http://user:pw@127.0.0.1:${other.port}/echo`, 'userinfo'],
+        ['file:///etc/passwd', 'scheme'],
+      ];
+      for (const [target, rule] of targets) {
+        receiver.redirectTo.push(target);
+        const err = await client.send(`http://127.0.0.1:${receiver.port}/to?${receiver.redirectTo.length - 1}`, { method: 'POST', body: '{}' }).catch((e: unknown) => e);
+        expect(err, target).toBeInstanceOf(OutboundRefused);
+        expect((err as OutboundRefused).rule, target).toBe(rule);
+        expect((err as OutboundRefused).field, target).toBe('redirect');
+      }
+      expect(other.connections()).toBe(0);
+      // A name the redirect names is resolved and checked like the first URL's.
+      const named = createOutboundClient({ allowlist: LOOPBACK_ONLY, resolve: stubResolver });
+      receiver.redirectTo.push('https://meta.example.com/hook');
+      const err = await named.send(`http://127.0.0.1:${receiver.port}/to?${receiver.redirectTo.length - 1}`).catch((e: unknown) => e);
+      expect((err as OutboundRefused).rule).toBe('metadata');
+      expect((err as Error).message).toMatch(/^redirect \(meta\.example\.com resolves to 169\.254\.169\.254\) points at a cloud metadata service/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('fails on any other 3xx and on a 4th redirect, naming why', async () => {
+    const client = createOutboundClient({ allowlist: LOOPBACK_ONLY, resolve: noDns });
+    const before = receiver.requests.length;
+    const found = await client.send(`http://127.0.0.1:${receiver.port}/redirect`, { method: 'POST', body: '{}' }).catch((e: unknown) => e);
+    expect(found).toBeInstanceOf(OutboundRefused);
+    expect((found as OutboundRefused).rule).toBe('redirect');
+    expect((found as Error).message).toBe(`url (HTTP 302 from http://127.0.0.1:${receiver.port}/redirect) answered with a redirect Sluice does not follow (only 307 and 308 are followed, at most 3 in a row)`);
     expect(receiver.requests.slice(before).map((r) => r.url)).toEqual(['/redirect']);
+    const loop = await client.send(`http://127.0.0.1:${receiver.port}/loop`).catch((e: unknown) => e);
+    expect((loop as OutboundRefused).rule).toBe('redirect');
+    expect((loop as Error).message).toMatch(/^url \(HTTP 307 from http:\/\/127\.0\.0\.1:\d+\/loop, redirect 4\) answered with a redirect/);
+    expect(receiver.requests.slice(before + 1).map((r) => r.url)).toEqual(["/loop", "/loop?n=1", "/loop?n=2", "/loop?n=3"]);
+  });
+
+  it('drops Authorization and cookies when a redirect leaves the origin', async () => {
+    const other = await startReceiver();
+    try {
+      receiver.redirectTo.push(`http://127.0.0.1:${other.port}/echo`);
+      const client = createOutboundClient({ allowlist: LOOPBACK_ONLY, resolve: noDns });
+      const res = await client.send(`http://127.0.0.1:${receiver.port}/to?${receiver.redirectTo.length - 1}`, { method: 'POST', body: 'b', headers: { Authorization: 'Bearer x', 'x-token': 't' } });
+      expect(await res.text()).toBe('POST b - t');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a webhook redirected with 302 fails once with the reason, and is not retried', async () => {
+    const client = createOutboundClient({ allowlist: LOOPBACK_ONLY });
+    const outcome = await deliverWebhook(`http://127.0.0.1:${receiver.port}/redirect`, {}, { send: client.send, secret: webhookSecretFor('s'.repeat(32), 'org_1'), baseDelayMs: 5 });
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: expect.stringContaining('HTTP 302') });
   });
 
   it('gives up at its deadline and bounds what it reads', async () => {
