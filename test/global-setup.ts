@@ -21,6 +21,6 @@ export default function setup() {
       process.exitCode = 1;
       throw new Error(`Server logs carry credentials (${leaks.length} found in ${files} files, ${lines} lines; kept in ${dir}):\n${shown.join('\n')}`);
     }
-    console.info(`[logs] ${lines} server log lines from ${files} test processes grepped: no download tokens, API keys, session cookies or passwords`);
+    console.info(`[logs] ${lines} server log lines from ${files} test processes grepped: no download tokens, API keys, session cookies or passwords${keep ? ` (kept in ${dir})` : ''}`);
   };
 }
