@@ -53,13 +53,14 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
   /** Statuses the API answered while faults were injected (only 2xx/3xx/4xx and 503 are acceptable). */
   const statuses: number[] = [];
 
-  const runExport = async (onProgress?: (bytes: number) => Promise<void> | void) => {
-    const res = await http('/v1/exports', { method: 'POST', body: JSON.stringify({ dataset: 'workflow_runs', format: 'json', compression: 'gzip' }) });
+  const runExport = async (onProgress?: (bytes: number, rows: number) => Promise<void> | void, body: object = { dataset: 'workflow_runs', format: 'json', compression: 'gzip' }) => {
+    const res = await http('/v1/exports', { method: 'POST', body: JSON.stringify(body) });
     expect(res.status).toBe(202);
     const id = ((await res.json()) as { id: string }).id;
     const done = await waitFor(async () => {
       const temps = tempFiles(exportDir(id));
-      if (temps.length > 0) await onProgress?.(Math.max(...temps.map((f) => f.size)));
+      const running = await row(id).catch(() => undefined);
+      if (temps.length > 0 || Number(running?.rows_written ?? 0) > 0) await onProgress?.(Math.max(0, ...temps.map((f) => f.size)), Number(running?.rows_written ?? 0));
       // Until published there is nothing to download; while the database is away the API says 503.
       const d = await http(`/v1/exports/${id}/download`).catch(() => undefined);
       if (d) statuses.push(d.status);
@@ -119,5 +120,44 @@ describe('PostgreSQL backends terminated during exports in a serving process', (
     expect(tempFiles(join(t.store.dir, 'exports'))).toEqual([]);
     console.info(`[faults] postgres: ${injected} backend terminations injected, ${hitRunning} hit a running attempt, ${FAULT_RUNS} exports completed once, ${missed} fault points passed before a look (retried), 0 process deaths, 0 5xx other than 503`);
     await sleep(0);
+  }, faultTimeout(60_000));
+
+  // The row path (cursor → encoder → file, here Parquet) holds a pg-cursor open for the whole export:
+  // a terminated backend must fail that attempt, not the process, exactly like the COPY path above.
+  const ROW_PATH_RUNS = Math.max(3, Math.ceil(FAULT_RUNS / 2));
+  it(`survives ${ROW_PATH_RUNS} terminations during Parquet (row-path) exports, each completed once with the reference file`, async () => {
+    const parquet = { dataset: 'workflow_runs', format: 'parquet' };
+    const reference = await runExport(undefined, parquet);
+    expect(reference.done.status).toBe('completed');
+    let injected = 0;
+    let hitRunning = 0;
+    let missed = 0;
+    for (let run = 0; run < ROW_PATH_RUNS; run++) {
+      const at = 0.1 + random() * 0.8;
+      let fired = false;
+      const { id, done } = await runExport(async (bytes, rows) => {
+        // Parquet buffers row groups, so the file grows in steps: the rows read so far say where it is too.
+        if (fired || Math.max(bytes / Number(reference.done.bytes), rows / ROWS) < at) return;
+        fired = true;
+        await terminateBackends(t.store.config.dialect === 'postgres' ? t.store.config.url : '');
+        injected++;
+      }, parquet);
+      if (!fired && done.status === 'completed' && missed < ROW_PATH_RUNS * 3) {
+        missed++;
+        run--;
+        continue;
+      }
+      expect(fired, `run ${run}: the fault point ${at.toFixed(2)} was never reached`).toBe(true);
+      expect(done.status, `${done.error}\n${serve.output().slice(-3000)}`).toBe('completed');
+      if (Number(done.attempt) > 1) hitRunning++;
+      expect(Number(done.record_count)).toBe(ROWS);
+      expect(done.sha256).toBe(reference.done.sha256);
+      const file = await download(id);
+      expect(sha256(file)).toBe(done.sha256);
+      expect((await http('/healthz')).status, 'the serving process answers').toBe(200);
+      expect(serve.child.exitCode, serve.output().slice(-3000)).toBe(null);
+    }
+    expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+    console.info(`[faults] postgres row path (Parquet): ${injected} backend terminations injected, ${hitRunning} hit a running attempt, ${ROW_PATH_RUNS} exports completed once with the reference sha256, ${missed} fault points passed before a look (retried), 0 process deaths`);
   }, faultTimeout(60_000));
 });

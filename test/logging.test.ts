@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
@@ -5,6 +8,7 @@ import { buildApp } from '../src/http/app.js';
 import { createLogger, redactUrl } from '../src/log.js';
 import { createServices, type Services } from '../src/services.js';
 import { seedOrg, type TestApp } from './helpers/app.js';
+import { findLogLeaks } from './helpers/log-leaks.js';
 import { seedRuns, waitForExport } from './helpers/platform.js';
 import { DIALECTS, createTestStore, type TestStore } from './helpers/stores.js';
 
@@ -111,5 +115,40 @@ describe('redactUrl', () => {
       '/a?token=[redacted]&X-Amz-Signature=[redacted]&api_key=[redacted]&password=[redacted]&user_id=u_1',
     );
     expect(redactUrl('/v1/me?k=sk_abcdefghijklmnop')).toBe('/v1/me?k=sk_[redacted]');
+  });
+});
+
+describe('the suite-wide log grep (test/global-setup.ts)', () => {
+  it('finds each kind of credential, and passes redacted lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-leak-check-'));
+    try {
+      const token = 'eyJrIjoib3JnX2EvZXhwXzEvMS9hLmNzdiJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2ln';
+      writeFileSync(
+        join(dir, '1.log'),
+        [
+          JSON.stringify({ msg: 'incoming request', req: { url: '/v1/files/[redacted]?download=1' } }),
+          JSON.stringify({ msg: 'ok', key: 'sk_[redacted]', prefix: 'sk_abc1234', body: { password: '[redacted]' }, cookie: 'sluice_session=[redacted]' }),
+          JSON.stringify({ msg: 'incoming request', req: { url: `/v1/files/${token}` } }),
+          JSON.stringify({ msg: 'x', authorization: 'Bearer sk_0123456789abcdefghijABCDEFGHIJ_-xyz' }),
+          JSON.stringify({ msg: 'x', cookie: 'sluice_session=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde' }),
+          JSON.stringify({ msg: 'x', location: 'http://127.0.0.1:9000/b/k?X-Amz-Signature=0123456789abcdef0123456789abcdef' }),
+          JSON.stringify({ msg: 'x', body: { password: 'hunter2' } }),
+          JSON.stringify({ msg: 'login as admin with pw-admin-org_a-secret' }),
+        ].join('\n'),
+      );
+      const { files, lines, leaks } = findLogLeaks(dir);
+      expect([files, lines]).toEqual([1, 8]);
+      expect(leaks.map((l) => `${l.line} ${l.what}`)).toEqual([
+        '3 signed download token',
+        '3 download token in a /v1/files/ path',
+        '4 API key',
+        '5 session cookie',
+        '6 presigned S3 signature',
+        '7 password field',
+        '8 test password',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

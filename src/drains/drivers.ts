@@ -12,5 +12,5 @@ export interface DriverDeps {
 
 /** The driver for a destination: HTTP through the injected (guarded) sender, or an S3 bucket. */
 export function driverFor(deps: DriverDeps, destination: Destination, secrets: DestinationSecrets, opts: { tries?: number } = {}): DestinationDriver {
-  return destination.type === 'http' ? httpDriver(destination, secrets, { sender: deps.sender, retryBaseMs: deps.retryBaseMs, tries: opts.tries }) : s3Driver(destination, secrets);
+  return destination.type === 'http' ? httpDriver(destination, secrets, { sender: deps.sender, retryBaseMs: deps.retryBaseMs, tries: opts.tries }) : s3Driver(destination, secrets, deps.sender);
 }

@@ -72,7 +72,7 @@ export async function runDrain(deps: DrainRunnerDeps, claimed: DrainsTable, shut
     const secrets = openSecrets(config.secret, claimed.secrets);
     driver = driverFor(deps, destination, secrets);
     // S3: finished delivery days get their manifest first, each after all of its objects.
-    if (destination.type === 's3' && !(await writeFinishedDays({ store, secret: config.secret }, claimed, lease, destination, () => s3Bucket(destination, secrets), clock()))) return 'lost';
+    if (destination.type === 's3' && !(await writeFinishedDays({ store, secret: config.secret }, claimed, lease, destination, () => s3Bucket(destination, secrets, deps.sender), clock()))) return 'lost';
     const dataset = getDataset(claimed.dataset);
     const fields = resolveFields(dataset, params.fields);
     // The creator's plan, with the org's privacy setting as it is now.

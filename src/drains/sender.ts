@@ -1,3 +1,5 @@
+import type { GuardedAgents } from '../outbound/index.js';
+
 /*
  * Drains (and scheduled uploads) call URLs that admins configure, so every request goes through one
  * injected sender — the guarded outbound client (src/outbound) in production. Nothing in src/drains
@@ -12,11 +14,13 @@ export interface SendInit {
   readonly signal?: AbortSignal;
 }
 
-/** A fetch-like client: the guarded outbound client satisfies it. */
+/** A fetch-like client with the outbound guard: the guarded outbound client satisfies it. */
 export interface Sender {
   send(url: string, init?: SendInit): Promise<Response>;
-  /** Request-time check of a URL (throws a 422 naming the rule), when the client has one. */
-  checkOutboundUrl?(url: string, field?: string): unknown;
+  /** Request-time check of a URL (throws a 422 naming the rule). */
+  checkOutboundUrl(url: string, field?: string): unknown;
+  /** http(s) agents that check, resolve and pin every connection (the S3 SDK connects through them). */
+  agents(field?: string): GuardedAgents;
 }
 
 /** How much of a destination's answer is kept and shown. */

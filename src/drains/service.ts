@@ -67,8 +67,8 @@ export function createDrainService(deps: DrainServiceDeps) {
     async create(p: Principal, body: DrainCreate, origin?: RequestOrigin) {
       const startAt = body.start === 'now' || body.start === 'all' ? null : Date.parse(body.start.length === 10 ? `${body.start}T00:00:00Z` : body.start);
       const { dataset, resolved } = await plan(p, body, startAt === null ? undefined : new Date(startAt).toISOString());
-      if (body.destination.type === 'http') deps.sender.checkOutboundUrl?.(body.destination.url, 'destination.url');
-      if (body.destination.type === 's3' && body.destination.endpoint) deps.sender.checkOutboundUrl?.(body.destination.endpoint, 'destination.endpoint');
+      if (body.destination.type === 'http') deps.sender.checkOutboundUrl(body.destination.url, 'destination.url');
+      if (body.destination.type === 's3' && body.destination.endpoint) deps.sender.checkOutboundUrl(body.destination.endpoint, 'destination.endpoint');
       if (body.destination.type === 's3') checkCompression(body.destination.format, body.destination.compression);
       const { shown, secrets } = splitSecrets(body.destination);
       const id = newId('drn');

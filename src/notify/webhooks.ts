@@ -106,8 +106,8 @@ export async function deliverWebhook(url: string, payload: unknown, options: Del
     const timestamp = Math.floor(Date.now() / 1000);
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
     try {
-      // No redirect is followed (the client never does): it could send the signed payload somewhere
-      // the org never configured, so a 3xx is a final failure like any other non-2xx answer.
+      // The client follows only 307/308, each target checked like the first; any other 3xx is an
+      // OutboundRefused (final, below): it would turn the signed POST into a GET somewhere else.
       const res = await options.send(url, {
         method: 'POST',
         headers: {

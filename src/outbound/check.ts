@@ -5,7 +5,7 @@ import { allowlist } from './allowlist.js';
 import { RULE_DESCRIPTIONS, addressRule, nameRule, type OutboundRule } from './rules.js';
 
 /** Rules the allowlist cannot lift. */
-const UNLISTABLE = new Set<OutboundRule>(['invalid-url', 'scheme', 'userinfo']);
+const UNLISTABLE = new Set<OutboundRule>(['invalid-url', 'scheme', 'userinfo', 'redirect']);
 
 /** 422: an outbound URL (or the address it resolves to) breaks a rule; `rule` names which. */
 export class OutboundRefused extends Unprocessable {

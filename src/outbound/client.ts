@@ -1,28 +1,23 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { OutboundAllowEntry } from '../config/config.js';
-import { checkOutboundUrl, checkResolved, type CheckedUrl } from './check.js';
+import { OutboundRefused, checkOutboundUrl, type CheckedUrl } from './check.js';
+import { guardedLookup, pinnedLookup, resolveChecked, type ResolvedAddress, type Resolver } from './pin.js';
+
+export type { ResolvedAddress, Resolver } from './pin.js';
 
 /*
- * The one HTTP client for every URL Sluice calls on someone's behalf (webhooks now, drains next).
+ * The one HTTP client for every URL Sluice calls on someone's behalf (webhooks, drains, schedules).
  * A URL is checked, its name resolved once and every address checked, and the socket is then opened to
  * exactly those addresses through a pinned `lookup`, so a second DNS answer (rebinding) is never used.
- * Redirects are NOT followed: a 3xx is handed back as it is, because its Location is a URL nobody
- * checked or configured, and a signed delivery must not travel there. Every exchange has one deadline
- * (connect, send, headers and body), and response bodies are read up to a bound.
+ * Redirects: 307 and 308 (which keep the method and body) are followed, at most 3 in a row, each
+ * Location checked, resolved and pinned exactly like the first URL; any other 3xx, or a 4th redirect,
+ * fails the request (OutboundRefused, rule `redirect`): a 301/302/303 would turn a signed POST into a
+ * GET somewhere else. Every exchange has one deadline (all hops, connect, send, headers and body), and
+ * response bodies are read up to a bound.
  */
-
-/** One address a name resolves to. */
-export interface ResolvedAddress {
-  readonly address: string;
-  readonly family: number;
-}
-
-/** Resolves a host name to every address it has (tests inject a stub: no real DNS in the suite). */
-export type Resolver = (host: string) => Promise<readonly ResolvedAddress[]>;
 
 /** What `send` accepts: the subset of fetch's RequestInit outbound calls need. */
 export interface OutboundInit {
@@ -36,22 +31,38 @@ export interface OutboundOptions {
   /** SLUICE_OUTBOUND_ALLOWLIST, as parsed by the config. */
   readonly allowlist: readonly OutboundAllowEntry[];
   readonly resolve?: Resolver;
-  /** Deadline of a whole exchange, body included (default 10 s). */
+  /** Deadline of a whole exchange, redirects and body included (default 10 s). */
   readonly timeoutMs?: number;
   /** Largest response body read; more fails the body's stream (default 1 MiB). */
   readonly maxResponseBytes?: number;
+}
+
+/** http and https agents whose every connection runs the guard (for SDKs that connect by themselves). */
+export interface GuardedAgents {
+  readonly httpAgent: http.Agent;
+  readonly httpsAgent: https.Agent;
 }
 
 /** The guarded client: a request-time check, and a fetch-like send that applies it again at connect time. */
 export interface OutboundClient {
   /** Checks a URL without sending anything (request-time validation); throws OutboundRefused naming the rule. */
   checkOutboundUrl(url: string, field?: string): CheckedUrl;
-  /** Sends one request to a checked, pinned address; never follows redirects; rejects with OutboundRefused before connecting. */
+  /** Sends one request to a checked, pinned address, following only 307/308 (checked again); rejects with OutboundRefused before connecting. */
   send(url: string, init?: OutboundInit): Promise<Response>;
+  /**
+   * Agents for a client that resolves names itself (the AWS SDK's `requestHandler`): each connection
+   * checks, resolves and pins as `send` does. IP literals bypass them: check the URL first.
+   */
+  agents(field?: string): GuardedAgents;
 }
 
 const systemResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** Redirects that keep the method and body; the only ones followed. */
+const FOLLOWED = new Set([307, 308]);
+const MAX_REDIRECTS = 3;
+/** Headers a cross-origin redirect drops, as fetch does. */
+const ORIGIN_CREDENTIALS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 /**
  * Creates the guarded outbound client.
@@ -64,18 +75,36 @@ export function createOutboundClient(options: OutboundOptions): OutboundClient {
   const maxBytes = options.maxResponseBytes ?? 1024 * 1024;
   return {
     checkOutboundUrl: (url, field) => checkOutboundUrl(url, entries, field),
+    agents(field) {
+      const lookup = guardedLookup(entries, resolve, field);
+      return { httpAgent: new http.Agent({ keepAlive: true, lookup }), httpsAgent: new https.Agent({ keepAlive: true, lookup }) };
+    },
     async send(url, init = {}) {
-      const checked = checkOutboundUrl(url, entries);
+      let checked = checkOutboundUrl(url, entries);
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
-      let pinned: readonly ResolvedAddress[] | undefined;
-      if (checked.ipVersion === 0) {
-        pinned = await resolve(checked.host);
-        if (pinned.length === 0) throw Object.assign(new Error(`${checked.host} has no address`), { code: 'ENOTFOUND' });
-        checkResolved(checked, pinned, entries);
+      let headers = { ...init.headers };
+      for (let redirects = 0; ; redirects++) {
+        const pinned = await resolveChecked(checked, resolve, entries, redirects === 0 ? 'url' : 'redirect');
+        signal.throwIfAborted();
+        const res = await exchange(checked, checked.ipVersion === 0 ? pinned : undefined, { ...init, headers }, signal, maxBytes);
+        if (res.status < 300 || res.status > 399) return res;
+        await res.body?.cancel().catch(() => {});
+        const from = `(HTTP ${res.status} from ${checked.url.origin}${checked.url.pathname}`;
+        if (!FOLLOWED.has(res.status)) throw new OutboundRefused('redirect', 'url', `${from})`);
+        if (redirects === MAX_REDIRECTS) throw new OutboundRefused('redirect', 'url', `${from}, redirect ${redirects + 1})`);
+        const location = res.headers.get('location');
+        if (!location) throw new OutboundRefused('redirect', 'url', `${from} without a Location)`);
+        let next: string;
+        try {
+          next = new URL(location, checked.url).href;
+        } catch {
+          next = location; // refused below as invalid-url
+        }
+        const target = checkOutboundUrl(next, entries, 'redirect');
+        if (target.url.origin !== checked.url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !ORIGIN_CREDENTIALS.has(k.toLowerCase())));
+        checked = target;
       }
-      signal.throwIfAborted();
-      return exchange(checked, pinned, init, signal, maxBytes);
     },
   };
 }
@@ -109,19 +138,6 @@ function exchange(checked: CheckedUrl, pinned: readonly ResolvedAddress[] | unde
     });
     req.end(init.body);
   });
-}
-
-/** A `lookup` that answers only with the addresses already checked for `host`. */
-function pinnedLookup(host: string, addresses: readonly ResolvedAddress[]): LookupFunction {
-  return (hostname, opts, callback) => {
-    const wanted = opts.family === 4 || opts.family === 6 ? addresses.filter((a) => a.family === opts.family) : addresses;
-    if (hostname !== host || wanted.length === 0) {
-      callback(Object.assign(new Error(`no checked address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-      return;
-    }
-    if (opts.all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [...wanted]);
-    else callback(null, wanted[0].address, wanted[0].family);
-  };
 }
 
 function toResponse(res: IncomingMessage, method: string, maxBytes: number): Response {

@@ -22,7 +22,8 @@ export type OutboundRule =
   | 'multicast'
   | 'reserved'
   | 'ipv4-mapped'
-  | 'internal-name';
+  | 'internal-name'
+  | 'redirect';
 
 type Family = 'ipv4' | 'ipv6';
 interface Range {
@@ -133,4 +134,5 @@ export const RULE_DESCRIPTIONS: Readonly<Record<OutboundRule, string>> = {
   reserved: 'points at a reserved address',
   'ipv4-mapped': 'points at an IPv6 address that embeds an IPv4 address',
   'internal-name': 'names a host that only resolves inside a private network',
+  redirect: 'answered with a redirect Sluice does not follow (only 307 and 308 are followed, at most 3 in a row)',
 };

@@ -23,7 +23,7 @@ export interface ScheduleServiceDeps {
   readonly exports: ExportEngine;
   readonly wake?: () => void;
   /** The outbound guard: a destination URL is checked when the schedule is created. */
-  readonly sender?: Sender;
+  readonly sender: Sender;
 }
 
 /** A schedule as the API shows it: its clock, next window and destination, never a secret. */
@@ -68,8 +68,8 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       if (problem) throw new Unprocessable(problem, { field: 'cron' });
       const clock = scheduleClock(spec, body.timezone);
       const first = clock.start(body.start ? localToInstant(Date.parse(`${body.start}T00:00:00Z`), body.timezone) : now);
-      if (body.destination?.type === 'http') deps.sender?.checkOutboundUrl?.(body.destination.url, 'destination.url');
-      if (body.destination?.type === 's3' && body.destination.endpoint) deps.sender?.checkOutboundUrl?.(body.destination.endpoint, 'destination.endpoint');
+      if (body.destination?.type === 'http') deps.sender.checkOutboundUrl(body.destination.url, 'destination.url');
+      if (body.destination?.type === 's3' && body.destination.endpoint) deps.sender.checkOutboundUrl(body.destination.endpoint, 'destination.endpoint');
       // Planned once now (dataset, fields, filters, scope): the runs only change the window.
       await deps.exports.plan(p, { ...body.export, notify_email: body.notify_email ?? body.export.notify_email, from: new Date(Math.min(first, now - 1)).toISOString(), to: new Date(now).toISOString(), timezone: body.timezone } as ExportRequest, { skipEstimate: true });
       const stored: StoredScheduleRequest = { export: { ...body.export, ...(body.notify_email ? { notify_email: body.notify_email } : {}) }, scopes: p.scopes };

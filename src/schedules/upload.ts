@@ -12,6 +12,7 @@ import { readBounded, type Sender } from '../drains/sender.js';
 import { exportManifest } from '../exports/manifest.js';
 import { parseParams } from '../exports/model.js';
 import { contentType } from '../formats/index.js';
+import { OutboundRefused } from '../outbound/index.js';
 import type { BlobStore } from '../storage/types.js';
 import type { Manifest } from './manifest.js';
 
@@ -61,7 +62,7 @@ async function toBucket(deps: UploadDeps, destination: Extract<Destination, { ty
   const blob = await deps.blobs.open(row.blob_key!);
   let bucket: BlobStore | undefined;
   try {
-    bucket = await s3Bucket(destination, secrets);
+    bucket = await s3Bucket(destination, secrets, deps.sender);
     // Aborting destroys the file's stream, which fails the multipart upload (its parts are removed).
     const info = await bucket.put(`${folder}${row.filename}`, addAbortSignal(signal, blob.body), { contentType: contentType(row.format, row.compression) });
     signal.throwIfAborted();
@@ -71,6 +72,7 @@ async function toBucket(deps: UploadDeps, destination: Extract<Destination, { ty
   } catch (err) {
     if (err instanceof UploadFailed) throw err;
     if (signal.aborted) throw signal.reason;
+    if (err instanceof OutboundRefused) throw new UploadFailed(`The destination was refused: ${err.message}`);
     const e = err as { name?: string; message?: string };
     throw new UploadFailed(`S3 refused the upload of ${row.filename}: ${e.name ?? 'error'}${e.message ? ` (${e.message.slice(0, 200)})` : ''}`);
   } finally {
@@ -112,6 +114,7 @@ async function toEndpoint(deps: UploadDeps, destination: Extract<Destination, { 
     res = await deps.sender.send(destination.url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    if (err instanceof OutboundRefused) throw new UploadFailed(`The destination was refused: ${err.message}`);
     const e = err as { code?: string; cause?: { code?: string }; message?: string };
     throw new UploadFailed(`Could not reach the destination: ${e.cause?.code ?? e.code ?? e.message ?? 'network error'}`);
   }

@@ -63,6 +63,10 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
   const prefix = options.prefix.replace(/^\/+|\/+$/g, '');
   const fullKey = (key: string) => (prefix ? `${prefix}/${assertSafeKey(key)}` : assertSafeKey(key));
 
+  const missingUpload = (err: unknown) => {
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    return e.name === 'NoSuchUpload' || e.$metadata?.httpStatusCode === 404;
+  };
   const missing = (err: unknown) => {
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
     return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
@@ -99,8 +103,13 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
         const rel = prefix ? u.Key.slice(prefix.length + 1) : u.Key;
         if (isLive(rel.split('/').slice(0, -1).join('/'))) continue;
         if ((u.Initiated?.getTime() ?? 0) >= olderThan) continue;
-        await send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }));
-        aborted++;
+        try {
+          await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }));
+          aborted++;
+        } catch (err) {
+          // Completed or aborted by someone else since the listing: nothing left to abort; sweep on.
+          if (!missingUpload(err)) throw s3Fault(err) ?? err;
+        }
       }
       if (!page.IsTruncated) return aborted;
       KeyMarker = page.NextKeyMarker;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createOrg, createUser } from '../../src/auth/accounts.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -7,6 +7,7 @@ import { buildApp } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
 import { installContractCheck, type ContractCheck } from './contract.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
+import { testLogger } from './test-log.js';
 
 export interface TestUser {
   id: string;
@@ -70,7 +71,8 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, opts: { worker?: boolean; logger?: Logger } = {}): Promise<TestApp> {
   const store = await createTestStore(dialect);
   const config = testConfig(store.dir, env);
-  const logger = opts.logger ?? pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
+  // The real logger at info, into this process's log file (grepped for credentials after the run).
+  const logger = opts.logger ?? testLogger();
   const ctx = await createServices(config, logger, { store, worker: opts.worker ?? true, pollMs: 50, retryBaseMs: 50, drainBackoffMs: 50, scheduleRetryMs: 200 });
   const app = await buildApp(ctx);
   // Every JSON answer any suite receives is checked against its route's declared schema.

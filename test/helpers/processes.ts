@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { testLogDir } from './test-log.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -29,5 +31,12 @@ export function spawnSluice(args: string[], env: Record<string, string>, opts: {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // Its log lines (not the CLI's own output, which may rightly print a new key) join the suite's logs.
+  child.on('close', () => {
+    const lines = out.split('\n').filter((l) => l.startsWith('{"level":'));
+    if (lines.length === 0) return;
+    mkdirSync(testLogDir(), { recursive: true });
+    appendFileSync(join(testLogDir(), `child-${child.pid}.log`), `${lines.join('\n')}\n`);
+  });
   return { child, output: () => out, exited };
 }

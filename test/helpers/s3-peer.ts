@@ -37,6 +37,8 @@ export async function startS3Peer(bucket = 'sluice-test'): Promise<S3Peer> {
     silent: true,
     directory,
     configureBuckets: [{ name: bucket }],
+    // Path-style only: a named endpoint (a stub-resolved host) must not be taken for a bucket name.
+    vhostBuckets: false,
   });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;

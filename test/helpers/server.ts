@@ -1,7 +1,7 @@
-import pino from 'pino';
 import { startServer, type Running } from '../../src/server.js';
 import { seedOrg, testConfig, type TestOrg } from './app.js';
 import { createTestStore, type DialectName, type TestStore } from './stores.js';
+import { testLogger } from './test-log.js';
 
 /** A real Sluice server on 127.0.0.1 and a free port, over a fresh store with two seeded orgs. */
 export interface TestServer {
@@ -22,7 +22,7 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
   const store = await createTestStore(dialect);
   // Port 0 and loopback only: no fixed ports, no traffic beyond 127.0.0.1.
   const config = testConfig(store.dir, { PORT: '0', HOST: '127.0.0.1' });
-  const running = await startServer(config, pino({ level: 'silent' }), { store });
+  const running = await startServer(config, testLogger(), { store });
   const addr = running.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   const orgA = await seedOrg(store, 'org_a');

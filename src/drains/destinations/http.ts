@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Destination } from '../../contract/drains.js';
 import { signWebhook } from '../../notify/webhooks.js';
+import { OutboundRefused } from '../../outbound/index.js';
 import { jsonBatchBody, otlpBatchBody, recordWriter } from '../payload.js';
 import { readBounded, type Sender } from '../sender.js';
 import type { Batch, DeliveryResult, DestinationDriver, DestinationSecrets } from './types.js';
@@ -84,10 +85,13 @@ export function httpDriver(destination: HttpDestination, secrets: DestinationSec
           last = { ok: false, attempts: attempt, bytes, status: res.status, response, error: `The destination answered ${res.status}`, retryable, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
         } catch (err) {
           if (signal.aborted) throw signal.reason;
+          // A refusal by the outbound guard (the URL, an address it resolved to, a redirect) is final, not a network blip.
+          if (err instanceof OutboundRefused) {
+            last = { ok: false, attempts: attempt, bytes, status: null, response: null, error: `The destination was refused: ${err.message}`, retryable: false };
+            break;
+          }
           const e = err as { code?: string; cause?: { code?: string }; message?: string; status?: number };
-          // A refusal by the outbound guard is final, not a network blip.
-          const refused = e?.constructor?.name === 'OutboundRefused';
-          last = { ok: false, attempts: attempt, bytes, status: null, response: null, error: `Could not reach the destination: ${e.cause?.code ?? e.code ?? e.message ?? 'network error'}`, retryable: !refused };
+          last = { ok: false, attempts: attempt, bytes, status: null, response: null, error: `Could not reach the destination: ${e.cause?.code ?? e.code ?? e.message ?? 'network error'}`, retryable: true };
         }
         if (!last.retryable || attempt === tries) break;
         const wait = Math.max(base * 2 ** (attempt - 1), last.retryAfterMs ?? 0);

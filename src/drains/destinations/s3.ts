@@ -6,6 +6,8 @@ import { contentType, loadEncoder } from '../../formats/index.js';
 import type { BlobStore } from '../../storage/types.js';
 import { SUMMED_FIELDS } from '../../schedules/manifest.js';
 import { recordWriter } from '../payload.js';
+import { OutboundRefused } from '../../outbound/index.js';
+import type { Sender } from '../sender.js';
 import type { Batch, DeliveryResult, DestinationDriver, DestinationSecrets } from './types.js';
 
 type S3Destination = Extract<Destination, { type: 's3' }>;
@@ -36,17 +38,27 @@ export function objectKey(prefix: string, drainId: string, micros: number, ext: 
   return `${dayPrefix(prefix, ms)}${drainId}_${hhmmss}_${String(micros % 1_000_000).padStart(6, '0')}.${ext}`;
 }
 
+/** The outbound guard, as an S3 destination needs it. */
+export type S3Guard = Pick<Sender, 'checkOutboundUrl' | 'agents'>;
+
 /**
  * Opens the destination bucket as a blob store (puts are whole objects: written completely or not at all).
+ * The endpoint an org configured is checked again now (the allowlist may have changed since), and the
+ * SDK connects only through the guard's agents: each connection resolves the name once, checks every
+ * address and is pinned to them, so a rebinding DNS answer never reaches an internal address.
  * The AWS SDK is imported here, on first use, not at start: it is ~20 MB of every process's memory.
+ * @example const bucket = await s3Bucket(destination, secrets, outbound);
  */
-export async function s3Bucket(destination: S3Destination, secrets: DestinationSecrets): Promise<BlobStore> {
+export async function s3Bucket(destination: S3Destination, secrets: DestinationSecrets, guard: S3Guard): Promise<BlobStore> {
+  if (destination.endpoint) guard.checkOutboundUrl(destination.endpoint, 'destination.endpoint');
+  const { httpAgent, httpsAgent } = guard.agents('destination.endpoint');
   const { createS3Store } = await import('../../storage/s3-store.js');
   return createS3Store({
     bucket: destination.bucket,
     prefix: '',
     endpoint: destination.endpoint,
     client: {
+      requestHandler: { httpAgent, httpsAgent },
       ...(destination.region ? { region: destination.region } : {}),
       ...(secrets.access_key_id && secrets.secret_access_key
         ? { credentials: { accessKeyId: secrets.access_key_id, secretAccessKey: secrets.secret_access_key } }
@@ -59,26 +71,30 @@ export async function s3Bucket(destination: S3Destination, secrets: DestinationS
  * Writes each batch as one object (≤ 5,000 records) of JSON or JSONL, optionally gzipped, or Parquet. The key is
  * fixed by the batch, so a retry after a crash replaces the object instead of adding a second copy.
  */
-export function s3Driver(destination: S3Destination, secrets: DestinationSecrets): DestinationDriver {
+export function s3Driver(destination: S3Destination, secrets: DestinationSecrets, guard: S3Guard): DestinationDriver {
   let bucket: Promise<BlobStore> | undefined;
   const gzip = destination.compression === 'gzip';
   const ext = `${destination.format}${gzip ? '.gz' : ''}`;
   return {
     maxRecords: 5000,
     close: async () => {
-      if (bucket) await (await bucket).close?.();
+      // A bucket the guard refused never opened: nothing to close (and its refusal was already reported).
+      const opened = await bucket?.catch(() => undefined);
+      await opened?.close?.();
     },
     async deliver(batch: Batch, signal: AbortSignal): Promise<DeliveryResult> {
       const bytes = await batchBytes(destination.format, batch, gzip);
       const key = batch.kind === 'preflight' ? `${dayPrefix(destination.prefix, Date.now())}${batch.drainId}_preflight.${ext}` : objectKey(destination.prefix, batch.drainId, batch.fixedAt, ext);
       try {
         signal.throwIfAborted();
-        bucket ??= s3Bucket(destination, secrets);
+        bucket ??= s3Bucket(destination, secrets, guard);
         const info = await (await bucket).put(key, Readable.from([bytes]), { contentType: destination.format === 'parquet' ? contentType('parquet') : destination.format === 'json' ? 'application/json' : 'application/x-ndjson' });
         const object = { key, rows: batch.rows.length, bytes: info.bytes, sha256: info.sha256, from: batch.from, to: batch.to, day: utcDay(Math.floor(batch.fixedAt / 1000)), sums: sumsOf(batch) };
         return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [object] };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
+        // The guard refused the endpoint or an address it resolved to: final, and the message names the rule.
+        if (err instanceof OutboundRefused) return { ok: false, attempts: 1, bytes: bytes.length, status: null, response: null, error: `The destination was refused: ${err.message}`, retryable: false };
         const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
         const status = e.$metadata?.httpStatusCode ?? null;
         return { ok: false, attempts: 1, bytes: bytes.length, status, response: (e.message ?? '').slice(0, 500), error: `S3 refused the object: ${e.name ?? 'error'}`, retryable: status === null || RETRY(status) };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type fc from 'fast-check';
 import { sql } from 'kysely';
@@ -22,7 +23,7 @@ import type { Pools } from './values.js';
 export interface FuzzOutcome {
   /** HTTP status; -1 when `inject` itself refused the request (the client could not have sent it). */
   readonly status: number;
-  /** Tables whose row count changed although the request was rejected (status ≥ 400). */
+  /** Tables whose content changed although the request was rejected (status ≥ 400). */
   readonly changed: readonly string[];
   readonly body: string;
 }
@@ -93,15 +94,15 @@ export async function createFuzzTarget(dialect: DialectName): Promise<FuzzTarget
   const all = operationsOf((await t.app.inject({ url: '/openapi.json' })).json());
   const operations = [...all.filter((op) => !destructive(op)), ...all.filter(destructive)];
 
-  const tables = (await t.store.db.introspection.getTables()).map((table) => table.name).filter((name) => !name.startsWith('kysely_'));
-  const countSql = `SELECT ${tables
-    .map((name) => `(SELECT count(*) FROM "${name}"${name === 'audit_log' ? ` WHERE action NOT LIKE 'auth.%'` : ''}) AS "${name}"`)
-    .join(', ')}`;
-  const counts = async (): Promise<Record<string, number>> => {
-    const { rows } = await sql.raw<Record<string, unknown>>(countSql).execute(t.store.db);
-    return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)]));
+  const schema = (await t.store.db.introspection.getTables()).filter((table) => !table.name.startsWith('kysely_'));
+  const tables = schema.map((table) => table.name);
+  const checksums = tableChecksums(t.store.config.dialect, schema);
+  const digests = async (): Promise<Record<string, string>> => {
+    const { rows } = await sql.raw<Record<string, unknown>>(checksums).execute(t.store.db);
+    // PostgreSQL hashes each table's text itself; SQLite hands it over and it is hashed here.
+    return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, createHash('sha256').update(String(v ?? '')).digest('hex')]));
   };
-  let last = await counts();
+  let last = await digests();
 
   return {
     dialect,
@@ -115,7 +116,7 @@ export async function createFuzzTarget(dialect: DialectName): Promise<FuzzTarget
       } catch (err) {
         return { status: -1, changed: [], body: String(err) };
       }
-      const now = await counts();
+      const now = await digests();
       const changed = res.statusCode >= 400 ? tables.filter((name) => now[name] !== last[name]) : [];
       last = now;
       return { status: res.statusCode, changed, body: res.body.slice(0, 400) };
@@ -125,4 +126,27 @@ export async function createFuzzTarget(dialect: DialectName): Promise<FuzzTarget
     },
     close: () => t.close(),
   };
+}
+
+/** What a refused request may rightly change: when a valid key was last used (it authenticated, then the request was refused). */
+const IGNORED_COLUMNS = new Set<string>(['api_keys.last_used_at']);
+
+/**
+ * One query giving, per table, a digest of its whole content (every column of every row, in a stable
+ * order), so a rejected request that *updated* a row is caught, not only one that added or removed one.
+ * Left out: `auth.*` audit entries (a refused login is audited) and IGNORED_COLUMNS.
+ */
+function tableChecksums(dialect: 'sqlite' | 'postgres', schema: readonly { name: string; columns: readonly { name: string }[] }[]): string {
+  const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+  const parts = schema.map(({ name, columns }) => {
+    const cols = columns.map((c) => c.name).filter((c) => !IGNORED_COLUMNS.has(`${name}.${c}`));
+    const where = name === 'audit_log' ? ` WHERE action NOT LIKE 'auth.%'` : '';
+    const row = dialect === 'postgres' ? `concat_ws('|', ${cols.map((c) => `quote_nullable(${q(c)}::text)`).join(', ')})` : cols.map((c) => `quote(${q(c)})`).join(` || '|' || `);
+    const body = dialect === 'postgres'
+      ? `SELECT md5(coalesce(string_agg(r, chr(10) ORDER BY r), '')) FROM (SELECT ${row} AS r FROM ${q(name)}${where}) x`
+      : // SQLite scans a table in rowid order, which an update in place keeps: no sort needed.
+        `SELECT group_concat(r, char(10)) FROM (SELECT ${row} AS r FROM ${q(name)}${where})`;
+    return `(${body}) AS ${q(name)}`;
+  });
+  return `SELECT ${parts.join(', ')}`;
 }
