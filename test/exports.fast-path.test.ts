@@ -1,7 +1,4 @@
-import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import { READER_THRESHOLDS } from '../src/db/sqlite-lines.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, resolveFields } from '../src/datasets/catalogue.js';
 import type { Dataset, DatasetQuery } from '../src/datasets/types.js';
@@ -105,7 +102,7 @@ describe.each(DIALECTS)('fast path = row path (%s)', (dialect) => {
     }
   }
 
-  // SQLite reads a big export in a worker thread (READER_THRESHOLDS); the estimate forces it here. The
+  // SQLite reads a big export in a worker thread (THREAD_MIN_ROWS); the estimate forces it here. The
   // thread builds the reference functions again (zones, pseudonyms, numbers, neutralization): every
   // option in CSV over the edge values, and JSONL and JSON arrays (an empty one too) once each.
   if (dialect === 'sqlite') {
@@ -123,74 +120,6 @@ describe.each(DIALECTS)('fast path = row path (%s)', (dialect) => {
       const expected = await rowPath(store, dataset, q, format, o);
       expect(await text(threaded.body)).toBe(expected);
       expect(threaded.rows()).toBe(await dataset.count(store, q));
-    });
-
-    // Two threads, each reading half of the order on one snapshot, joined in order. The estimate puts the
-    // boundary mid-file (offset = estimate / 2); an estimate past the rows leaves it to one thread.
-    it.each([
-      ['csv', OPTIONS[0], 60],
-      ['csv', OPTIONS[2], 60],
-      ['jsonl', OPTIONS[1], 60],
-      ['csv', OPTIONS[0], 1e9],
-      ['csv', OPTIONS[3], 2],
-    ] as const)('workflow_runs as %s read in halves by two threads: identical bytes (%j, estimate %d)', async (format, o, estimatedRows) => {
-      const thresholds = { ...READER_THRESHOLDS };
-      Object.assign(READER_THRESHOLDS, { thread: 0, split: 0 });
-      try {
-        const dataset = datasets.workflow_runs;
-        const q = query({ orgId: EDGE, timezone: o.timezone, userLevelData: o.userLevelData, fields: o.allFields ? dataset.fields.map((f) => f.name) : resolveFields(dataset).map((f) => f.name) });
-        const encoding = { format, fields: resolveFields(dataset, q.fields), timezone: o.timezone, bom: o.bom, neutralizeFormulas: o.neutralize, limit: 1e9, tooMany: () => new Error('too many') };
-        const split = dataset.byteStream!(store, q, { ...encoding, estimatedRows })!;
-        const expected = await rowPath(store, dataset, q, format, o);
-        expect(await text(split.body)).toBe(expected);
-        expect(split.rows()).toBe(await dataset.count(store, q));
-        // The spill file's name is gone as soon as the second thread holds it.
-        expect(readdirSync(dirname(store.dir + '/sluice.db')).filter((f) => f.startsWith('.sluice-spill-'))).toEqual([]);
-      } finally {
-        Object.assign(READER_THRESHOLDS, thresholds);
-      }
-    });
-
-    it('two threads read one snapshot: rows ingested and changed while they read are not in the file', async () => {
-      const thresholds = { ...READER_THRESHOLDS };
-      Object.assign(READER_THRESHOLDS, { thread: 0, split: 0 });
-      const BIG = 'org_snapshot';
-      try {
-        await createOrg(store, { id: BIG, name: 'Snapshot' });
-        const pipeline = { nodes: Array.from({ length: 20 }, (_, i) => ({ id: `n${i}`, type: 'llm', prompt: 'x'.repeat(30) })) };
-        await ingestBatch(store, BIG, 'workflows', [{ id: 'wf_big', workspace_id: 'ws_big', name: 'Big', enabled: true, created_by: 'u_1', pipeline, created_at: '2025-01-01T00:00:00Z' }]);
-        const run = (i: number, cost: number) => ({ id: `run_${String(i).padStart(5, '0')}`, workflow_id: 'wf_big', user_id: 'u_1', status: 'completed', credit_cost: cost, created_at: new Date(Date.UTC(2025, 1, 1) + i * 1000).toISOString() });
-        await ingestBatch(store, BIG, 'workflow_runs', Array.from({ length: 3000 }, (_, i) => run(i, 1)));
-        const dataset = datasets.workflow_runs;
-        const q = query({ orgId: BIG });
-        const o = OPTIONS[0];
-        const before = await rowPath(store, dataset, q, 'csv', o);
-        const encoding = { format: 'csv' as const, fields: resolveFields(dataset, q.fields), timezone: 'UTC', bom: false, neutralizeFormulas: true, limit: 1e9, tooMany: () => new Error('too many') };
-        const split = dataset.byteStream!(store, q, { ...encoding, estimatedRows: 3000 })!;
-        const parts: Buffer[] = [];
-        const reading = split.body[Symbol.asyncIterator]();
-        parts.push(Buffer.from((await reading.next()).value));
-        parts.push(Buffer.from((await reading.next()).value));
-        // While the first half waits for its reader: a changed row in it, new rows in both halves.
-        await ingestBatch(store, BIG, 'workflow_runs', [run(10, 99), run(2999, 99), { ...run(3000, 7), id: 'run_00010b' }, run(5000, 7)]);
-        for (let next = await reading.next(); !next.done; next = await reading.next()) parts.push(Buffer.from(next.value));
-        expect(Buffer.concat(parts).toString('utf8')).toBe(before);
-        expect(split.rows()).toBe(3000);
-      } finally {
-        Object.assign(READER_THRESHOLDS, thresholds);
-      }
-    });
-
-    it('two threads fail past the row limit together (more rows than the limit, each half below it)', async () => {
-      const thresholds = { ...READER_THRESHOLDS };
-      Object.assign(READER_THRESHOLDS, { thread: 0, split: 0 });
-      try {
-        const dataset = datasets.workflow_runs;
-        const halves = dataset.byteStream!(store, query({ orgId: EDGE }), { format: 'csv', fields: resolveFields(dataset), timezone: 'UTC', limit: 40, tooMany: () => new Error('too many rows'), estimatedRows: 60 })!;
-        await expect(text(halves.body)).rejects.toThrow('too many rows');
-      } finally {
-        Object.assign(READER_THRESHOLDS, thresholds);
-      }
     });
 
     it('a worker thread fails past the row limit, and stops when the stream is destroyed', async () => {

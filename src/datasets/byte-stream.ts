@@ -1,6 +1,6 @@
-import { sql, type AliasedRawBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
-import { SPLIT_OFFSET, splitKey, type Expr, type LineContext, type LineFraming, type LineSplit, type LineSql, type LineStream } from '../db/line-sql.js';
+import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
 import { csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone } from '../formats/index.js';
 import { createLineReference, LINE_REFERENCE_MODULE } from './line-reference.js';
 import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
@@ -108,30 +108,10 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
     fields.forEach((f, i) => parts.push(L.literal((i === 0 ? '{' : ',') + JSON.stringify(f.name) + ':'), cells[i]));
     parts.push(L.literal(fields.length === 0 ? '{}' : '}'));
   }
-  const line = sql`${L.concat(parts)}`.as('line');
-  const ordered = <Q extends ReturnType<LineSpec['from']>>(qb: Q): Q => spec.orderBy.reduce((q, [expr, dir]) => q.orderBy(sql.raw(expr), dir) as Q, qb);
+  let qb = spec.from(store.db as Kysely<any>, query).select(sql`${L.concat(parts)}`.as('line'));
+  for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
   const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
-  return lines.stream(ordered(spec.from(store.db as Kysely<any>, query).select(line)).compile(), ctx, { ...framing(fields, encoding), ...limits }, lineSplit(spec, store, query, line, ordered));
-}
-
-/**
- * The line query cut at one row of the export's order (see LineSplit): the order keys are the base
- * table's NOT NULL created_at and id, unique together, so `(keys) < boundary` and `(keys) >= boundary`
- * hold every row exactly once. Undefined when the order mixes directions (no single row-value comparison).
- */
-function lineSplit(spec: LineSpec, store: Store, query: DatasetQuery, line: AliasedRawBuilder<unknown, 'line'>, ordered: <Q extends ReturnType<LineSpec['from']>>(qb: Q) => Q): LineSplit | undefined {
-  const dirs = new Set(spec.orderBy.map(([, dir]) => dir));
-  if (dirs.size !== 1) return undefined;
-  const keys = sql.join(spec.orderBy.map(([expr]) => sql.raw(expr)));
-  const boundary = sql.join(spec.orderBy.map((_, i) => splitKey(i)));
-  const [lt, ge] = dirs.has('asc') ? ['<', '>='] : ['>', '<='];
-  const base = () => spec.from(store.db as Kysely<any>, query);
-  const keysAt = ordered(base().select(spec.orderBy.map(([expr], i) => sql.raw(expr).as(`k${i}`)))).limit(1).offset(SPLIT_OFFSET as never);
-  return {
-    keysAt: keysAt.compile(),
-    before: ordered(base().select(line).where(sql<boolean>`(${keys}) ${sql.raw(lt)} (${boundary})`)).compile(),
-    from: ordered(base().select(line).where(sql<boolean>`(${keys}) ${sql.raw(ge)} (${boundary})`)).compile(),
-  };
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits });
 }
 
 /** Each format's text around the lines, as its row encoder in src/formats writes it. */

@@ -102,34 +102,6 @@ export interface LineStream {
   rows(): number;
 }
 
-/**
- * The same line query cut in two at one row of the export's order, for dialects that read both halves at
- * once (on one snapshot) and join them in order. The queries carry placeholder parameters (`splitKey(i)`,
- * SPLIT_OFFSET) that the reader replaces with the boundary row's keys and the offset it picks.
- */
-export interface LineSplit {
-  /** The order keys of the row at SPLIT_OFFSET, as one row of key columns. */
-  readonly keysAt: CompiledQuery;
-  /** The lines of the rows before the boundary row. */
-  readonly before: CompiledQuery;
-  /** The lines of the boundary row and every row after it. */
-  readonly from: CompiledQuery;
-}
-
-/** Placeholder of the boundary row's i-th order key (a NUL-led text no request can carry). */
-export const splitKey = (i: number): string => `\u0000sluice-split-key-${i}`;
-/** Placeholder of the boundary row's offset. */
-export const SPLIT_OFFSET = '\u0000sluice-split-offset';
-
-/** `parameters` with each placeholder replaced: `keys[i]` for splitKey(i), `offset` for SPLIT_OFFSET. */
-export function bindSplit(parameters: readonly unknown[], keys: readonly unknown[], offset?: number): unknown[] {
-  return parameters.map((p) => {
-    if (p === SPLIT_OFFSET) return offset;
-    if (typeof p === 'string' && p.startsWith('\u0000sluice-split-key-')) return keys[Number(p.slice('\u0000sluice-split-key-'.length))];
-    return p;
-  });
-}
-
 /** The dialect capability: cell expressions plus running a one-text-column query as a byte stream. */
 export interface LineDialect {
   sql(ctx: LineContext): LineSql;
@@ -138,5 +110,5 @@ export interface LineDialect {
    * backpressure, on a connection of its own that reads one snapshot and is released when the stream
    * ends, fails or is destroyed.
    */
-  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming, split?: LineSplit): LineStream;
+  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming): LineStream;
 }

@@ -48,11 +48,3 @@ export function* lineChunks(db: BetterSqlite3.Database, sql: string, parameters:
   }
   if (chunk.length > 0) yield chunk;
 }
-
-/* Indexes of the shared control memory between a stream and its line worker threads (sqlite-line-worker.ts). */
-/** Chunks the main thread's stream asked for and has not been sent. */
-export const CREDITS = 0;
-/** Non-zero: stop between two chunks. */
-export const STOP = 1;
-/** Snapshot hand-over of a split read: 1 once the leader holds the lock and its snapshot, 2 once the follower has its snapshot. */
-export const PHASE = 2;

@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { open, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { sql, type CompiledQuery } from 'kysely';
+import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Expr, LineContext, LineDialect, LineFraming, LineSplit, LineSql, LineStream } from './line-sql.js';
-import { CHUNK_CHARS, CREDITS, lineChunks, PHASE, registerReference, STOP, TooManyLines } from './sqlite-line-reader.js';
-import type { LineWorkerData, LineWorkerMessage } from './sqlite-line-worker.js';
+import type { Expr, LineContext, LineDialect, LineFraming, LineSql, LineStream } from './line-sql.js';
+import { CHUNK_CHARS, lineChunks, registerReference, TooManyLines } from './sqlite-line-reader.js';
+import { CREDITS, STOP, type LineWorkerData, type LineWorkerMessage } from './sqlite-line-worker.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -84,12 +81,11 @@ function lineSql(ctx: LineContext): LineSql {
 }
 
 /**
- * When an export is read off the main thread, by its estimated rows (tests lower them to reach both
- * readers on small data). `thread`: one worker thread (sqlite-line-worker.ts); starting it costs some
- * milliseconds, a big export then gains the main thread's share of the work and the API its event loop.
- * `split`: two threads reading halves of the order at once, where the machine has more than one core.
+ * Exports expected to hold at least this many rows are read in a thread of their own (see
+ * sqlite-line-worker.ts): starting the thread costs some milliseconds, a big export then gains the main
+ * thread's share of the work (and the API its event loop).
  */
-export const READER_THRESHOLDS = { thread: 50_000, split: 200_000 };
+export const THREAD_MIN_ROWS = 50_000;
 
 /** Chunks a line worker may have in flight beyond what the stream asked for. */
 const WORKER_CREDITS = 2;
@@ -109,8 +105,8 @@ export interface ReaderSettings {
 export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, reader?: ReaderSettings): LineDialect {
   return {
     sql: lineSql,
-    stream(query, ctx, framing, split) {
-      if (reader && (ctx.estimatedRows ?? 0) >= READER_THRESHOLDS.thread) return threadStream(reader, query, ctx, framing, split);
+    stream(query, ctx, framing) {
+      if (reader && (ctx.estimatedRows ?? 0) >= THREAD_MIN_ROWS) return threadStream(reader, query.sql, query.parameters, ctx, framing);
       return inlineStream(open, close, query.sql, query.parameters, ctx, framing);
     },
   };
@@ -154,133 +150,65 @@ function startWorker(data: LineWorkerData): Worker {
   return new Worker(code, { eval: true, workerData: data });
 }
 
-/** A worker's messages, in order, for a generator to await one by one. */
-function inbox(worker: Worker): { next(): Promise<LineWorkerMessage | { type: 'gone'; error: Error }> } {
-  const queue: (LineWorkerMessage | { type: 'gone'; error: Error })[] = [];
-  let wake: (() => void) | undefined;
-  const put = (m: (typeof queue)[number]) => {
-    queue.push(m);
-    wake?.();
-    wake = undefined;
-  };
-  worker.on('message', put);
-  worker.on('error', (error) => put({ type: 'gone', error }));
-  // Messages posted before the exit are delivered first; one more turn all the same.
-  worker.on('exit', (code) => void setImmediate().then(() => put({ type: 'gone', error: new Error(`the export's reader thread stopped (exit code ${code})`) })));
-  return {
-    async next() {
-      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      return queue.shift()!;
-    },
-  };
-}
-
-/** A worker's failure as the error the runner classifies (a SQLite code stays a code). */
-function failure(m: LineWorkerMessage | { type: 'gone'; error: Error }, framing: LineFraming): Error {
-  if (m.type === 'gone') return m.error;
-  if (m.type === 'tooMany') return framing.tooMany();
-  if (m.type === 'error') return Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
-  return new Error(`unexpected message from the export's reader thread: ${m.type}`);
-}
-
-/**
- * Reads in worker threads: one streams its chunks as the stream asks for them (credits); split in two,
- * a second reads the rest of the order at the same time into a spill file beside the database, which
- * follows the first part's last chunk. Destroying the stream stops both between two chunks.
- */
-function threadStream(reader: ReaderSettings, query: CompiledQuery, ctx: LineContext, framing: LineFraming, split: LineSplit | undefined): LineStream {
-  const control = new Int32Array(new SharedArrayBuffer(12));
-  const lineJoin = { first: framing.first, between: framing.between, terminator: framing.terminator, limit: framing.limit };
-  const base = { ...reader, join: lineJoin, reference: ctx.portableReference, control: control.buffer as SharedArrayBuffer };
-  const plain = (q: CompiledQuery) => ({ sql: q.sql, parameters: q.parameters });
-  // Halves only where a line's text does not depend on its position (CSV, JSONL: no first/between).
-  const halves = split && (ctx.estimatedRows ?? 0) >= READER_THRESHOLDS.split && !framing.first && !framing.between && availableParallelism() > 1;
-  const spillPath = join(dirname(reader.path), `.sluice-spill-${randomBytes(12).toString('hex')}`);
-  const counts = { lead: 0, rest: 0 };
-  const grant = (n: number) => {
-    Atomics.add(control, CREDITS, n);
+/** Reads in a worker thread; the stream asks it for chunks (credits) and stops it when destroyed. */
+function threadStream(reader: ReaderSettings, text: string, parameters: readonly unknown[], ctx: LineContext, framing: LineFraming): LineStream {
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  let rows = 0;
+  let settled = false;
+  const signal = (index: number) => {
+    Atomics.add(control, index, 1);
     Atomics.notify(control, CREDITS);
   };
-
-  async function* chunks(): AsyncGenerator<Buffer | string> {
-    const lead = startWorker({
-      ...base,
-      role: halves ? { kind: 'leader', keysAt: plain(split.keysAt), before: plain(split.before), whole: plain(query), offset: Math.floor(ctx.estimatedRows! / 2) } : { kind: 'whole', ...plain(query) },
-    });
-    const leader = inbox(lead);
-    let rest: { worker: Worker; bytes: number; ended: boolean; error?: Error; changed?: () => void } | undefined;
-    let spillFile: Awaited<ReturnType<typeof open>> | undefined;
-    try {
-      if (halves) {
-        spillFile = await open(spillPath, 'wx+');
-        const worker = startWorker({ ...base, role: { kind: 'follower', from: plain(split.from), spillPath } });
-        const r = (rest = { worker, bytes: 0, ended: false as boolean, error: undefined as Error | undefined, changed: undefined as (() => void) | undefined });
-        const settle = (error?: Error) => {
-          if (!r.ended && !r.error) r.error = error;
-          r.changed?.();
-        };
-        worker.on('message', (m: LineWorkerMessage) => {
-          // The name goes as soon as the thread holds the file: a killed process leaves nothing behind.
-          if (m.type === 'opened') void unlink(spillPath).catch(() => {});
-          else if (m.type === 'spilled') (r.bytes = m.bytes), (counts.rest = m.rows);
-          else if (m.type === 'end') (counts.rest = m.rows), (r.ended = true);
-          else return settle(failure(m, framing));
-          r.changed?.();
-        });
-        worker.on('error', (err) => settle(err));
-        worker.on('exit', (code) => void setImmediate().then(() => settle(new Error(`the export's second reader thread stopped (exit code ${code})`))));
-      }
-      if (framing.head) yield framing.head;
-      grant(WORKER_CREDITS);
-      for (;;) {
-        const m = await leader.next();
-        if (m.type === 'chunk') {
-          counts.lead = m.rows;
-          if (counts.lead + counts.rest > framing.limit) throw framing.tooMany();
-          yield Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
-          grant(1);
-        } else if (m.type === 'boundary') {
-          rest?.worker.postMessage({ keys: m.keys });
-        } else if (m.type === 'end') {
-          counts.lead = m.rows;
-          break;
-        } else {
-          throw failure(m, framing);
-        }
-      }
-      if (rest && spillFile) {
-        // The second half, as far as its thread has written it, until it has written everything.
-        let at = 0;
-        for (;;) {
-          if (rest.error) throw rest.error;
-          if (counts.lead + counts.rest > framing.limit) throw framing.tooMany();
-          if (rest.bytes > at) {
-            const buf = Buffer.allocUnsafe(Math.min(rest.bytes - at, SPILL_READ));
-            const { bytesRead } = await spillFile.read(buf, 0, buf.length, at);
-            at += bytesRead;
-            yield buf.subarray(0, bytesRead);
-          } else if (rest.ended) {
-            break;
-          } else {
-            await new Promise<void>((resolve) => (rest!.changed = resolve));
-          }
-        }
-      }
-      const tail = framing.tail?.(counts.lead + counts.rest);
-      if (tail) yield tail;
-    } finally {
-      // Both threads end between two chunks, close their connections and exit by themselves.
-      Atomics.store(control, STOP, 1);
-      Atomics.notify(control, CREDITS);
-      Atomics.notify(control, PHASE);
-      rest?.worker.postMessage({ keys: null });
-      await spillFile?.close().catch(() => {});
-      if (spillFile) await unlink(spillPath).catch(() => {});
+  const worker = startWorker({
+    ...reader,
+    sql: text,
+    parameters,
+    join: { first: framing.first, between: framing.between, terminator: framing.terminator, limit: framing.limit },
+    reference: ctx.portableReference,
+    control: control.buffer as SharedArrayBuffer,
+  });
+  const body = new Readable({
+    highWaterMark: CHUNK_CHARS,
+    read() {
+      signal(CREDITS);
+    },
+    destroy(err, cb) {
+      // Ends the read between two chunks; the thread closes its connection and exits by itself.
+      if (!settled) signal(STOP);
+      settled = true;
+      cb(err);
+    },
+  });
+  if (framing.head) body.push(framing.head);
+  Atomics.store(control, CREDITS, WORKER_CREDITS);
+  worker.on('message', (m: LineWorkerMessage) => {
+    if (settled) return;
+    if (m.type === 'chunk') {
+      rows = m.rows;
+      body.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+    } else if (m.type === 'end') {
+      rows = m.rows;
+      settled = true;
+      const tail = framing.tail?.(rows);
+      if (tail) body.push(tail);
+      body.push(null);
+    } else {
+      settled = true;
+      body.destroy(m.type === 'tooMany' ? framing.tooMany() : Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
     }
-  }
-  const body = Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_CHARS });
-  return { body, rows: () => counts.lead + counts.rest };
+  });
+  worker.on('error', (err) => {
+    if (settled) return;
+    settled = true;
+    body.destroy(err);
+  });
+  worker.on('exit', (code) => {
+    // Messages posted before the exit are delivered first; give them one more turn all the same.
+    setImmediate().then(() => {
+      if (settled) return;
+      settled = true;
+      body.destroy(new Error(`the export's reader thread stopped (exit code ${code})`));
+    });
+  });
+  return { body, rows: () => rows };
 }
-
-/** How much of the spill file one read hands on. */
-const SPILL_READ = 1024 * 1024;
