@@ -102,38 +102,6 @@ describe.each(DIALECTS)('fast path = row path (%s)', (dialect) => {
     }
   }
 
-  // SQLite reads a big export in a worker thread (THREAD_MIN_ROWS); the estimate forces it here. The
-  // thread builds the reference functions again (zones, pseudonyms, numbers, neutralization): every
-  // option in CSV over the edge values, and JSONL and JSON arrays (an empty one too) once each.
-  if (dialect === 'sqlite') {
-    const cases: [string, 'csv' | 'jsonl' | 'json', Options][] = [
-      ...OPTIONS.map((o) => [EDGE, 'csv', o] as [string, 'csv', Options]),
-      [EDGE, 'jsonl', OPTIONS[2]],
-      [EDGE, 'json', OPTIONS[1]],
-      ['org_none', 'json', OPTIONS[0]],
-    ];
-    it.each(cases)('workflow_runs of %s as %s, read in a worker thread: identical bytes (%j)', async (org, format, o) => {
-      const dataset = datasets.workflow_runs;
-      const q = query({ orgId: org, timezone: o.timezone, userLevelData: o.userLevelData, fields: o.allFields ? dataset.fields.map((f) => f.name) : resolveFields(dataset).map((f) => f.name) });
-      const encoding = { format, fields: resolveFields(dataset, q.fields), timezone: o.timezone, bom: o.bom, neutralizeFormulas: o.neutralize, limit: 1e9, tooMany: () => new Error('too many') };
-      const threaded = dataset.byteStream!(store, q, { ...encoding, estimatedRows: 1e9 })!;
-      const expected = await rowPath(store, dataset, q, format, o);
-      expect(await text(threaded.body)).toBe(expected);
-      expect(threaded.rows()).toBe(await dataset.count(store, q));
-    });
-
-    it('a worker thread fails past the row limit, and stops when the stream is destroyed', async () => {
-      const dataset = datasets.workflow_runs;
-      const encoding = { format: 'csv' as const, fields: resolveFields(dataset), timezone: 'UTC', tooMany: () => new Error('too many rows'), estimatedRows: 1e9 };
-      const limited = dataset.byteStream!(store, query({ orgId: EDGE }), { ...encoding, limit: 10 })!;
-      await expect(text(limited.body)).rejects.toThrow('too many rows');
-      const abandoned = dataset.byteStream!(store, query({ orgId: EDGE }), { ...encoding, limit: 1e9 })!;
-      abandoned.body.destroy();
-      await new Promise((r) => abandoned.body.once('close', r));
-      expect(abandoned.body.destroyed).toBe(true);
-    });
-  }
-
   it('fails past the row limit, like the row counter', async () => {
     const dataset = datasets.workflow_runs;
     const q = query({ orgId: EDGE });

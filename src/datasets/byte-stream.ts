@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
-import { csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone } from '../formats/index.js';
-import { createLineReference, LINE_REFERENCE_MODULE } from './line-reference.js';
+import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
+import { memoizedPseudonym } from './privacy.js';
 import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
 
 /*
@@ -26,14 +26,18 @@ export interface LineSpec {
 }
 
 function lineContext(query: DatasetQuery, encoding: ByteEncoding): LineContext {
-  const options = { timezone: encoding.timezone, pseudonymKey: query.pseudonymKey, neutralize: encoding.neutralizeFormulas ?? true };
+  const neutralize = encoding.neutralizeFormulas ?? true;
   return {
     timezone: encoding.timezone,
     utc: isUtcZone(encoding.timezone),
     pseudonymKey: query.pseudonymKey,
-    reference: createLineReference(options),
-    portableReference: { module: LINE_REFERENCE_MODULE, options },
-    estimatedRows: encoding.estimatedRows,
+    reference: {
+      timestamp: timestampFormatter(encoding.timezone),
+      pseudonym: memoizedPseudonym(query.pseudonymKey),
+      csvNumber: csvCellWriter({ type: 'number' }, encoding.timezone, neutralize),
+      jsonlNumber: jsonValueWriter({ type: 'number' }, encoding.timezone),
+      neutralized,
+    },
     formula: { starts: FORMULA_STARTS, lead: FORMULA_LEAD },
   };
 }

@@ -103,6 +103,4 @@ export interface ByteEncoding extends EncoderOptions {
   /** The stream fails with `tooMany()` past this many rows (as the row path's counter does). */
   readonly limit: number;
   tooMany(): Error;
-  /** About how many rows the export holds (its estimate), when known. */
-  readonly estimatedRows?: number;
 }

@@ -28,13 +28,6 @@ export interface LineContext {
     /** Formula neutralization of a text cell (before quoting). */
     neutralized(text: string): string;
   };
-  /**
-   * How to build `reference` again in another thread: a module exporting `createLineReference(options)`
-   * and its options (plain data).
-   */
-  readonly portableReference: { readonly module: string; readonly options: unknown };
-  /** About how many rows the query yields (the export's estimate), when known: big ones may be read off the main thread. */
-  readonly estimatedRows?: number;
   /** The code points formula neutralization looks at, for dialects that write it in SQL. */
   readonly formula: {
     /** What a formula starts with (`=`, `+`, `-`, `@` and their full-width forms). */

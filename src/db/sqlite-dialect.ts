@@ -71,7 +71,6 @@ export function createSqliteDialect(path: string): SluiceDialect {
       (reader) => {
         if (reader !== sqlite) reader.close();
       },
-      path === ':memory:' ? undefined : { path, cacheSize: READER_CACHE, busyTimeout: BUSY_TIMEOUT },
     ),
     async *streamBatches(query, batchSize) {
       const reader = path === ':memory:' ? sqlite : openReader(path);

@@ -1,14 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { setImmediate } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Expr, LineContext, LineDialect, LineFraming, LineSql, LineStream } from './line-sql.js';
-import { CHUNK_CHARS, lineChunks, registerReference, TooManyLines } from './sqlite-line-reader.js';
-import { CREDITS, STOP, type LineWorkerData, type LineWorkerMessage } from './sqlite-line-worker.js';
+import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -18,6 +12,8 @@ import { CREDITS, STOP, type LineWorkerData, type LineWorkerMessage } from './sq
  * neutralization of the few cells whose first character could start or hide a formula.
  */
 
+/** Push once this many UTF-16 units are collected (as the row encoders do). */
+const CHUNK_CHARS = 64 * 1024;
 const NULL = sql.lit(null);
 
 /** `x` if not NULL, else `ifNull`; `x` is repeated in `then`, SQLite evaluates a column reference cheaply. */
@@ -80,135 +76,58 @@ function lineSql(ctx: LineContext): LineSql {
   };
 }
 
-/**
- * Exports expected to hold at least this many rows are read in a thread of their own (see
- * sqlite-line-worker.ts): starting the thread costs some milliseconds, a big export then gains the main
- * thread's share of the work (and the API its event loop).
- */
-export const THREAD_MIN_ROWS = 50_000;
-
-/** Chunks a line worker may have in flight beyond what the stream asked for. */
-const WORKER_CREDITS = 2;
-
-/** How a reader connection is opened, for a thread that opens its own. */
-export interface ReaderSettings {
-  readonly path: string;
-  readonly cacheSize: string;
-  readonly busyTimeout: string;
+/** The reference functions the cell expressions call, on the connection that runs the line query. */
+function registerReference(db: BetterSqlite3.Database, ctx: LineContext): void {
+  const opts = { deterministic: true, varargs: false } as const;
+  db.function('sluice_timestamp', opts, (ms: unknown) => ctx.reference.timestamp(Number(ms)));
+  db.function('sluice_pseudonym', opts, (v: unknown) => ctx.reference.pseudonym(String(v)));
+  db.function('sluice_csv_number', opts, (v: unknown) => ctx.reference.csvNumber(v));
+  db.function('sluice_jsonl_number', opts, (v: unknown) => ctx.reference.jsonlNumber(v));
+  db.function('sluice_neutralized', opts, (v: unknown) => ctx.reference.neutralized(String(v)));
 }
 
 /**
  * The SQLite line capability. `open` gives the connection to read on (a read-only one of its own in WAL
- * mode, which sees one snapshot for the whole statement) and `close` gives it back; `reader` says how to
- * open such a connection in a worker thread (absent for an in-memory database, which has no file to share).
+ * mode, which sees one snapshot for the whole statement) and `close` gives it back.
  */
-export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, reader?: ReaderSettings): LineDialect {
+export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void): LineDialect {
   return {
     sql: lineSql,
-    stream(query, ctx, framing) {
-      if (reader && (ctx.estimatedRows ?? 0) >= THREAD_MIN_ROWS) return threadStream(reader, query.sql, query.parameters, ctx, framing);
-      return inlineStream(open, close, query.sql, query.parameters, ctx, framing);
-    },
-  };
-}
-
-/** Reads on the main thread, one event-loop turn per chunk so the API keeps answering. */
-function inlineStream(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, text: string, parameters: readonly unknown[], ctx: LineContext, framing: LineFraming): LineStream {
-  const rows = { n: 0 };
-  async function* chunks(): AsyncGenerator<string> {
-    const db = open();
-    try {
-      registerReference(db, ctx.reference);
-      try {
-        for (const chunk of lineChunks(db, text, parameters, framing, rows, framing.head)) {
-          yield chunk;
-          // better-sqlite3 steps the statement on the main thread; a sink that takes chunks at once
-          // (gzip with members free) would otherwise let it run for megabytes without a break.
-          await setImmediate();
+    stream(query, ctx, framing: LineFraming) {
+      let rows = 0;
+      async function* chunks(): AsyncGenerator<string> {
+        const reader = open();
+        try {
+          registerReference(reader, ctx);
+          const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
+          let chunk = framing.head;
+          const first = framing.first ?? '';
+          const between = framing.between ?? '';
+          try {
+            for (const line of lines) {
+              if (++rows > framing.limit) throw framing.tooMany();
+              chunk += (rows === 1 ? first : between) + line + framing.terminator;
+              if (chunk.length >= CHUNK_CHARS) {
+                yield chunk;
+                chunk = '';
+                // better-sqlite3 steps the statement on the main thread; a sink that takes chunks at once
+                // (gzip with members free) would otherwise let it run for megabytes without a break.
+                // One turn of the event loop per 64 KiB keeps the API answering while an export runs.
+                await setImmediate();
+              }
+            }
+          } finally {
+            lines.return?.();
+          }
+          chunk += framing.tail?.(rows) ?? '';
+          if (chunk.length > 0) yield chunk;
+        } finally {
+          close(reader);
         }
-      } catch (err) {
-        throw err instanceof TooManyLines ? framing.tooMany() : err;
       }
-      const tail = framing.tail?.(rows.n) ?? '';
-      if (tail.length > 0) yield tail;
-    } finally {
-      close(db);
-    }
-  }
-  // Pulled one chunk at a time: a full sink stops the statement between chunks (backpressure).
-  const body = Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_CHARS });
-  return { body, rows: () => rows.n };
-}
-
-/** The worker's file beside this one (.ts under tsx in development and tests, .js when compiled). */
-function startWorker(data: LineWorkerData): Worker {
-  const url = new URL(`./sqlite-line-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url, { workerData: data });
-  // TypeScript sources (tests, `npm run dev`): the thread registers tsx's loader before importing the worker.
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(code, { eval: true, workerData: data });
-}
-
-/** Reads in a worker thread; the stream asks it for chunks (credits) and stops it when destroyed. */
-function threadStream(reader: ReaderSettings, text: string, parameters: readonly unknown[], ctx: LineContext, framing: LineFraming): LineStream {
-  const control = new Int32Array(new SharedArrayBuffer(8));
-  let rows = 0;
-  let settled = false;
-  const signal = (index: number) => {
-    Atomics.add(control, index, 1);
-    Atomics.notify(control, CREDITS);
+      // Pulled one chunk at a time: a full sink stops the statement between chunks (backpressure).
+      const body = Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_CHARS });
+      return { body, rows: () => rows };
+    },
   };
-  const worker = startWorker({
-    ...reader,
-    sql: text,
-    parameters,
-    join: { first: framing.first, between: framing.between, terminator: framing.terminator, limit: framing.limit },
-    reference: ctx.portableReference,
-    control: control.buffer as SharedArrayBuffer,
-  });
-  const body = new Readable({
-    highWaterMark: CHUNK_CHARS,
-    read() {
-      signal(CREDITS);
-    },
-    destroy(err, cb) {
-      // Ends the read between two chunks; the thread closes its connection and exits by itself.
-      if (!settled) signal(STOP);
-      settled = true;
-      cb(err);
-    },
-  });
-  if (framing.head) body.push(framing.head);
-  Atomics.store(control, CREDITS, WORKER_CREDITS);
-  worker.on('message', (m: LineWorkerMessage) => {
-    if (settled) return;
-    if (m.type === 'chunk') {
-      rows = m.rows;
-      body.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
-    } else if (m.type === 'end') {
-      rows = m.rows;
-      settled = true;
-      const tail = framing.tail?.(rows);
-      if (tail) body.push(tail);
-      body.push(null);
-    } else {
-      settled = true;
-      body.destroy(m.type === 'tooMany' ? framing.tooMany() : Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
-    }
-  });
-  worker.on('error', (err) => {
-    if (settled) return;
-    settled = true;
-    body.destroy(err);
-  });
-  worker.on('exit', (code) => {
-    // Messages posted before the exit are delivered first; give them one more turn all the same.
-    setImmediate().then(() => {
-      if (settled) return;
-      settled = true;
-      body.destroy(new Error(`the export's reader thread stopped (exit code ${code})`));
-    });
-  });
-  return { body, rows: () => rows };
 }

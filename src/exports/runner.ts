@@ -153,7 +153,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
     // The fast path: the database writes the file's lines itself (same bytes as the row path below).
-    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit), estimatedRows: estimate });
+    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit) });
     const stages: NodeJS.ReadWriteStream[] = [];
     let source: Readable;
     if (fast) {
