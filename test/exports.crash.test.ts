@@ -92,6 +92,7 @@ for (const dialect of DIALECTS) {
       const firstAttempt = join(exportDir, '1');
       if (existsSync(firstAttempt)) expect(readdirSync(firstAttempt).filter((f) => !f.startsWith('.'))).toEqual([]);
       expect(await second.exited).toBe(0);
-    });
+      // Its own waits (30 s to catch the export mid-stream, 60 s for the retry) are what bound it.
+    }, 150_000);
   });
 }
