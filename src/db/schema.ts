@@ -271,6 +271,8 @@ export interface ExportsTable {
   schedule_id: string | null;
   /** Scheduled exports with a destination: when the file (and manifest) reached it. */
   uploaded_at: Ms | null;
+  /** Sums of credit_cost / amount over the file's rows as JSON (`{"credit_cost": 12.5}`), fixed at publish; null without such fields. */
+  sums: JsonText | null;
 }
 
 export type DrainStatus = 'active' | 'paused' | 'error';
