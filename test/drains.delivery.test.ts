@@ -165,6 +165,56 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    it('a team-filtered drain delivers a run that arrived before its workflow once the workflow arrives, and a run whose workflow moves into the team', async () => {
+      const created_at = '2024-01-01T00:00:00Z';
+      const workflow = (id: string, workspace_id: string) => ({ id, workspace_id, name: id, enabled: true, created_by: 'u_admin', created_at });
+      await ingest(t, 'workspaces', [{ id: 'ws_late', name: 'Late', kind: 'team', created_at }, { id: 'ws_away', name: 'Away', kind: 'team', created_at }]);
+      await ingest(t, 'workflows', [workflow('wf_known', 'ws_late'), workflow('wf_moving', 'ws_away')]);
+      // Runs of a workflow not known yet and of a workflow in another team, then a run the drain delivers at once.
+      await ingest(t, 'workflow_runs', [run('team_early', { workflow_id: 'wf_late' }), run('team_moving', { workflow_id: 'wf_moving' })]);
+      await ingest(t, 'workflow_runs', [run('team_known', { workflow_id: 'wf_known' })]);
+      const drain = await created({ fields: ['run_id', 'workspace_id'], workspace_ids: ['ws_late'] });
+      const delivered = () => batches().filter((r) => r.json.drain_id === drain.id).flatMap((r) => r.json.records.map((x: any) => [x.run_id, x.workspace_id]));
+      await drains.until(drain.id, () => delivered().length >= 1);
+      expect(delivered()).toEqual([['team_known', 'ws_late']]);
+
+      // The cursor is past both runs now: only a new sequence brings them to the drain.
+      await ingest(t, 'workflows', [workflow('wf_late', 'ws_late')]);
+      await drains.until(drain.id, () => delivered().length >= 2);
+      expect(delivered()[1]).toEqual(['team_early', 'ws_late']);
+      await ingest(t, 'workflows', [workflow('wf_moving', 'ws_late')]);
+      await drains.until(drain.id, () => delivered().length >= 3);
+      expect(delivered()[2]).toEqual(['team_moving', 'ws_late']);
+
+      // A drain of personal workspaces: a run whose workspace arrives after it.
+      const personal = await created({ fields: ['run_id', 'workspace_kind'], include_personal_workspaces: true });
+      await ingest(t, 'workflows', [workflow('wf_mine', 'ws_mine')]);
+      await ingest(t, 'workflow_runs', [run('mine_1', { workflow_id: 'wf_mine' })]);
+      await ingest(t, 'workspaces', [{ id: 'ws_known_personal', name: 'Known', kind: 'personal', owner_user_id: 'u_admin', created_at }]);
+      await ingest(t, 'workflows', [workflow('wf_known_personal', 'ws_known_personal')]);
+      await ingest(t, 'workflow_runs', [run('mine_known', { workflow_id: 'wf_known_personal' })]);
+      const mine = () => batches().filter((r) => r.json.drain_id === personal.id).flatMap((r) => r.json.records.map((x: any) => x.run_id));
+      await drains.until(personal.id, () => mine().includes('mine_known'));
+      await ingest(t, 'workspaces', [{ id: 'ws_mine', name: 'Mine', kind: 'personal', owner_user_id: 'u_admin', created_at }]);
+      await drains.until(personal.id, () => mine().includes('mine_1'));
+      expect(mine()).toEqual(['mine_known', 'mine_1']);
+
+      // Sent again unchanged, a workflow or workspace re-sequences nothing: nothing is delivered again.
+      const cursor = (await drains.get(drain.id)).cursor;
+      await ingest(t, 'workflows', [workflow('wf_late', 'ws_late'), workflow('wf_moving', 'ws_late')]);
+      await ingest(t, 'workspaces', [{ id: 'ws_late', name: 'Late', kind: 'team', created_at }]);
+      // Run now, until a run that began after the re-send has handed the drain back idle.
+      const sent = Date.now();
+      const idle = async () => {
+        const row = await t.store.db.selectFrom('drains').select(['run_after', 'lease_owner']).where('id', '=', drain.id).executeTakeFirstOrThrow();
+        return row.lease_owner === null && Number(row.run_after) > sent + 30_000;
+      };
+      await t.app.inject({ method: 'POST', url: `/v1/drains/${drain.id}/run`, headers: drains.admin() });
+      await drains.until(drain.id, idle);
+      expect((await drains.get(drain.id)).cursor).toBe(cursor);
+      expect(delivered()).toHaveLength(3);
+    });
+
     it('stores no secret in the clear: the signing secret, header values and S3 keys are sealed', async () => {
       const http = await created({ name: 'sealed http', fields: ['run_id'], entity_ids: ['wf_none'], destination: { type: 'http', url: rx.url, headers: { authorization: 'Bearer header-token-4711' } } });
       const bucket = await created({
