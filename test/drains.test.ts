@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateBatch, writeRows } from '../src/ingest/ingest.js';
 import { verifyWebhook } from '../src/notify/webhooks.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
+import { drainApi, run } from './helpers/drains.js';
 import { ingest } from './helpers/platform.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { readParquet } from './helpers/readers.js';
@@ -12,9 +13,6 @@ import { readPeerObject, startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 import { DIALECTS } from './helpers/stores.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const run = (id: string, extra: Record<string, unknown> = {}) => ({
-  id, workflow_id: 'wf_1', user_id: 'u_admin', status: 'completed', credit_cost: 1, created_at: '2025-03-01T10:00:00Z', ...extra,
-});
 
 for (const dialect of DIALECTS) {
   describe(`drains (${dialect})`, () => {
@@ -35,18 +33,7 @@ for (const dialect of DIALECTS) {
       rx = await startReceiver();
     });
 
-    const create = async (body: Record<string, unknown>) =>
-      t.app.inject({ method: 'POST', url: '/v1/drains', headers: admin(), payload: { name: 'runs', dataset: 'workflow_runs', destination: { type: 'http', url: rx.url }, start: 'all', ...body } });
-    const get = async (id: string) => (await t.app.inject({ url: `/v1/drains/${id}`, headers: admin() })).json();
-    /** Nudges the drain (run now) until `done` holds. */
-    const until = async (id: string, done: () => boolean | Promise<boolean>, ms = 30_000) => {
-      const end = Date.now() + ms;
-      while (!(await done())) {
-        if (Date.now() > end) throw new Error(`timed out; drain: ${JSON.stringify(await get(id))}`);
-        await t.app.inject({ method: 'POST', url: `/v1/drains/${id}/run`, headers: admin() });
-        await sleep(50);
-      }
-    };
+    const { create, get, until } = drainApi(() => t, () => rx.url);
     const readObject = (key: string) => readPeerObject(s3, key);
     const sourceRunIds = async (prefix: string) =>
       (await t.store.db.selectFrom('workflow_runs').select('id').where('org_id', '=', 'org_a').where('id', 'like', `${prefix}%`).execute()).map((r) => r.id).sort();

@@ -211,6 +211,55 @@ for (const dialect of DIALECTS) {
       expect(view.next_window).toEqual({ from: new Date(first + expected * DAY).toISOString(), to: new Date(first + (expected + 1) * DAY - 1).toISOString() });
     });
 
+    it('POST /v1/schedules/{id}/run exports every window that has ended, now, and leaves an open window alone', async () => {
+      const HOUR = 3_600_000;
+      // Not across an hour boundary: the open window must stay the same one while the test runs.
+      if (Date.now() % HOUR > HOUR - 20_000) await sleep(HOUR - (Date.now() % HOUR) + 100);
+      const hour = Math.floor(Date.now() / HOUR) * HOUR;
+      const res = await create({ name: 'run now', every: 'hour', timezone: 'UTC', export: { dataset: 'workflow_runs', format: 'csv', fields: ['run_id'] } });
+      expect(res.statusCode, res.body).toBe(201);
+      const id = res.json().id;
+      const run = (key = t.orgA.admin.key, sid = id) => t.app.inject({ method: 'POST', url: `/v1/schedules/${sid}/run`, headers: bearer(key) });
+      const stored = () => t.store.db.selectFrom('schedules').select(['run_after', 'lease_owner', 'next_from']).where('id', '=', id).executeTakeFirstOrThrow();
+      /** Runs now, then waits until a worker has claimed it and handed it back. */
+      const runNow = async () => {
+        const answer = await run();
+        expect(answer.statusCode, answer.body).toBe(202);
+        for (let i = 0; i < 200; i++) {
+          const s = await stored();
+          if (s.lease_owner === null && Number(s.run_after) > Date.now()) break;
+          await sleep(50);
+        }
+        return answer.json();
+      };
+
+      // The current hour is still open: running now exports nothing and the window stays.
+      const open = await runNow();
+      expect(open).toMatchObject({ id, next_window: { from: new Date(hour).toISOString(), to: new Date(hour + HOUR - 1).toISOString() } });
+      expect(Number((await stored()).run_after)).toBe(hour + HOUR);
+      expect(await runsOf(id)).toEqual([]);
+
+      // Two ended hours owed but not due until tomorrow (as after a restore): only run now exports them.
+      await t.store.db.updateTable('schedules').set({ next_from: hour - 2 * HOUR, run_after: Date.now() + DAY }).where('id', '=', id).execute();
+      await sleep(300);
+      expect(await runsOf(id)).toEqual([]);
+      await runNow();
+      const runs = await runsUntil(id, (r) => r.length === 2);
+      expect(runs.map((r) => [r.params.from, r.params.to, r.source])).toEqual([
+        [new Date(hour - 2 * HOUR).toISOString(), new Date(hour - HOUR - 1).toISOString(), 'schedule'],
+        [new Date(hour - HOUR).toISOString(), new Date(hour - 1).toISOString(), 'schedule'],
+      ]);
+      expect((await t.app.inject({ url: `/v1/schedules/${id}`, headers: admin() })).json().next_window.from).toBe(new Date(hour).toISOString());
+      // Running again creates nothing more.
+      await runNow();
+      expect(await runsOf(id)).toHaveLength(2);
+
+      // Admins of the org only.
+      expect((await run(t.orgA.member.key)).statusCode).toBe(403);
+      expect((await run(t.orgB.admin.key)).statusCode).toBe(404);
+      expect((await run(t.orgA.admin.key, 'sch_missing')).statusCode).toBe(404);
+    });
+
     it('refuses a clock it cannot run, naming the problem', async () => {
       const body = { name: 'bad', timezone: 'UTC', export: { dataset: 'workflow_runs' } };
       const cases: [Record<string, unknown>, string][] = [

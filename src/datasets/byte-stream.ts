@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
+import type { SnapshotAside } from '../db/snapshot.js';
 import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
 import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
@@ -84,9 +85,10 @@ function personalSpaceCell(L: LineSql, rule: 'label' | 'hide', value: Expr, ws: 
 
 /**
  * The file of a record export as bytes made by the database, or null when this request has no fast path.
+ * `aside` (the sums of a manifest) is read in the line query's snapshot, before its first line.
  * @example const fast = recordByteStream(spec, store, query, { format: 'csv', fields, timezone: 'UTC', limit, tooMany });
  */
-export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null {
+export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding, aside?: SnapshotAside): LineStream | null {
   const lines = store.dialect.lines;
   const format = encoding.format;
   const framing = FRAMING[format];
@@ -115,7 +117,7 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
   let qb = spec.from(store.db as Kysely<any>, query).select(sql`${L.concat(parts)}`.as('line'));
   for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
   const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
-  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits });
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, aside);
 }
 
 /** Each format's text around the lines, as its row encoder in src/formats writes it. */

@@ -7,7 +7,8 @@ import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { KIND_COLUMN, OWNER_COLUMN, personalSpaceTransform } from './personal-space.js';
 import { privacyTransform, type RowTransform } from './privacy.js';
-import type { Dataset, DatasetQuery, FieldDef, Row } from './types.js';
+import type { SnapshotAside } from '../db/snapshot.js';
+import type { Dataset, DatasetQuery, FieldDef, Row, SnapshotSums } from './types.js';
 
 /*
  * Record datasets are one streamed SELECT each: FROM + LEFT JOINs + WHERE, columns aliased to the field
@@ -46,6 +47,19 @@ export function recordDataset(spec: RecordSpec): Dataset {
   // Custom per-row JavaScript rules out the fast path (personal-space names it does in SQL).
   const needsRowWork = (fields: readonly FieldDef[]) => (prepare?.(fields) ?? null) !== null;
   const lineSpec: LineSpec = { columns, json, from, orderBy, needsRowWork, personalSpace };
+
+  /**
+   * The sums as one aggregate over the stream's own FROM/WHERE (every join matches at most one row, so
+   * it sums exactly the rows the stream yields), read by the stream in its snapshot (see SnapshotAside).
+   */
+  function sumsAside(store: Store, query: DatasetQuery, sums: SnapshotSums): SnapshotAside {
+    const unknown = sums.fields.filter((f) => columns[f] === undefined);
+    if (unknown.length > 0) throw new Error(`${meta.name} cannot sum ${unknown.join(', ')}: not a column`);
+    const select = sums.fields.map((f) => sql<number>`coalesce(sum(${sql.raw(columns[f])}), 0)`.as(f));
+    const compiled = from(store.db.withPlugin(dropUnusedJoins) as Kysely<any>, query).select(select).compile();
+    return { query: compiled, read: (row) => sums.read(Object.fromEntries(sums.fields.map((f) => [f, Number(row?.[f] ?? 0)]))) };
+  }
+
   return {
     ...meta,
     kind: 'records',
@@ -53,7 +67,7 @@ export function recordDataset(spec: RecordSpec): Dataset {
     rows(store: Store, query: DatasetQuery): AsyncIterable<Row> {
       return flatten(this.batches(store, query));
     },
-    batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]> {
+    batches(store: Store, query: DatasetQuery, sums?: SnapshotSums): AsyncIterable<Row[]> {
       const fields = selectedFields(meta.fields, query);
       const custom = prepare?.(fields) ?? null;
       const personal = personalSpace ? personalSpaceTransform(fields, query) : null;
@@ -80,10 +94,10 @@ export function recordDataset(spec: RecordSpec): Dataset {
         personal,
         privacyTransform(fields, query),
       ].filter((s): s is RowTransform => Boolean(s));
-      const stream = store.streamBatches(qb.compile(), BATCH_SIZE) as AsyncIterable<Row[]>;
+      const stream = store.streamBatches(qb.compile(), BATCH_SIZE, sums && sumsAside(store, query, sums)) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
-    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),
+    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding, encoding.sums && sumsAside(store, query, encoding.sums)),
     async count(store: Store, query: DatasetQuery): Promise<number> {
       const row = await from(store.db.withPlugin(dropUnusedJoins) as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);

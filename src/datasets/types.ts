@@ -85,8 +85,11 @@ export interface Dataset {
   readonly sequenceTable?: string;
   /** Streams rows in a stable order, never loading them all; `fields` limits what is computed when it helps. */
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
-  /** The same rows in batches (what exports read: no per-row promise). */
-  batches(store: Store, query: DatasetQuery): AsyncIterable<Row[]>;
+  /**
+   * The same rows in batches (what exports read: no per-row promise). With `sums` (record datasets), the
+   * sums of those fields over exactly these rows are read in the stream's own snapshot before its first row.
+   */
+  batches(store: Store, query: DatasetQuery, sums?: SnapshotSums): AsyncIterable<Row[]>;
   /**
    * The whole encoded file as bytes the database writes itself (the fast path), or null when this
    * dataset, format, field set or database has none; then the export encodes `batches` row by row.
@@ -103,4 +106,16 @@ export interface ByteEncoding extends EncoderOptions {
   /** The stream fails with `tooMany()` past this many rows (as the row path's counter does). */
   readonly limit: number;
   tooMany(): Error;
+  /** Sums over exactly the file's rows, read in the stream's own snapshot (as `batches` reads them). */
+  readonly sums?: SnapshotSums;
+}
+
+/**
+ * Sums of numeric fields over the rows a stream yields (a manifest's totals), read by the database in
+ * the stream's snapshot: rows ingested or changed while (or after) the file is written are in neither.
+ */
+export interface SnapshotSums {
+  readonly fields: readonly string[];
+  /** Called once, before the stream's first row, with each field's sum (0 when there are no rows). */
+  read(sums: Record<string, number>): void;
 }

@@ -1,5 +1,6 @@
 import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { Readable } from 'node:stream';
+import type { SnapshotAside } from './snapshot.js';
 
 /*
  * The fast-path seam: the database writes each output line itself (one text column per row) and
@@ -101,7 +102,7 @@ export interface LineDialect {
   /**
    * Streams `query` (one text column per row, the line without terminator) as the file's bytes, with
    * backpressure, on a connection of its own that reads one snapshot and is released when the stream
-   * ends, fails or is destroyed.
+   * ends, fails or is destroyed. With `aside`, that query is read first in the same snapshot.
    */
-  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming): LineStream;
+  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming, aside?: SnapshotAside): LineStream;
 }

@@ -74,7 +74,7 @@ export function createPostgresDialect(url: string): SluiceDialect {
         (compared.length ? ` WHERE ${compared.map((c) => `${q(table)}.${q(c)} IS DISTINCT FROM excluded.${q(c)}`).join(' OR ')}` : ' WHERE FALSE');
       await trx.executeQuery(CompiledQuery.raw(text, [orgId, ...cols.map((c) => rows.map((r) => r[c] ?? null))]));
     },
-    async *streamBatches(query, batchSize) {
+    async *streamBatches(query, batchSize, aside) {
       const client = await pool.connect();
       let broken = false;
       let cursor: Cursor | undefined;
@@ -82,6 +82,12 @@ export function createPostgresDialect(url: string): SluiceDialect {
         // Cursors are planned for a fast first row by default (nested loops); an export reads every row,
         // so plan for the total, as COPY does (hash joins): several times faster on large exports.
         await client.query('SET cursor_tuple_fraction = 1.0');
+        if (aside) {
+          // The aside and the cursor in one snapshot: REPEATABLE READ takes it at the aside's statement.
+          // A read-only transaction at this level never fails to serialize.
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          aside.read((await client.query(aside.query.sql, aside.query.parameters as unknown[])).rows[0]);
+        }
         cursor = client.query(new Cursor(query.sql, query.parameters as unknown[]));
         for (;;) {
           const rows = await cursor.read(batchSize);
@@ -95,6 +101,7 @@ export function createPostgresDialect(url: string): SluiceDialect {
         // Closing a cursor on a dead connection writes to a closed socket and waits for a
         // readyForQuery that never comes: only a healthy connection is closed politely, and only briefly.
         if (!broken && cursor) broken = !(await settlesWithin(cursor.close(), CLOSE_TIMEOUT_MS));
+        if (!broken && aside) broken = !(await settlesWithin(client.query('COMMIT'), CLOSE_TIMEOUT_MS));
         if (!broken) broken = !(await settlesWithin(client.query('RESET cursor_tuple_fraction'), CLOSE_TIMEOUT_MS));
         client.release(broken);
       }

@@ -129,19 +129,22 @@ export function inlineParameters(query: CompiledQuery): string {
 export function postgresLines(pool: pg.Pool): LineDialect {
   return {
     sql: lineSql,
-    stream(query, ctx, framing: LineFraming) {
+    stream(query, ctx, framing: LineFraming, aside) {
       const lines = new CopyLines(framing);
       const text = `COPY (${inlineParameters(query)}) TO STDOUT (FORMAT binary)`;
       async function* copy(): AsyncGenerator<Buffer> {
         const client = await pool.connect();
         let clean = false;
         try {
-          await client.query('BEGIN READ ONLY');
+          // REPEATABLE READ: the aside and the COPY read one snapshot (taken by the first statement below).
+          // A read-only transaction at this level never fails to serialize.
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
           const pads = hmacPads(ctx.pseudonymKey);
           await client.query(
             "SELECT set_config('TimeZone', $1, true), set_config('standard_conforming_strings', 'on', true), set_config('sluice.hmac_ipad', $2, true), set_config('sluice.hmac_opad', $3, true)",
             [ctx.timezone, pads.ipad, pads.opad],
           );
+          if (aside) aside.read((await client.query(aside.query.sql, aside.query.parameters as unknown[])).rows[0]);
           const source = client.query(copyTo(text));
           // source → parser; the parser's output is what this generator yields, one chunk per pull.
           const parsed = pipeline(source, lines, () => {}) as unknown as AsyncIterable<Buffer>;

@@ -271,6 +271,8 @@ export interface ExportsTable {
   schedule_id: string | null;
   /** Scheduled exports with a destination: when the file (and manifest) reached it. */
   uploaded_at: Ms | null;
+  /** Sums of credit_cost / amount over the file's rows as JSON (`{"credit_cost": 12.5}`), fixed at publish; null without such fields. */
+  sums: JsonText | null;
 }
 
 export type DrainStatus = 'active' | 'paused' | 'error';
@@ -380,6 +382,17 @@ export interface OrgSequencesTable {
 }
 
 /** Every table Sluice owns. */
+/** A row a drain filter cannot place until its parent arrives (see src/ingest/parents.ts). */
+export interface SequenceOrphansTable {
+  org_id: string;
+  /** workflow_runs, agent_interactions or agents. */
+  child_table: string;
+  child_id: string;
+  /** workflows, agents or workspaces: the first missing row of the child's join chain. */
+  parent_table: string;
+  parent_id: string;
+}
+
 export interface Database {
   exports: ExportsTable;
   orgs: OrgsTable;
@@ -404,4 +417,5 @@ export interface Database {
   drain_deliveries: DrainDeliveriesTable;
   schedules: SchedulesTable;
   user_preferences: UserPreferencesTable;
+  sequence_orphans: SequenceOrphansTable;
 }

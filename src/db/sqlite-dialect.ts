@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 import type { SluiceDialect } from './dialect.js';
-import { sqliteLines } from './sqlite-lines.js';
+import { readAside, sqliteLines } from './sqlite-lines.js';
 
 /**
  * Page cache of a streaming reader, KiB (negative: SQLite's unit is then KiB). An export reads each page
@@ -71,10 +71,12 @@ export function createSqliteDialect(path: string): SluiceDialect {
       (reader) => {
         if (reader !== sqlite) reader.close();
       },
+      (reader) => reader !== sqlite,
     ),
-    async *streamBatches(query, batchSize) {
+    async *streamBatches(query, batchSize, aside) {
       const reader = path === ':memory:' ? sqlite : openReader(path);
       try {
+        if (aside) readAside(reader, reader !== sqlite, aside);
         const stmt = reader.prepare(query.sql).raw(true);
         const toRow = rowMaker(stmt.columns().map((c) => c.name));
         const rows = stmt.iterate(...(query.parameters as unknown[])) as IterableIterator<unknown[]>;

@@ -3,6 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
+import type { SnapshotAside } from './snapshot.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -87,18 +88,32 @@ function registerReference(db: BetterSqlite3.Database, ctx: LineContext): void {
 }
 
 /**
- * The SQLite line capability. `open` gives the connection to read on (a read-only one of its own in WAL
- * mode, which sees one snapshot for the whole statement) and `close` gives it back.
+ * Reads `aside` on a reader about to run a stream's statement, in the snapshot that statement will see.
+ * A reader of its own begins a read transaction first: in WAL mode the snapshot taken by its first read
+ * holds for every later statement until the transaction ends (the reader is closed after the stream).
+ * The in-memory database has one connection and no other process: nothing can commit between the aside
+ * and the stream's first step, which follow without an await in between.
  */
-export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void): LineDialect {
+export function readAside(reader: BetterSqlite3.Database, own: boolean, aside: SnapshotAside): void {
+  if (own && !reader.inTransaction) reader.exec('BEGIN');
+  aside.read(reader.prepare(aside.query.sql).get(...(aside.query.parameters as unknown[])) as Record<string, unknown> | undefined);
+}
+
+/**
+ * The SQLite line capability. `open` gives the connection to read on (a read-only one of its own in WAL
+ * mode, which sees one snapshot for the whole statement) and `close` gives it back; `own` tells a
+ * connection of its own from the shared in-memory one (see readAside).
+ */
+export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, own: (db: BetterSqlite3.Database) => boolean): LineDialect {
   return {
     sql: lineSql,
-    stream(query, ctx, framing: LineFraming) {
+    stream(query, ctx, framing: LineFraming, aside) {
       let rows = 0;
       async function* chunks(): AsyncGenerator<string> {
         const reader = open();
         try {
           registerReference(reader, ctx);
+          if (aside) readAside(reader, own(reader), aside);
           const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
           let chunk = framing.head;
           const first = framing.first ?? '';

@@ -135,6 +135,7 @@ export function createExportEngine(deps: EngineDeps) {
       notify_claimed_until: null,
       schedule_id: opts.scheduleId ?? null,
       uploaded_at: null,
+      sums: null,
     };
   }
 

@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import { getOrg, type Org } from '../auth/accounts.js';
 import type { Config } from '../config/config.js';
 import { getDataset, resolveFields } from '../datasets/catalogue.js';
-import type { DatasetQuery, FieldDef, Row } from '../datasets/types.js';
+import type { DatasetQuery, FieldDef, Row, SnapshotSums } from '../datasets/types.js';
 import type { Store } from '../db/database.js';
 import type { ExportsTable } from '../db/schema.js';
 import { AppError, RowLimitExceeded } from '../errors.js';
 import { contentType, createGzipStream, loadEncoder } from '../formats/index.js';
 import type { Notifier } from '../notify/notifier.js';
+import { summedFields } from '../schedules/manifest.js';
 import type { BlobStore } from '../storage/types.js';
 import type { Completions, RunOutcome } from './completions.js';
 import { parseParams } from './model.js';
@@ -152,8 +153,14 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     const estimate = fresh ? Number(job.estimated_total) : await untilStopped(() => dataset.count(store, query), abort.signal);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
+    // The manifest's sums (credit_cost / amount) over exactly the file's rows: the stream reads them in its
+    // own snapshot before its first row, on either path (the fast path never shows its rows to JavaScript).
+    // Summing the tables again later would count rows ingested or changed after the file was written.
+    const summed = summedFields(dataset);
+    let sums: Record<string, number> | null = null;
+    const sumsSink: SnapshotSums | undefined = summed.length > 0 ? { fields: summed, read: (s) => (sums = s) } : undefined;
     // The fast path: the database writes the file's lines itself (same bytes as the row path below).
-    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit) });
+    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit), sums: sumsSink });
     const stages: NodeJS.ReadWriteStream[] = [];
     let source: Readable;
     if (fast) {
@@ -161,18 +168,20 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
       rowsWritten = fast.rows;
     } else {
       // Batches of rows, a few in flight: backpressure reaches the database cursor.
-      source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query), { objectMode: true, highWaterMark: 1 }));
+      source = addAbortSignal(abort.signal, Readable.from(dataset.batches(store, query, sumsSink), { objectMode: true, highWaterMark: 1 }));
       stages.push(counter, (await untilStopped(() => loadEncoder(job.format), abort.signal))(encoding));
     }
     if (job.compression === 'gzip') stages.push(createGzipStream());
     const body = (stages.length ? (pipeline as any)(source, ...stages, () => {}) : source) as Readable;
     const info = await blobs.put(blobKey, body, { contentType: contentType(job.format, job.compression) });
     if (abort.signal.aborted) throw abort.signal.reason;
+    // A stream that never read its sums would publish a manifest without them: fail (and retry) instead.
+    if (sumsSink && !sums) throw new Error(`the ${dataset.name} stream did not read the sums of ${summed.join(', ')}`);
 
     const retentionDays = org.retentionDays ?? config.retentionDays;
     let published: boolean;
     try {
-      published = await complete(store, lease, { recordCount: rowsWritten(), bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000 });
+      published = await complete(store, lease, { recordCount: rowsWritten(), bytes: info.bytes, sha256: info.sha256, blobKey, retentionMs: retentionDays * 86_400_000, sums });
     } catch (err) {
       throw new PublishUnanswered(err);
     }

@@ -6,6 +6,7 @@ import { takeSequence } from '../db/sequence.js';
 import { Unprocessable } from '../errors.js';
 import { llmLogsCache } from '../datasets/llm-logs-cache.js';
 import { entities, type EntityName, type EntityRow } from './entities.js';
+import { filterState, isChild, isParent, noteOrphans, settleChildren } from './parents.js';
 
 /** One bad row of a batch, as reported in a 422. */
 export interface RowError {
@@ -88,7 +89,8 @@ export async function upsertRows<E extends EntityName>(store: Store, orgId: stri
 
 /**
  * The body of an ingest transaction: takes change-sequence numbers (which holds the org's counter row
- * until the caller commits, ordering commits), then upserts. Rows have distinct ids and are stamped in place.
+ * until the caller commits, ordering commits), then upserts, then re-sequences the children of parents
+ * that arrived or moved. Rows have distinct ids and are stamped in place.
  */
 export async function writeRows(dialect: SluiceDialect, trx: Kysely<any>, orgId: string, entity: EntityName, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
@@ -96,6 +98,18 @@ export async function writeRows(dialect: SluiceDialect, trx: Kysely<any>, orgId:
     const first = await takeSequence(trx, orgId, entity, rows.length);
     for (let i = 0; i < rows.length; i++) (rows[i] as Record<string, unknown>).seq = first + i;
   }
+  // Drain filters read some columns through joins (a run's team is its workflow's workspace): rows whose
+  // parent is not known yet are written down, and a parent that arrives or moves re-sequences the rows
+  // that read it (see parents.ts).
+  const ids = isParent(entity) ? rows.map((r) => r.id as string) : [];
+  const before = isParent(entity) ? await filterState(trx, orgId, entity, ids, dialect.supportsSkipLocked) : undefined;
+  await upsert(dialect, trx, orgId, entity, rows);
+  if (isChild(entity)) await noteOrphans(trx, orgId, entity, rows);
+  if (isParent(entity) && before) await settleChildren(trx, orgId, entity, before, await filterState(trx, orgId, entity, ids, false));
+}
+
+/** The upsert itself: the dialect's bulk path, else multi-row INSERT … ON CONFLICT in chunks. */
+async function upsert(dialect: SluiceDialect, trx: Kysely<any>, orgId: string, entity: EntityName, rows: readonly Record<string, unknown>[]): Promise<void> {
   const bulk = dialect.bulkUpsert;
   if (bulk) {
     for (let start = 0; start < rows.length; start += BULK_CHUNK) await bulk(trx, entity, orgId, rows.slice(start, start + BULK_CHUNK));

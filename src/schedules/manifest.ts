@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { hmacHex } from '../auth/crypto.js';
 import type { ManifestSchema } from '../contract/drains.js';
+import type { Dataset } from '../datasets/types.js';
 
 /** What was delivered, and a signature over it (HMAC-SHA256 with a key derived from the server secret). */
 export type Manifest = z.output<typeof ManifestSchema>;
@@ -9,6 +10,16 @@ export type ManifestFile = Manifest['files'][number];
 
 /** Fields whose sums a manifest's totals carry, where the dataset (or the drain) has them. */
 export const SUMMED_FIELDS = ['credit_cost', 'amount'] as const;
+
+/**
+ * The summed fields a dataset's export manifest carries: those of SUMMED_FIELDS it has, for record
+ * datasets (usage datasets are aggregates already; their totals are the row count).
+ * @example summedFields(getDataset('credit_logs')) // ['amount']
+ */
+export function summedFields(dataset: Pick<Dataset, 'kind' | 'fields'>): string[] {
+  if (dataset.kind !== 'records') return [];
+  return SUMMED_FIELDS.filter((f) => dataset.fields.some((d) => d.name === f));
+}
 
 /** A total as a manifest writes it: floating-point noise below a millionth is not a difference. */
 export const roundTotal = (n: number): number => Math.round(n * 1e6) / 1e6;

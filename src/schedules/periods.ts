@@ -15,7 +15,9 @@ export function periodStart(ms: number, every: Period, timezone: string): number
   const d = new Date(wall);
   switch (every) {
     case 'hour':
-      return localToInstant(Math.floor(wall / HOUR) * HOUR, timezone);
+      // The wall hour placed with the offset in force at `ms`, not looked up from the wall time: in the hour
+      // a zone repeats (autumn) one wall hour is two instants, and the one `ms` falls in has its offset.
+      return ms - (wall - Math.floor(wall / HOUR) * HOUR);
     case 'day':
       return localToInstant(Math.floor(wall / DAY) * DAY, timezone);
     case 'week': {

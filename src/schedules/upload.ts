@@ -45,7 +45,7 @@ export async function uploadRun(deps: UploadDeps, schedule: SchedulesTable, row:
   if (!schedule.destination || !row.blob_key) return;
   const destination = parseDestination(schedule.destination);
   const secrets: DestinationSecrets = schedule.secrets ? openSecrets(deps.config.secret, schedule.secrets) : {};
-  const manifest = await exportManifest(deps, row);
+  const manifest = exportManifest(deps, row);
   signal.throwIfAborted();
   if (destination.type === 's3') await toBucket(deps, destination, secrets, schedule, row, manifest, signal);
   else await toEndpoint(deps, destination, secrets, schedule, row, manifest, signal);

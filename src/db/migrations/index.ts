@@ -7,6 +7,8 @@ import * as m005 from './005_contract_fields.js';
 import * as m006 from './006_change_sequence.js';
 import * as m007 from './007_drains_schedules.js';
 import * as m008 from './008_user_preferences.js';
+import * as m009 from './009_export_sums.js';
+import * as m010 from './010_sequence_orphans.js';
 
 /** Every migration, in order. The same list runs on SQLite and PostgreSQL. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '006_change_sequence': m006,
   '007_drains_schedules': m007,
   '008_user_preferences': m008,
+  '009_export_sums': m009,
+  '010_sequence_orphans': m010,
 };

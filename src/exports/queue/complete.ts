@@ -8,7 +8,7 @@ import type { Lease } from './lease.js';
 export async function complete(
   store: Store,
   lease: Lease,
-  result: { recordCount: number; bytes: number; sha256: string; blobKey: string; retentionMs: number },
+  result: { recordCount: number; bytes: number; sha256: string; blobKey: string; retentionMs: number; sums?: Readonly<Record<string, number>> | null },
 ): Promise<boolean> {
   const now = Date.now();
   const updated = await store.db
@@ -20,6 +20,7 @@ export async function complete(
       bytes: result.bytes,
       sha256: result.sha256,
       blob_key: result.blobKey,
+      sums: result.sums ? JSON.stringify(result.sums) : null,
       finished_at: now,
       expires_at: now + result.retentionMs,
       lease_owner: null,
