@@ -232,7 +232,7 @@ for (const dialect of DIALECTS) {
         // One key without the other is refused before anything is sent.
         await page.getByTestId('dest-key-id').fill(s3.credentials.accessKeyId);
         await page.getByTestId('create-drain').click();
-        expect(await page.getByTestId('dest-secret-error').textContent()).toBe('Enter both the access key ID and the secret access key, or neither.');
+        expect(await page.getByTestId('dest-secret-error').textContent()).toBe('Enter the secret access key that goes with the access key ID.');
         await page.getByTestId('dest-secret').fill(s3.credentials.secretAccessKey);
         await page.getByTestId('dest-s3-format').selectOption('jsonl');
         // Parquet is compressed already: gzip is off for it.

@@ -178,6 +178,22 @@ for (const dialect of DIALECTS) {
       expect(lines.map((l) => l.run_id)).toEqual(expect.arrayContaining((await sourceRunIds('s3_'))));
     });
 
+    it("refuses an S3 destination without its own keys (it would write with the server's credentials), for drains and schedules", async () => {
+      const keyless = { type: 's3', bucket: s3.bucket, prefix: 'x', endpoint: s3.endpoint, region: 'us-east-1', format: 'jsonl' };
+      const cases = [
+        ['/v1/drains', { name: 'keyless', dataset: 'workflow_runs', destination: keyless }, 'destination.access_key_id'],
+        ['/v1/drains', { name: 'half', dataset: 'workflow_runs', destination: { ...keyless, access_key_id: s3.credentials.accessKeyId } }, 'destination.secret_access_key'],
+        ['/v1/schedules', { name: 'keyless', every: 'day', timezone: 'UTC', export: { dataset: 'workflow_runs' }, destination: keyless }, 'destination.access_key_id'],
+      ] as const;
+      for (const [url, payload, field] of cases) {
+        const res = await t.app.inject({ method: 'POST', url, headers: admin(), payload });
+        expect(res.statusCode, res.body).toBe(422);
+        expect(res.json().message).toBe(`${field} is required: an S3 destination is written with its own access key, never with the server's credentials`);
+      }
+      expect((await t.app.inject({ url: '/v1/drains', headers: admin() })).json().data.map((d: { name: string }) => d.name)).not.toContain('keyless');
+      expect((await t.app.inject({ url: '/v1/schedules', headers: admin() })).json().data.map((d: { name: string }) => d.name)).not.toContain('keyless');
+    });
+
     it('writes S3 objects as typed Parquet when asked, and refuses gzip for them', async () => {
       await ingest(t, 'workflow_runs', Array.from({ length: 20 }, (_, i) => run(`pq_${i}`)));
       const destination = { type: 's3', bucket: s3.bucket, prefix: 'typed', endpoint: s3.endpoint, region: 'us-east-1', access_key_id: s3.credentials.accessKeyId, secret_access_key: s3.credentials.secretAccessKey, format: 'parquet' };

@@ -18,7 +18,7 @@ export function withDestinationFlags(cmd: Command): Command {
     .option('--prefix <prefix>', 's3: key prefix; objects go under {prefix}/{YYYY}/{MM}/{DD}/')
     .option('--region <region>', 's3: the bucket region')
     .option('--endpoint <url>', 's3: an S3-compatible endpoint (MinIO, R2, …)')
-    .option('--access-key-id <id>', 's3: access key id (stored encrypted)')
+    .option('--access-key-id <id>', 's3: access key id (stored encrypted; required: Sluice never writes with its own credentials)')
     .option('--secret-access-key <key>', 's3: secret access key (stored encrypted, never shown again)');
 }
 

@@ -1,10 +1,12 @@
 import { randomToken } from '../../auth/crypto.js';
 import type { Destination } from '../../contract/drains.js';
+import { Unprocessable } from '../../errors.js';
 import type { DestinationSecrets } from './types.js';
 
 /**
  * Splits a destination into what is stored in the clear and what is sealed: an HTTP destination's
- * headers and a new whsec_ signing secret, an S3 destination's access keys (drains and schedules).
+ * headers and a new whsec_ signing secret, an S3 destination's access keys (drains and schedules), which
+ * it must have (422 otherwise).
  * @example const { shown, secrets } = splitSecrets(body.destination); sealSecret(config.secret, JSON.stringify(secrets));
  */
 export function splitSecrets(destination: Destination): { shown: Destination; secrets: DestinationSecrets } {
@@ -13,5 +15,10 @@ export function splitSecrets(destination: Destination): { shown: Destination; se
     return { shown, secrets: { signing_secret: randomToken('whsec_', 24), ...(headers ? { headers } : {}) } };
   }
   const { access_key_id, secret_access_key, ...shown } = destination;
-  return { shown, secrets: { ...(access_key_id ? { access_key_id } : {}), ...(secret_access_key ? { secret_access_key } : {}) } };
+  // Without keys of its own the SDK would write with the server's credentials (its role, its environment),
+  // which can reach buckets no org admin was given, the export store included.
+  for (const [field, value] of [['access_key_id', access_key_id], ['secret_access_key', secret_access_key]] as const) {
+    if (!value) throw new Unprocessable(`destination.${field} is required: an S3 destination is written with its own access key, never with the server's credentials`, { field: `destination.${field}` });
+  }
+  return { shown, secrets: { access_key_id, secret_access_key } };
 }

@@ -108,15 +108,15 @@ export function DestinationFields({ value, onChange, errors, refused, forSchedul
             hint="For S3-compatible stores (MinIO, R2, …); leave empty for AWS."
             testId="dest-endpoint"
           />
-          <TextField id="dest-key-id" label="Access key ID (optional)" value={value.accessKeyId} onChange={(accessKeyId) => set({ accessKeyId })} error={errors['destination.access_key_id']} testId="dest-key-id" />
+          <TextField id="dest-key-id" label="Access key ID" value={value.accessKeyId} onChange={(accessKeyId) => set({ accessKeyId })} error={errors['destination.access_key_id']} testId="dest-key-id" />
           <TextField
             id="dest-secret"
-            label="Secret access key (optional)"
+            label="Secret access key"
             type="password"
             value={value.secretAccessKey}
             onChange={(secretAccessKey) => set({ secretAccessKey })}
             error={errors['destination.secret_access_key']}
-            hint="Stored encrypted and never shown again. Leave both keys empty to use the server's own credentials."
+            hint="Stored encrypted and never shown again. Keys of the destination's own (an IAM user or an S3-compatible store's key): Sluice never uses the server's credentials for it."
             testId="dest-secret"
           />
           {!forSchedule && (

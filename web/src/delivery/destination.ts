@@ -71,7 +71,8 @@ export function destinationIssues(d: DestinationDraft): Record<string, string> {
   if (d.type === 's3') {
     if (!d.bucket.trim()) out['destination.bucket'] = 'Enter the bucket name.';
     if (d.endpoint.trim() && !isHttpUrl(d.endpoint.trim())) out['destination.endpoint'] = 'Enter a full address starting with https:// (or http://), or leave it empty for AWS.';
-    if (!!d.accessKeyId.trim() !== !!d.secretAccessKey.trim()) out['destination.secret_access_key'] = 'Enter both the access key ID and the secret access key, or neither.';
+    if (!d.accessKeyId.trim()) out['destination.access_key_id'] = "Enter the destination's access key ID: Sluice never writes to it with the server's credentials.";
+    if (!d.secretAccessKey.trim()) out['destination.secret_access_key'] = 'Enter the secret access key that goes with the access key ID.';
   }
   return out;
 }
@@ -91,8 +92,8 @@ export function toDestination(d: DestinationDraft): DestinationInput | undefined
       prefix: d.prefix.trim(),
       region: opt(d.region),
       endpoint: opt(d.endpoint),
-      access_key_id: opt(d.accessKeyId),
-      secret_access_key: opt(d.secretAccessKey),
+      access_key_id: d.accessKeyId.trim(),
+      secret_access_key: d.secretAccessKey.trim(),
       format: d.s3Format,
       compression: d.gzip && d.s3Format !== 'parquet' ? 'gzip' : 'none',
     };
