@@ -201,15 +201,21 @@ for (const dialect of DIALECTS) {
       }
     }, 60_000);
 
+    /** Signs in, opens History, starts a big export and waits until its row says running. */
+    const historyWithRunningExport = async (page: Page) => {
+      await login(page, t.orgA.admin.email, t.orgA.admin.password);
+      await page.getByTestId('nav-exports').click();
+      const big = await bigExport();
+      const row = page.locator(`[data-testid="export-row"][data-export-id="${big.id}"]`);
+      await row.locator('[data-testid="status-badge"][data-status="running"]').waitFor({ timeout: 20_000 });
+      return { big, row };
+    };
+
     test('cancel of a running export shows "Cancelled" in History within 2 s', async () => {
       const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
-        await login(page, t.orgA.admin.email, t.orgA.admin.password);
-        await page.getByTestId('nav-exports').click();
-        const big = await bigExport();
-        const row = page.locator(`[data-testid="export-row"][data-export-id="${big.id}"]`);
-        await row.locator('[data-testid="status-badge"][data-status="running"]').waitFor({ timeout: 20_000 });
+        const { big, row } = await historyWithRunningExport(page);
         await row.getByTestId('cancel').click();
         const clicked = Date.now();
         await row.locator('[data-testid="status-badge"][data-status="cancelled"]').waitFor({ timeout: 2000 });
@@ -230,11 +236,7 @@ for (const dialect of DIALECTS) {
       const context = await newContext(await browser(), base);
       const page = await context.newPage();
       try {
-        await login(page, t.orgA.admin.email, t.orgA.admin.password);
-        await page.getByTestId('nav-exports').click();
-        const big = await bigExport();
-        const row = page.locator(`[data-testid="export-row"][data-export-id="${big.id}"]`);
-        await row.locator('[data-testid="status-badge"][data-status="running"]').waitFor({ timeout: 20_000 });
+        const { big, row } = await historyWithRunningExport(page);
         // Timed from the moment the request leaves, not from its answer.
         const sent = Date.now();
         const cancelled = (await (await post(`/v1/exports/${big.id}/cancel`, {})).json()) as Export;
