@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Me } from '@contract/auth';
 import type { Dataset, Workspace } from '@contract/datasets';
@@ -80,47 +81,37 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
               ))}
             </div>
           </fieldset>
-          <label className="check switch-row">
-            <input
-              type="checkbox"
-              checked={draft.csvBom && bomApplies(draft.format)}
-              disabled={!bomApplies(draft.format)}
-              onChange={(e) => update({ csvBom: e.target.checked })}
-              data-testid="csv-bom"
-            />
-            <span>
-              CSV for Excel (with BOM)
-              <span className="muted small block">
-                {bomApplies(draft.format)
-                  ? 'Excel reads UTF-8 names and accents correctly only when the file starts with a byte order mark; other tools do not need it.'
-                  : 'Only CSV files carry a byte order mark; Excel reads XLSX as it is.'}
-              </span>
-            </span>
-          </label>
-          <label className="check switch-row">
-            <input
-              type="checkbox"
-              checked={draft.gzip && gzipApplies(draft.format)}
-              disabled={!gzipApplies(draft.format)}
-              onChange={(e) => update({ gzip: e.target.checked })}
-              data-testid="gzip"
-            />
-            <span>
-              Compress with gzip
-              <span className="muted small block">
-                {gzipApplies(draft.format) ? 'Smaller download (.gz); most tools open it directly.' : `${draft.format.toUpperCase()} files are compressed already.`}
-              </span>
-            </span>
-          </label>
-          <label className="check switch-row">
-            <input type="checkbox" checked={notify} onChange={(e) => update({ notify: e.target.checked })} data-testid="notify" />
-            <span>
-              Email me when it is ready
-              <span className="muted small block">
+          <CheckRow
+            checked={draft.csvBom && bomApplies(draft.format)}
+            disabled={!bomApplies(draft.format)}
+            onChange={(csvBom) => update({ csvBom })}
+            testId="csv-bom"
+            title="CSV for Excel (with BOM)"
+            hint={
+              bomApplies(draft.format)
+                ? 'Excel reads UTF-8 names and accents correctly only when the file starts with a byte order mark; other tools do not need it.'
+                : 'Only CSV files carry a byte order mark; Excel reads XLSX as it is.'
+            }
+          />
+          <CheckRow
+            checked={draft.gzip && gzipApplies(draft.format)}
+            disabled={!gzipApplies(draft.format)}
+            onChange={(gzip) => update({ gzip })}
+            testId="gzip"
+            title="Compress with gzip"
+            hint={gzipApplies(draft.format) ? 'Smaller download (.gz); most tools open it directly.' : `${draft.format.toUpperCase()} files are compressed already.`}
+          />
+          <CheckRow
+            checked={notify}
+            onChange={(checked) => update({ notify: checked })}
+            testId="notify"
+            title="Email me when it is ready"
+            hint={
+              <>
                 A link is sent to {me.user.email} (or why it failed). On by default; change the default under <a className="inline-link" href={href('/settings')}>Settings</a>.
-              </span>
-            </span>
-          </label>
+              </>
+            }
+          />
         </div>
 
         <div className="review__summary">
@@ -187,6 +178,19 @@ export function StepReview({ me, dataset, draft, update, teams, copiedFrom }: Pr
 }
 
 /** The picked workflows, agents or projects by name (an id the org does not know yet stays an id). */
+/** One option of the last step: a checkbox, its title and a line saying what it does (or why it is off). */
+function CheckRow({ checked, disabled, onChange, testId, title, hint }: { checked: boolean; disabled?: boolean; onChange: (checked: boolean) => void; testId: string; title: string; hint: ReactNode }) {
+  return (
+    <label className="check switch-row">
+      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />
+      <span>
+        {title}
+        <span className="muted small block">{hint}</span>
+      </span>
+    </label>
+  );
+}
+
 function EntityNames({ dataset, ids }: { dataset: string; ids: string[] }) {
   const values = useFilterValues(dataset, 'entity_ids');
   const names = new Map((values.data ?? []).map((v) => [v.value, v.label]));
