@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sealSecret } from '../src/auth/crypto.js';
 import { validateBatch, writeRows } from '../src/ingest/ingest.js';
 import { verifyWebhook } from '../src/notify/webhooks.js';
 import { bearer, createTestApp, type TestApp } from './helpers/app.js';
@@ -9,7 +10,7 @@ import { drainApi, run } from './helpers/drains.js';
 import { ingest } from './helpers/platform.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { readParquet } from './helpers/readers.js';
-import { readPeerObject, startS3Peer, type S3Peer } from './helpers/s3-peer.js';
+import { listPeerKeys, readPeerObject, startS3Peer, type S3Peer } from './helpers/s3-peer.js';
 import { DIALECTS } from './helpers/stores.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -192,6 +193,22 @@ for (const dialect of DIALECTS) {
       }
       expect((await t.app.inject({ url: '/v1/drains', headers: admin() })).json().data.map((d: { name: string }) => d.name)).not.toContain('keyless');
       expect((await t.app.inject({ url: '/v1/schedules', headers: admin() })).json().data.map((d: { name: string }) => d.name)).not.toContain('keyless');
+    });
+
+    it('a keyless S3 drain stored before keys were required is refused at delivery: no object written with the server credentials, not retried', async () => {
+      const destination = { type: 's3', bucket: s3.bucket, prefix: 'keyless', endpoint: s3.endpoint, region: 'us-east-1', access_key_id: s3.credentials.accessKeyId, secret_access_key: s3.credentials.secretAccessKey, format: 'jsonl' };
+      const created = await t.app.inject({ method: 'POST', url: '/v1/drains', headers: admin(), payload: { name: 'old keyless', dataset: 'workflow_runs', start: 'now', fields: ['run_id'], destination } });
+      expect(created.statusCode, created.body).toBe(201);
+      const drain = created.json();
+      // As an older version stored it: no keys among its sealed secrets. (Nothing to deliver yet: it starts now,
+      // so no claim holds the keys it was created with when the row below arrives.)
+      await t.store.db.updateTable('drains').set({ secrets: sealSecret(t.config.secret, '{}') }).where('id', '=', drain.id).execute();
+      await ingest(t, 'workflow_runs', [run('keyless_1')]);
+      await t.app.inject({ method: 'POST', url: `/v1/drains/${drain.id}/run`, headers: admin() });
+      await until(drain.id, async () => (await get(drain.id)).last_error !== null);
+      const log = (await t.app.inject({ url: `/v1/drains/${drain.id}/deliveries`, headers: admin() })).json().data;
+      expect(log[0]).toMatchObject({ ok: false, attempts: 1, error: "The destination was refused: destination.access_key_id is required: an S3 destination is written with its own access key, never with the server's credentials" });
+      expect((await listPeerKeys(s3, 'keyless/')).filter((k) => !k.endsWith('_preflight.jsonl'))).toEqual([]);
     });
 
     it('writes S3 objects as typed Parquet when asked, and refuses gzip for them', async () => {

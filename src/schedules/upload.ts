@@ -12,6 +12,7 @@ import { readBounded, type Sender } from '../drains/sender.js';
 import { exportManifest } from '../exports/manifest.js';
 import { parseParams } from '../exports/model.js';
 import { contentType } from '../formats/index.js';
+import { Unprocessable } from '../errors.js';
 import { OutboundRefused } from '../outbound/index.js';
 import type { BlobStore } from '../storage/types.js';
 import type { Manifest } from './manifest.js';
@@ -72,7 +73,8 @@ async function toBucket(deps: UploadDeps, destination: Extract<Destination, { ty
   } catch (err) {
     if (err instanceof UploadFailed) throw err;
     if (signal.aborted) throw signal.reason;
-    if (err instanceof OutboundRefused) throw new UploadFailed(`The destination was refused: ${err.message}`);
+    // A refusal (the outbound guard's, or no keys of its own) is final and says why.
+    if (err instanceof Unprocessable) throw new UploadFailed(`The destination was refused: ${err.message}`);
     const e = err as { name?: string; message?: string };
     throw new UploadFailed(`S3 refused the upload of ${row.filename}: ${e.name ?? 'error'}${e.message ? ` (${e.message.slice(0, 200)})` : ''}`);
   } finally {

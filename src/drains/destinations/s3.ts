@@ -6,8 +6,9 @@ import { contentType, loadEncoder } from '../../formats/index.js';
 import type { BlobStore } from '../../storage/types.js';
 import { SUMMED_FIELDS } from '../../schedules/manifest.js';
 import { recordWriter } from '../payload.js';
-import { OutboundRefused } from '../../outbound/index.js';
+import { Unprocessable } from '../../errors.js';
 import type { Sender } from '../sender.js';
+import { ownS3Keys } from './secrets.js';
 import type { Batch, DeliveryResult, DestinationDriver, DestinationSecrets } from './types.js';
 
 type S3Destination = Extract<Destination, { type: 's3' }>;
@@ -50,6 +51,7 @@ export type S3Guard = Pick<Sender, 'checkOutboundUrl' | 'agents'>;
  * @example const bucket = await s3Bucket(destination, secrets, outbound);
  */
 export async function s3Bucket(destination: S3Destination, secrets: DestinationSecrets, guard: S3Guard): Promise<BlobStore> {
+  const keys = ownS3Keys(secrets);
   if (destination.endpoint) guard.checkOutboundUrl(destination.endpoint, 'destination.endpoint');
   const { httpAgent, httpsAgent } = guard.agents('destination.endpoint');
   const { createS3Store } = await import('../../storage/s3-store.js');
@@ -60,9 +62,7 @@ export async function s3Bucket(destination: S3Destination, secrets: DestinationS
     client: {
       requestHandler: { httpAgent, httpsAgent },
       ...(destination.region ? { region: destination.region } : {}),
-      ...(secrets.access_key_id && secrets.secret_access_key
-        ? { credentials: { accessKeyId: secrets.access_key_id, secretAccessKey: secrets.secret_access_key } }
-        : {}),
+      credentials: { accessKeyId: keys.access_key_id, secretAccessKey: keys.secret_access_key },
     },
   });
 }
@@ -93,8 +93,9 @@ export function s3Driver(destination: S3Destination, secrets: DestinationSecrets
         return { ok: true, attempts: 1, bytes: info.bytes, status: 200, response: null, error: null, retryable: false, objects: [object] };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
-        // The guard refused the endpoint or an address it resolved to: final, and the message names the rule.
-        if (err instanceof OutboundRefused) return { ok: false, attempts: 1, bytes: bytes.length, status: null, response: null, error: `The destination was refused: ${err.message}`, retryable: false };
+        // A refusal (the guard refused the endpoint or an address it resolved to, or the destination has no
+        // keys of its own) is final, and its message says why.
+        if (err instanceof Unprocessable) return { ok: false, attempts: 1, bytes: bytes.length, status: null, response: null, error: `The destination was refused: ${err.message}`, retryable: false };
         const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
         const status = e.$metadata?.httpStatusCode ?? null;
         return { ok: false, attempts: 1, bytes: bytes.length, status, response: (e.message ?? '').slice(0, 500), error: `S3 refused the object: ${e.name ?? 'error'}`, retryable: status === null || RETRY(status) };
