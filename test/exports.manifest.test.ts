@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDataset, resolveFields } from '../src/datasets/catalogue.js';
 import type { Row } from '../src/datasets/types.js';
@@ -81,6 +82,30 @@ for (const dialect of DIALECTS) {
       await ingest(t, 'agents', [{ id: 'ag_m', workspace_id: 'ws_m', name: 'Helper', model: 'm', tools: [], status: 'active', created_by: 'u_admin', created_at: at, updated_at: at }]);
       const done = await exportOf({ dataset: 'agents', format: 'csv' });
       expect((await manifestOf(done.id)).totals).toEqual({ rows: 1 });
+    });
+
+    it("sums exactly as the database's own sum() does over the file's rows (the fast path sums SQLite's rows as they pass)", async () => {
+      const org = t.orgA.id;
+      // Costs whose naive running sum drifts from the compensated one: 0.1 does not add up exactly in binary.
+      const costs = [0.1, 1e15, 0.1, -1e15, 0.3, 2.675, 1 / 3, 0.1, 7, 1e-9];
+      await ingestBatch(t.store, org, 'workflow_runs', costs.map((c, i) => run(`exact_${i}`, c, `2025-04-0${1 + (i % 9)}T10:00:00Z`, 'wf_exact')));
+      const dataset = getDataset('workflow_runs');
+      const q = query({ orgId: org, userId: 'u_admin', entityIds: ['wf_exact'], from: Date.parse('2025-04-01T00:00:00Z'), to: Date.parse('2025-04-30T00:00:00Z'), fields: ['run_id', 'credit_cost'] });
+      const fields = resolveFields(dataset, q.fields);
+      let fastSums: Record<string, number> | undefined;
+      const fast = dataset.byteStream!(t.store, q, { fields, timezone: 'UTC', format: 'csv', limit: 1e9, tooMany: () => new Error('too many'), sums: { fields: ['credit_cost'], read: (s) => (fastSums = s) } })!;
+      for await (const _ of fast.body as Readable);
+      const db = await t.store.db
+        .selectFrom('workflow_runs')
+        .select(sql<number>`sum(credit_cost)`.as('n'))
+        .where('org_id', '=', org)
+        .where('workflow_id', '=', 'wf_exact')
+        .executeTakeFirstOrThrow();
+      // SQLite's sum() compensates (Kahan–Babuška–Neumaier), so the order of the rows does not change it and
+      // the stream's running sum must equal it bit for bit. PostgreSQL's float8 sum() adds in scan order,
+      // which two plans may differ in (the 1e15 swallows the 1e-9 in one order and not in another).
+      if (dialect === 'sqlite') expect(fastSums?.credit_cost).toBe(Number(db.n));
+      else expect(fastSums?.credit_cost).toBeCloseTo(Number(db.n), 6);
     });
 
     it('reads the sums in the snapshot the file is written from, while rows change mid-stream (both paths)', async () => {

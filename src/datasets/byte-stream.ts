@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
-import type { SnapshotAside } from '../db/snapshot.js';
+import type { SnapshotAside, StreamSums } from '../db/snapshot.js';
 import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
 import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
-import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
+import type { ByteEncoding, DatasetQuery, FieldDef, SnapshotSums } from './types.js';
 
 /*
  * The fast path of a record dataset: one SELECT whose single column is the finished output line, so
@@ -85,10 +85,11 @@ function personalSpaceCell(L: LineSql, rule: 'label' | 'hide', value: Expr, ws: 
 
 /**
  * The file of a record export as bytes made by the database, or null when this request has no fast path.
- * `aside` (the sums of a manifest) is read in the line query's snapshot, before its first line.
+ * The manifest's sums are read in the line query's snapshot: summed from extra columns as the lines pass,
+ * or by `aside` (their aggregate, read first) on dialects that read them so.
  * @example const fast = recordByteStream(spec, store, query, { format: 'csv', fields, timezone: 'UTC', limit, tooMany });
  */
-export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding, aside?: SnapshotAside): LineStream | null {
+export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding, aside?: (sums: SnapshotSums) => SnapshotAside): LineStream | null {
   const lines = store.dialect.lines;
   const format = encoding.format;
   const framing = FRAMING[format];
@@ -115,9 +116,25 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
     parts.push(L.literal(fields.length === 0 ? '{}' : '}'));
   }
   let qb = spec.from(store.db as Kysely<any>, query).select(sql`${L.concat(parts)}`.as('line'));
+  const sums = encoding.sums;
+  let streamSums: StreamSums | undefined;
+  if (sums && lines.sums === 'inline') {
+    qb = qb.select(sums.fields.map((f, i) => sql.raw(summedColumn(spec, f)).as(`sum_${i}`)));
+    streamSums = { inline: { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) } };
+  } else if (sums) {
+    if (!aside) throw new Error('this dataset cannot read sums aside');
+    streamSums = { aside: aside(sums) };
+  }
   for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
   const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
-  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, aside);
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, streamSums);
+}
+
+/** The column a manifest sums, by field name: a column of the dataset's query (sums never go through privacy). */
+function summedColumn(spec: LineSpec, field: string): string {
+  const column = spec.columns[field];
+  if (column === undefined) throw new Error(`cannot sum ${field}: not a column`);
+  return column;
 }
 
 /** Each format's text around the lines, as its row encoder in src/formats writes it. */

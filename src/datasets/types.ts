@@ -116,6 +116,6 @@ export interface ByteEncoding extends EncoderOptions {
  */
 export interface SnapshotSums {
   readonly fields: readonly string[];
-  /** Called once, before the stream's first row, with each field's sum (0 when there are no rows). */
+  /** Called once with each field's sum (0 when there are no rows), before the stream ends. */
   read(sums: Record<string, number>): void;
 }

@@ -1,6 +1,6 @@
 import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { Readable } from 'node:stream';
-import type { SnapshotAside } from './snapshot.js';
+import type { StreamSums } from './snapshot.js';
 
 /*
  * The fast-path seam: the database writes each output line itself (one text column per row) and
@@ -100,9 +100,15 @@ export interface LineStream {
 export interface LineDialect {
   sql(ctx: LineContext): LineSql;
   /**
-   * Streams `query` (one text column per row, the line without terminator) as the file's bytes, with
-   * backpressure, on a connection of its own that reads one snapshot and is released when the stream
-   * ends, fails or is destroyed. With `aside`, that query is read first in the same snapshot.
+   * How this dialect reads a manifest's sums in the stream's snapshot: `aside` runs their aggregate first
+   * (PostgreSQL: one more statement in the stream's transaction), `inline` sums extra columns of the line
+   * query as its rows pass (SQLite: the aggregate would hold the event loop for a whole scan).
    */
-  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming, aside?: SnapshotAside): LineStream;
+  readonly sums: 'aside' | 'inline';
+  /**
+   * Streams `query` (the line without terminator as its first column, then any `inline` sum columns) as
+   * the file's bytes, with backpressure, on a connection of its own that reads one snapshot and is
+   * released when the stream ends, fails or is destroyed. `sums` are read in that same snapshot.
+   */
+  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming, sums?: StreamSums): LineStream;
 }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { CopyLines } from './copy-binary.js';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
+import type { StreamSums } from './snapshot.js';
 
 /*
  * PostgreSQL writes each line: `COPY (SELECT <line> …) TO STDOUT (FORMAT binary)` streamed through
@@ -129,7 +130,11 @@ export function inlineParameters(query: CompiledQuery): string {
 export function postgresLines(pool: pg.Pool): LineDialect {
   return {
     sql: lineSql,
-    stream(query, ctx, framing: LineFraming, aside) {
+    // The aggregate runs on the server, in the COPY's transaction: the event loop only awaits it.
+    sums: 'aside',
+    stream(query, ctx, framing: LineFraming, sums?: StreamSums) {
+      if (sums && 'inline' in sums) throw new Error('PostgreSQL line streams read their sums aside');
+      const aside = sums?.aside;
       const lines = new CopyLines(framing);
       const text = `COPY (${inlineParameters(query)}) TO STDOUT (FORMAT binary)`;
       async function* copy(): AsyncGenerator<Buffer> {

@@ -12,3 +12,38 @@ export interface SnapshotAside {
   /** Called once with the query's row (undefined when it has none), before the stream yields anything. */
   read(row: Record<string, unknown> | undefined): void;
 }
+
+/**
+ * Sums a line stream keeps itself, over extra numeric columns its query carries after the line: read in
+ * the stream's own snapshot because they come from its own rows, and without an aggregate before the
+ * first line (on SQLite that aggregate would hold the event loop for a whole scan).
+ */
+export interface InlineSums {
+  /** How many columns after the line are summed. */
+  readonly columns: number;
+  /** Called once with each column's sum (0 when there are no rows), after the last row and before the stream ends. */
+  read(sums: readonly number[]): void;
+}
+
+/** How a stream reads a manifest's sums in its snapshot: an aggregate first, or summed as its rows pass. */
+export type StreamSums = { readonly aside: SnapshotAside } | { readonly inline: InlineSums };
+
+/**
+ * A running sum as SQLite's sum() keeps it for REAL values (Kahan–Babuška–Neumaier, SQLite ≥ 3.43), so a
+ * sum taken while streaming equals the aggregate over the same rows in the same order.
+ */
+export class NeumaierSum {
+  private sum = 0;
+  private err = 0;
+  add(value: unknown): void {
+    if (value === null || value === undefined) return;
+    const r = Number(value);
+    const s = this.sum;
+    const t = s + r;
+    this.err += Math.abs(s) > Math.abs(r) ? s - t + r : r - t + s;
+    this.sum = t;
+  }
+  get value(): number {
+    return Number.isFinite(this.err) ? this.sum + this.err : this.sum;
+  }
+}

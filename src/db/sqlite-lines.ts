@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
-import type { SnapshotAside } from './snapshot.js';
+import { NeumaierSum, type SnapshotAside, type StreamSums } from './snapshot.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -107,20 +107,32 @@ export function readAside(reader: BetterSqlite3.Database, own: boolean, aside: S
 export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, own: (db: BetterSqlite3.Database) => boolean): LineDialect {
   return {
     sql: lineSql,
-    stream(query, ctx, framing: LineFraming, aside) {
+    sums: 'inline',
+    stream(query, ctx, framing: LineFraming, sums?: StreamSums) {
       let rows = 0;
+      const inline = sums && 'inline' in sums ? sums.inline : undefined;
       async function* chunks(): AsyncGenerator<string> {
         const reader = open();
         try {
           registerReference(reader, ctx);
-          if (aside) readAside(reader, own(reader), aside);
-          const lines = reader.prepare(query.sql).pluck(true).iterate(...(query.parameters as unknown[])) as IterableIterator<string>;
+          if (sums && 'aside' in sums) readAside(reader, own(reader), sums.aside);
+          const statement = reader.prepare(query.sql);
+          const params = query.parameters as unknown[];
+          // With sums, each row is [line, …summed columns]; without, the line alone (no row array).
+          const lines = (inline ? statement.raw(true) : statement.pluck(true)).iterate(...params) as IterableIterator<string | unknown[]>;
+          const totals = inline ? Array.from({ length: inline.columns }, () => new NeumaierSum()) : [];
           let chunk = framing.head;
           const first = framing.first ?? '';
           const between = framing.between ?? '';
           try {
-            for (const line of lines) {
+            for (const row of lines) {
               if (++rows > framing.limit) throw framing.tooMany();
+              let line: string;
+              if (typeof row === 'string') line = row;
+              else {
+                line = row[0] as string;
+                for (let i = 0; i < totals.length; i++) totals[i].add(row[i + 1]);
+              }
               chunk += (rows === 1 ? first : between) + line + framing.terminator;
               if (chunk.length >= CHUNK_CHARS) {
                 yield chunk;
@@ -134,6 +146,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           } finally {
             lines.return?.();
           }
+          inline?.read(totals.map((t) => t.value));
           chunk += framing.tail?.(rows) ?? '';
           if (chunk.length > 0) yield chunk;
         } finally {

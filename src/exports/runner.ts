@@ -154,7 +154,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
     // The manifest's sums (credit_cost / amount) over exactly the file's rows: the stream reads them in its
-    // own snapshot before its first row, on either path (the fast path never shows its rows to JavaScript).
+    // own snapshot (an aggregate before the first row, or summed as SQLite's lines pass), on either path.
     // Summing the tables again later would count rows ingested or changed after the file was written.
     const summed = summedFields(dataset);
     let sums: Record<string, number> | null = null;
