@@ -16,6 +16,8 @@ export interface Served {
   readonly pid: number;
   /** Resident set right now and at its peak so far, MB (from /proc). */
   rssMb(): { now: number; peak: number };
+  /** Server-side times (Fastify's `responseTime`, ms) of the requests answered since the last call. */
+  takeResponseTimes(): number[];
   stop(): Promise<void>;
 }
 
@@ -31,9 +33,11 @@ export async function serve(data: DemoData): Promise<Served> {
     SLUICE_LOG_LEVEL: 'info',
   };
   const child: ChildProcess = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let responseTimes: number[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
+      if (line.includes('"responseTime"')) responseTimes.push((JSON.parse(line) as { responseTime: number }).responseTime);
       if (line.includes('sluice listening')) resolve((JSON.parse(line) as { url: string }).url.replace('localhost', '127.0.0.1'));
     });
     child.once('exit', (code) => reject(new Error(`sluice serve exited ${code} before listening`)));
@@ -43,6 +47,11 @@ export async function serve(data: DemoData): Promise<Served> {
     url,
     pid: child.pid!,
     rssMb: () => ({ now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) }),
+    takeResponseTimes: () => {
+      const taken = responseTimes;
+      responseTimes = [];
+      return taken;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

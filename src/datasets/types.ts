@@ -108,6 +108,8 @@ export interface ByteEncoding extends EncoderOptions {
   tooMany(): Error;
   /** Sums over exactly the file's rows, read in the stream's own snapshot (as `batches` reads them). */
   readonly sums?: SnapshotSums;
+  /** About how many rows the export has (its count at start), for choices that pay off only on big files. */
+  readonly estimatedRows?: number;
 }
 
 /**

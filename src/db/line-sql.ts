@@ -106,6 +106,11 @@ export interface LineDialect {
    */
   readonly sums: 'aside' | 'inline';
   /**
+   * A table row's own key that a materialized copy of the table can be joined back on (SQLite: `rowid`);
+   * with it, cells that read one joined parent are formatted once per parent (see byte-stream.ts).
+   */
+  readonly rowKey?: string;
+  /**
    * Streams `query` (the line without terminator as its first column, then any `inline` sum columns) as
    * the file's bytes, with backpressure, on a connection of its own that reads one snapshot and is
    * released when the stream ends, fails or is destroyed. `sums` are read in that same snapshot.

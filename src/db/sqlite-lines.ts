@@ -108,6 +108,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
   return {
     sql: lineSql,
     sums: 'inline',
+    rowKey: 'rowid',
     stream(query, ctx, framing: LineFraming, sums?: StreamSums) {
       let rows = 0;
       const inline = sums && 'inline' in sums ? sums.inline : undefined;

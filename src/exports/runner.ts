@@ -160,7 +160,7 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     let sums: Record<string, number> | null = null;
     const sumsSink: SnapshotSums | undefined = summed.length > 0 ? { fields: summed, read: (s) => (sums = s) } : undefined;
     // The fast path: the database writes the file's lines itself (same bytes as the row path below).
-    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit), sums: sumsSink });
+    const fast = dataset.byteStream?.(store, query, { ...encoding, format: job.format, limit: params.row_limit, tooMany: () => new RowLimitExceeded(null, params.row_limit), sums: sumsSink, estimatedRows: estimate });
     const stages: NodeJS.ReadWriteStream[] = [];
     let source: Readable;
     if (fast) {
