@@ -118,7 +118,7 @@ describe.each(DIALECTS)('fast path = row path (%s)', (dialect) => {
       const q = query({ orgId: EDGE, fields: ['run_id', 'workbook_name', 'pipeline', 'user_email', 'workspace_name'] });
       for (const estimatedRows of [100, 1_000_000]) {
         const fast = dataset.byteStream!(store, q, { format: 'csv', fields: resolveFields(dataset, q.fields), timezone: 'UTC', limit: 1e9, tooMany: () => new Error('too many'), estimatedRows });
-        await text(fast.body);
+        await text(fast!.body);
       }
     } finally {
       spy.mockRestore();

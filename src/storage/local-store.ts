@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
+import { close as closeCallback, createReadStream, createWriteStream, fsync as fsyncCallback, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDigestTap } from './digest.js';
+import { flushBehind } from './flush-behind.js';
 import { diskFault } from './faults.js';
 import { assertSafeKey } from './keys.js';
 import { signDownloadToken } from './signed-url.js';
@@ -30,6 +31,8 @@ export interface LocalBlobStore extends BlobStore {
 }
 
 const openFd = promisify(openCallback);
+const fsyncFd = promisify(fsyncCallback);
+const closeFd = promisify(closeCallback);
 
 /** Export files hold personal data: owner read/write, group read, nobody else. */
 const FILE_MODE = 0o640;
@@ -72,9 +75,18 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
       try {
         const fd = await openTemp(temp);
         const tap = createDigestTap();
-        await pipeline(body, tap, createWriteStream(temp, { fd, highWaterMark: 64 * 1024 }));
-        // Data must be on disk before the rename makes it visible, or a crash could publish a hole.
-        await fsyncPath(temp, 'r');
+        const behind = flushBehind(fd);
+        try {
+          // The writes go through a descriptor of their own (the write stream closes it, even mid-write on an
+          // error); `fd`, which created the file, stays open for the flushes and the fsync until this ends.
+          await pipeline(body, tap, behind, createWriteStream(temp, { flags: 'r+', highWaterMark: 64 * 1024 }));
+          await behind.settled();
+          // Data must be on disk before the rename makes it visible, or a crash could publish a hole.
+          await fsyncFd(fd);
+        } finally {
+          await behind.settled().catch(() => {});
+          await closeFd(fd);
+        }
         await rename(temp, target);
         await fsyncPath(dirname(target), 'r').catch(() => {}); // directories cannot be fsynced everywhere
         return tap.info();
@@ -157,7 +169,7 @@ async function openTemp(temp: string): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     await mkdir(dirname(temp), { recursive: true });
     try {
-      // A plain descriptor, which the write stream closes itself when done or destroyed.
+      // A plain descriptor for the flushes; `put` closes it once they are done.
       return await openFd(temp, 'wx', FILE_MODE);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;

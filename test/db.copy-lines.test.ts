@@ -1,0 +1,69 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { CopyLines } from '../src/db/copy-binary.js';
+
+/*
+ * PostgreSQL's binary COPY of a one-column text query, as the server sends it, turned into framed lines.
+ * The socket cuts the stream anywhere: inside the header, a length or a value.
+ */
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/** The bytes PostgreSQL sends for these values (one text column each). */
+function binaryCopy(values: string[]): Buffer {
+  const parts = [SIGNATURE, Buffer.from([0, 0, 0, 0, 0, 0, 0, 0])];
+  for (const v of values) {
+    const text = Buffer.from(v, 'utf8');
+    const head = Buffer.alloc(6);
+    head.writeInt16BE(1, 0);
+    head.writeInt32BE(text.length, 2);
+    parts.push(head, text);
+  }
+  parts.push(Buffer.from([0xff, 0xff]));
+  return Buffer.concat(parts);
+}
+
+async function run(chunks: Buffer[], framing: Partial<ConstructorParameters<typeof CopyLines>[0]> = {}): Promise<{ text: string; outputs: number[]; rows: number }> {
+  const lines = new CopyLines({ head: 'h\r\n', terminator: '\r\n', limit: 1e9, tooMany: () => new Error('too many'), ...framing });
+  const outputs: number[] = [];
+  const got: Buffer[] = [];
+  for await (const chunk of Readable.from(chunks).pipe(lines)) {
+    outputs.push((chunk as Buffer).length);
+    got.push(chunk as Buffer);
+  }
+  return { text: Buffer.concat(got).toString('utf8'), outputs, rows: lines.rows };
+}
+
+describe('CopyLines (binary COPY → lines)', () => {
+  const values = ['a,"b"', 'é ✓ 日本', '', '"x\ny"'];
+  const bytes = binaryCopy(values);
+
+  it('frames every value, whatever byte the socket cuts at', async () => {
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const { text, rows } = await run([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(text).toBe('h\r\na,"b"\r\né ✓ 日本\r\n\r\n"x\ny"\r\n');
+      expect(rows).toBe(4);
+    }
+  });
+
+  it('reads a stream cut into single bytes', async () => {
+    const { text } = await run([...bytes].map((b) => Buffer.from([b])), { head: '', first: '[\n', between: ',\n', terminator: '', tail: (n) => (n === 0 ? '[]' : '\n]') });
+    expect(text).toBe('[\na,"b",\né ✓ 日本,\n,\n"x\ny"\n]');
+  });
+
+  it('passes lines on in chunks of at least 64 KiB, not one per socket read', async () => {
+    const line = 'x'.repeat(99);
+    const big = binaryCopy(Array.from({ length: 5000 }, () => line));
+    const reads = Array.from({ length: Math.ceil(big.length / 4096) }, (_, i) => big.subarray(i * 4096, (i + 1) * 4096));
+    const { outputs, rows } = await run(reads, { head: '' });
+    expect(rows).toBe(5000);
+    // 5,000 lines of 101 bytes = 505,000 bytes: 7 chunks of 65,536–69,631 bytes and the rest at the end.
+    expect(outputs.reduce((n, b) => n + b, 0)).toBe(505_000);
+    expect(outputs.slice(0, -1).every((b) => b >= 65_536)).toBe(true);
+    expect(outputs.length).toBe(8);
+  });
+
+  it('fails when the data ends before its trailer', async () => {
+    await expect(run([bytes.subarray(0, bytes.length - 2)])).rejects.toThrow('COPY: the data ended early');
+  });
+});
