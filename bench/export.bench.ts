@@ -94,6 +94,8 @@ async function runSluice(data: DemoData, c: Case): Promise<Result> {
     const binary = c.format === 'parquet' || c.format === 'xlsx';
     const lines = binary ? Number(e.record_count) : await countLines(file, c.gzip);
     rmSync(file);
+    // Each run writes a file of up to 900 MB into the data dir: delete it, or the runs fill the disk.
+    await fetch(`${server.url}/v1/exports/${id}`, { method: 'DELETE', headers: { authorization: headers.authorization } });
     const rows = binary ? lines : c.format === 'csv' ? lines - 1 : c.format === 'json' ? lines - 1 : lines;
     if (rows !== Number(e.record_count)) throw new Error(`${c.name}: the file has ${rows} rows, the export says ${e.record_count}`);
     return { seconds, rows, bytes: Number(e.bytes), peakRssMb, baselineRssMb };

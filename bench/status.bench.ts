@@ -92,6 +92,8 @@ for (const dialect of DIALECTS) {
       const busyServer = serverP99(server);
       const peak = server.rssMb().peak;
       const idle = await pace(status, RATE, { headers: auth, maxSeconds: 5 });
+      // The file is ~800 MB: delete it, or the runs fill the disk.
+      await fetch(status, { method: 'DELETE', headers: auth });
       process.stderr.write(`${dialect} ${format}: while exporting p99 ${busy.p99} ms over ${busy.requests} requests; idle p99 ${idle.p99} ms\n`);
       lines.push(
         `| ${dialect} | ${format} | ${busy.requests} in ${busy.seconds.toFixed(1)} s | ${busy.p50} | ${busy.p99} | ${busy.max} | ${busyServer} | ${busy.errors} | ${seconds.toFixed(1)} s | ${idle.p50} | ${idle.p99} | ${peak} MB |`,

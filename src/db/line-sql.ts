@@ -106,10 +106,12 @@ export interface LineDialect {
    */
   readonly sums: 'aside' | 'inline';
   /**
-   * A table row's own key that a materialized copy of the table can be joined back on (SQLite: `rowid`);
-   * with it, cells that read one joined parent are formatted once per parent (see byte-stream.ts).
+   * How cells that read one joined parent are formatted once per parent rather than per row (see
+   * byte-stream.ts), by the row's own key (`rowid`, `ctid`): `materialized`, every parent of the org in a
+   * materialized CTE joined back on the key (SQLite); `lateral`, a LATERAL subquery on the key behind an
+   * `OFFSET 0` fence, whose results the planner's Memoize keeps per key (PostgreSQL).
    */
-  readonly rowKey?: string;
+  readonly parentCells?: { readonly rowKey: string; readonly join: 'materialized' | 'lateral' };
   /**
    * Streams `query` (the line without terminator as its first column, then any `inline` sum columns) as
    * the file's bytes, with backpressure, on a connection of its own that reads one snapshot and is

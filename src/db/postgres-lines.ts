@@ -132,6 +132,7 @@ export function postgresLines(pool: pg.Pool): LineDialect {
     sql: lineSql,
     // The aggregate runs on the server, in the COPY's transaction: the event loop only awaits it.
     sums: 'aside',
+    parentCells: { rowKey: 'ctid', join: 'lateral' },
     stream(query, ctx, framing: LineFraming, sums?: StreamSums) {
       if (sums && 'inline' in sums) throw new Error('PostgreSQL line streams read their sums aside');
       const aside = sums?.aside;

@@ -108,7 +108,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
   return {
     sql: lineSql,
     sums: 'inline',
-    rowKey: 'rowid',
+    parentCells: { rowKey: 'rowid', join: 'materialized' },
     stream(query, ctx, framing: LineFraming, sums?: StreamSums) {
       let rows = 0;
       const inline = sums && 'inline' in sums ? sums.inline : undefined;
