@@ -52,8 +52,8 @@ for (const dialect of DIALECTS) {
     };
     const getExport = async (id: string): Promise<Export> =>
       (await (await fetch(`${base}/v1/exports/${id}`, { headers: { authorization: `Bearer ${t.orgA.admin.key}` } })).json()) as Export;
-    /** The whole of March 2025 as XLSX: 200,000 rows through the row path, long enough to watch it run. */
-    const bigExport = async (fields: string[] | undefined = ['run_id', 'credit_cost', 'pl_run_created_ts']): Promise<Export> =>
+    /** The whole of March 2025 as XLSX: 200,000 rows through the row path, long enough to watch it run (`null`: every default field). */
+    const bigExport = async (fields: string[] | null = ['run_id', 'credit_cost', 'pl_run_created_ts']): Promise<Export> =>
       (await (await post('/v1/exports', { dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31', format: 'xlsx', ...(fields ? { fields } : {}) })).json()) as Export;
 
     beforeAll(async () => {
@@ -276,7 +276,7 @@ for (const dialect of DIALECTS) {
         await expect.poll(() => running.textContent(), { timeout: 10_000 }).toContain('No export is running.');
         // Every default field: several times the work of the three-field export, so a quiet machine still
         // shows it running across more than one 2-second read of the list.
-        big = await bigExport(undefined);
+        big = await bigExport(null);
         const item = running.locator('[data-testid="running-export"]', { has: page.locator(`a[href="#/exports/${big.id}"]`) });
         // Polled every 2 s: listed within 3 s of the worker picking it up.
         await item.waitFor({ timeout: 20_000 });
