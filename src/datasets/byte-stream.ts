@@ -1,10 +1,10 @@
 import { AliasNode, IdentifierNode, sql, TableNode, type Kysely, type SelectQueryNode } from 'kysely';
 import type { Store } from '../db/database.js';
-import type { SnapshotAside, StreamSums } from '../db/snapshot.js';
+import type { InlineSums } from '../db/snapshot.js';
 import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
 import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
-import type { ByteEncoding, DatasetQuery, FieldDef, SnapshotSums } from './types.js';
+import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
 
 /*
  * The fast path of a record dataset: one SELECT whose single column is the finished output line, so
@@ -85,11 +85,10 @@ function personalSpaceCell(L: LineSql, rule: 'label' | 'hide', value: Expr, ws: 
 
 /**
  * The file of a record export as bytes made by the database, or null when this request has no fast path.
- * The manifest's sums are read in the line query's snapshot: summed from extra columns as the lines pass,
- * or by `aside` (their aggregate, read first) on dialects that read them so.
+ * The manifest's sums come from extra columns of the line query, added up as the lines pass.
  * @example const fast = recordByteStream(spec, store, query, { format: 'csv', fields, timezone: 'UTC', limit, tooMany });
  */
-export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding, aside?: (sums: SnapshotSums) => SnapshotAside): LineStream | null {
+export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQuery, encoding: ByteEncoding): LineStream | null {
   const lines = store.dialect.lines;
   const format = encoding.format;
   const framing = FRAMING[format];
@@ -120,17 +119,11 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
   for (const join of parents?.joins ?? []) qb = join(qb);
   qb = qb.select(sql`${L.concat(parts)}`.as('line'));
   const sums = encoding.sums;
-  let streamSums: StreamSums | undefined;
-  if (sums && lines.sums === 'inline') {
-    qb = qb.select(sums.fields.map((f, i) => sql.raw(summedColumn(spec, f)).as(`sum_${i}`)));
-    streamSums = { inline: { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) } };
-  } else if (sums) {
-    if (!aside) throw new Error('this dataset cannot read sums aside');
-    streamSums = { aside: aside(sums) };
-  }
+  if (sums) qb = qb.select(sums.fields.map((f, i) => L.summed(sql.raw(summedColumn(spec, f))).as(`sum_${i}`)));
+  const inline: InlineSums | undefined = sums && { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) };
   for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
   const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
-  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, streamSums);
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, inline);
 }
 
 /** Below this many estimated rows, formatting every parent of the org once may cost more than it saves. */

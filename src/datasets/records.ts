@@ -97,7 +97,7 @@ export function recordDataset(spec: RecordSpec): Dataset {
       const stream = store.streamBatches(qb.compile(), BATCH_SIZE, sums && sumsAside(store, query, sums)) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
-    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding, (sums) => sumsAside(store, query, sums)),
+    byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),
     async count(store: Store, query: DatasetQuery): Promise<number> {
       const row = await from(store.db.withPlugin(dropUnusedJoins) as Kysely<any>, query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);

@@ -1,10 +1,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { LineFraming } from './line-sql.js';
+import { NeumaierSum, type InlineSums } from './snapshot.js';
 
 /*
- * Reads PostgreSQL's binary COPY format for a one-column text query and writes each value followed by
- * a terminator. Binary, not CSV or text: those formats quote or escape what the line already quoted
- * (a CSV line's own quotes and newlines, a JSON line's backslashes); binary hands the text over as is.
+ * Reads PostgreSQL's binary COPY format for a query whose first column is the line (text) and writes
+ * each line followed by a terminator; any further columns are float8 values it sums (a manifest's sums).
+ * Binary, not CSV or text: those formats quote or escape what the line already quoted (a CSV line's
+ * own quotes and newlines, a JSON line's backslashes); binary hands the text over as is.
  * Format: 11-byte signature, int32 flags, int32 extension length + extension; then per tuple an int16
  * field count (-1 ends the data) and per field an int32 length (-1 = NULL) and the bytes.
  */
@@ -26,14 +28,22 @@ export class CopyLines extends Transform {
   /** Lines read but not yet passed on (see CHUNK_BYTES). */
   private out: Buffer[] = [];
   private outBytes = 0;
+  /** Running sums of the columns after the line (see InlineSums), in the order they come. */
+  private readonly totals: NeumaierSum[];
+  private readonly sums?: InlineSums;
   private headerDone = false;
   private ended = false;
   private readonly terminator: Buffer;
   private readonly first: Buffer;
   private readonly between: Buffer;
 
-  constructor(private readonly options: CopyLineOptions) {
+  constructor(
+    private readonly options: CopyLineOptions,
+    sums?: InlineSums,
+  ) {
     super();
+    this.sums = sums;
+    this.totals = Array.from({ length: sums?.columns ?? 0 }, () => new NeumaierSum());
     this.terminator = Buffer.from(options.terminator);
     this.first = Buffer.from(options.first ?? '');
     this.between = Buffer.from(options.between ?? '');
@@ -52,6 +62,7 @@ export class CopyLines extends Transform {
       at = HEADER + ext;
       this.headerDone = true;
     }
+    const columns = 1 + this.totals.length;
     while (!this.ended && buf.length - at >= 2) {
       const fields = buf.readInt16BE(at);
       if (fields === -1) {
@@ -59,17 +70,26 @@ export class CopyLines extends Transform {
         at += 2;
         break;
       }
-      if (fields !== 1) return cb(new Error(`COPY: expected one column, got ${fields}`));
-      if (buf.length - at < 6) break;
+      if (fields !== columns) return cb(new Error(`COPY: expected ${columns} column(s), got ${fields}`));
+      // The whole tuple must be here: the line, then each summed column (float8, or NULL).
+      let end = at + 2;
+      for (let f = 0; f < fields && end !== -1; f++) end = buf.length - end < 4 ? -1 : end + 4 + Math.max(0, buf.readInt32BE(end));
+      if (end === -1 || end > buf.length) break;
       const len = buf.readInt32BE(at + 2);
       if (len < 0) return cb(new Error('COPY: a line was NULL'));
-      if (buf.length - at < 6 + len) break;
       if (++this.rows > this.options.limit) return cb(this.options.tooMany());
       const prefix = this.rows === 1 ? this.first : this.between;
       if (prefix.length > 0) out.push(prefix);
       out.push(buf.subarray(at + 6, at + 6 + len), this.terminator);
       this.outBytes += prefix.length + len + this.terminator.length;
-      at += 6 + len;
+      let field = at + 6 + len;
+      for (const total of this.totals) {
+        const size = buf.readInt32BE(field);
+        if (size === 8) total.add(buf.readDoubleBE(field + 4));
+        else if (size !== -1) return cb(new Error(`COPY: a summed column was ${size} bytes, not a float8`));
+        field += 4 + Math.max(0, size);
+      }
+      at = end;
     }
     if (this.outBytes >= CHUNK_BYTES) this.pass();
     this.keep(buf, at, cb);
@@ -86,6 +106,7 @@ export class CopyLines extends Transform {
 
   override _flush(cb: TransformCallback): void {
     if (!this.ended || this.pending.length > 0) return cb(new Error('COPY: the data ended early'));
+    this.sums?.read(this.totals.map((t) => t.value));
     this.pass();
     const tail = this.options.tail?.(this.rows);
     if (tail) this.push(tail);

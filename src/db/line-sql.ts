@@ -1,6 +1,6 @@
 import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { Readable } from 'node:stream';
-import type { StreamSums } from './snapshot.js';
+import type { InlineSums } from './snapshot.js';
 
 /*
  * The fast-path seam: the database writes each output line itself (one text column per row) and
@@ -57,6 +57,8 @@ export interface LineSql {
   concat(parts: readonly Expr[]): Expr;
   /** A text literal. */
   literal(text: string): Expr;
+  /** A column summed as the lines pass (`inline` sums), as it travels after the line. */
+  summed(value: Expr): Expr;
 }
 
 /** Cells whose text is the same kind in both formats, apart from NULL (`''` in CSV, `null` in JSON). */
@@ -100,12 +102,6 @@ export interface LineStream {
 export interface LineDialect {
   sql(ctx: LineContext): LineSql;
   /**
-   * How this dialect reads a manifest's sums in the stream's snapshot: `aside` runs their aggregate first
-   * (PostgreSQL: one more statement in the stream's transaction), `inline` sums extra columns of the line
-   * query as its rows pass (SQLite: the aggregate would hold the event loop for a whole scan).
-   */
-  readonly sums: 'aside' | 'inline';
-  /**
    * How cells that read one joined parent are formatted once per parent rather than per row (see
    * byte-stream.ts), by the row's own key (`rowid`, `ctid`): `materialized`, every parent of the org in a
    * materialized CTE joined back on the key (SQLite); `lateral`, a LATERAL subquery on the key behind an
@@ -113,9 +109,10 @@ export interface LineDialect {
    */
   readonly parentCells?: { readonly rowKey: string; readonly join: 'materialized' | 'lateral' };
   /**
-   * Streams `query` (the line without terminator as its first column, then any `inline` sum columns) as
-   * the file's bytes, with backpressure, on a connection of its own that reads one snapshot and is
-   * released when the stream ends, fails or is destroyed. `sums` are read in that same snapshot.
+   * Streams `query` (the line without terminator as its first column, then the `sums` columns) as the
+   * file's bytes, with backpressure, on a connection of its own that reads one snapshot and is released
+   * when the stream ends, fails or is destroyed. The sums are added up from the rows as they pass, so
+   * they describe exactly the file, with no aggregate before the first line.
    */
-  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming, sums?: StreamSums): LineStream;
+  stream(query: CompiledQuery, ctx: LineContext, framing: LineFraming, sums?: InlineSums): LineStream;
 }

@@ -14,9 +14,9 @@ export interface SnapshotAside {
 }
 
 /**
- * Sums a line stream keeps itself, over extra numeric columns its query carries after the line: read in
- * the stream's own snapshot because they come from its own rows, and without an aggregate before the
- * first line (on SQLite that aggregate would hold the event loop for a whole scan).
+ * Sums a line stream keeps itself, over extra numeric columns its query carries after the line: in the
+ * stream's own snapshot because they come from its own rows, and without an aggregate before the first
+ * line (one more scan of the rows; on SQLite it also held the event loop for the whole of it).
  */
 export interface InlineSums {
   /** How many columns after the line are summed. */
@@ -24,9 +24,6 @@ export interface InlineSums {
   /** Called once with each column's sum (0 when there are no rows), after the last row and before the stream ends. */
   read(sums: readonly number[]): void;
 }
-
-/** How a stream reads a manifest's sums in its snapshot: an aggregate first, or summed as its rows pass. */
-export type StreamSums = { readonly aside: SnapshotAside } | { readonly inline: InlineSums };
 
 /**
  * A running sum as SQLite's sum() keeps it for REAL values (Kahan–Babuška–Neumaier, SQLite ≥ 3.43), so a

@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
-import { NeumaierSum, type SnapshotAside, type StreamSums } from './snapshot.js';
+import { NeumaierSum, type InlineSums, type SnapshotAside } from './snapshot.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -74,6 +74,7 @@ function lineSql(ctx: LineContext): LineSql {
     // One concat() allocates the line once; a chain of `||` copied the growing line at every step.
     concat: (parts) => (parts.length === 0 ? sql.lit('') : parts.length === 1 ? parts[0] : sql`concat(${sql.join(parts)})`),
     literal: (text) => sql.lit(text),
+    summed: (x) => x,
   };
 }
 
@@ -107,16 +108,13 @@ export function readAside(reader: BetterSqlite3.Database, own: boolean, aside: S
 export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, own: (db: BetterSqlite3.Database) => boolean): LineDialect {
   return {
     sql: lineSql,
-    sums: 'inline',
     parentCells: { rowKey: 'rowid', join: 'materialized' },
-    stream(query, ctx, framing: LineFraming, sums?: StreamSums) {
+    stream(query, ctx, framing: LineFraming, inline?: InlineSums) {
       let rows = 0;
-      const inline = sums && 'inline' in sums ? sums.inline : undefined;
       async function* chunks(): AsyncGenerator<string> {
         const reader = open();
         try {
           registerReference(reader, ctx);
-          if (sums && 'aside' in sums) readAside(reader, own(reader), sums.aside);
           const statement = reader.prepare(query.sql);
           const params = query.parameters as unknown[];
           // With sums, each row is [line, …summed columns]; without, the line alone (no row array).
