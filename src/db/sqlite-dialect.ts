@@ -71,7 +71,6 @@ export function createSqliteDialect(path: string): SluiceDialect {
       (reader) => {
         if (reader !== sqlite) reader.close();
       },
-      (reader) => reader !== sqlite,
     ),
     async *streamBatches(query, batchSize, aside) {
       const reader = path === ':memory:' ? sqlite : openReader(path);

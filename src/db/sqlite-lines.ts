@@ -102,10 +102,10 @@ export function readAside(reader: BetterSqlite3.Database, own: boolean, aside: S
 
 /**
  * The SQLite line capability. `open` gives the connection to read on (a read-only one of its own in WAL
- * mode, which sees one snapshot for the whole statement) and `close` gives it back; `own` tells a
- * connection of its own from the shared in-memory one (see readAside).
+ * mode, which sees one snapshot for the whole statement: lines, sums and parent cells alike) and
+ * `close` gives it back.
  */
-export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void, own: (db: BetterSqlite3.Database) => boolean): LineDialect {
+export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: BetterSqlite3.Database) => void): LineDialect {
   return {
     sql: lineSql,
     parentCells: { rowKey: 'rowid', join: 'materialized' },
