@@ -57,7 +57,7 @@ export interface LineSql {
   concat(parts: readonly Expr[]): Expr;
   /** A text literal. */
   literal(text: string): Expr;
-  /** A column summed as the lines pass (`inline` sums), as it travels after the line. */
+  /** A column the manifest sums, as it travels after the line (see InlineSums). */
   summed(value: Expr): Expr;
 }
 

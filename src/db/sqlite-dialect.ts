@@ -3,7 +3,20 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 import type { SluiceDialect } from './dialect.js';
-import { readAside, sqliteLines } from './sqlite-lines.js';
+import type { SnapshotAside } from './snapshot.js';
+import { sqliteLines } from './sqlite-lines.js';
+
+/**
+ * Reads `aside` on a reader about to run a batch stream's statement, in the snapshot that statement will see.
+ * A reader of its own begins a read transaction first: in WAL mode the snapshot taken by its first read
+ * holds for every later statement until the transaction ends (the reader is closed after the stream).
+ * The in-memory database has one connection and no other process: nothing can commit between the aside
+ * and the stream's first step, which follow without an await in between.
+ */
+function readAside(reader: BetterSqlite3.Database, own: boolean, aside: SnapshotAside): void {
+  if (own && !reader.inTransaction) reader.exec('BEGIN');
+  aside.read(reader.prepare(aside.query.sql).get(...(aside.query.parameters as unknown[])) as Record<string, unknown> | undefined);
+}
 
 /**
  * Page cache of a streaming reader, KiB (negative: SQLite's unit is then KiB). An export reads each page

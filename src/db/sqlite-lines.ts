@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
-import { NeumaierSum, type InlineSums, type SnapshotAside } from './snapshot.js';
+import { NeumaierSum, type InlineSums } from './snapshot.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -86,18 +86,6 @@ function registerReference(db: BetterSqlite3.Database, ctx: LineContext): void {
   db.function('sluice_csv_number', opts, (v: unknown) => ctx.reference.csvNumber(v));
   db.function('sluice_jsonl_number', opts, (v: unknown) => ctx.reference.jsonlNumber(v));
   db.function('sluice_neutralized', opts, (v: unknown) => ctx.reference.neutralized(String(v)));
-}
-
-/**
- * Reads `aside` on a reader about to run a stream's statement, in the snapshot that statement will see.
- * A reader of its own begins a read transaction first: in WAL mode the snapshot taken by its first read
- * holds for every later statement until the transaction ends (the reader is closed after the stream).
- * The in-memory database has one connection and no other process: nothing can commit between the aside
- * and the stream's first step, which follow without an await in between.
- */
-export function readAside(reader: BetterSqlite3.Database, own: boolean, aside: SnapshotAside): void {
-  if (own && !reader.inTransaction) reader.exec('BEGIN');
-  aside.read(reader.prepare(aside.query.sql).get(...(aside.query.parameters as unknown[])) as Record<string, unknown> | undefined);
 }
 
 /**

@@ -153,8 +153,8 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     const estimate = fresh ? Number(job.estimated_total) : await untilStopped(() => dataset.count(store, query), abort.signal);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
-    // The manifest's sums (credit_cost / amount) over exactly the file's rows: the stream reads them in its
-    // own snapshot (an aggregate before the first row, or summed as SQLite's lines pass), on either path.
+    // The manifest's sums (credit_cost / amount) over exactly the file's rows, read in the stream's own
+    // snapshot: added up as the lines pass on the fast path, an aggregate before the first row on the row path.
     // Summing the tables again later would count rows ingested or changed after the file was written.
     const summed = summedFields(dataset);
     let sums: Record<string, number> | null = null;
