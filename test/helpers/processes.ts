@@ -19,10 +19,12 @@ const tsxLoader = import.meta.resolve('tsx');
 /**
  * Runs `sluice <args>` from the source tree as one real process (tsx as an import hook, not its CLI,
  * which would put the program in a grandchild that a SIGKILL to the child does not reach), in the
- * repository root unless `cwd` is given.
+ * repository root unless `cwd` is given. `compiled` runs it as users do instead: `bin/sluice.js` as a
+ * program (its `#!` line's Node flags included) on the bundle `npm run build` wrote to dist/.
  */
-export function spawnSluice(args: string[], env: Record<string, string>, opts: { cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/cli/main.ts'), ...args], {
+export function spawnSluice(args: string[], env: Record<string, string>, opts: { cwd?: string; compiled?: boolean } = {}): CliProcess {
+  const [command, argv] = opts.compiled ? [join(root, 'bin/sluice.js'), args] : [process.execPath, ['--import', tsxLoader, join(root, 'src/cli/main.ts'), ...args]];
+  const child = spawn(command, argv, {
     cwd: opts.cwd ?? root,
     env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
