@@ -75,7 +75,7 @@ for (const dialect of DIALECTS) {
       const page = await fetch(`${base}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root"></div>');
-      const doc = await (await fetch(`${base}/openapi.json`)).json();
+      const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).toMatch(/^3\./);
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/exports', '/v1/exports/{id}', '/v1/ingest/{entity}']));
       const ui = await fetch(`${base}/docs/`);
@@ -87,7 +87,7 @@ for (const dialect of DIALECTS) {
     async function exportFile(body: object): Promise<{ view: any; bytes: Buffer }> {
       const created = await fetch(`${base}/v1/exports`, { method: 'POST', headers: admin, body: JSON.stringify({ dataset: 'workflow_runs', ...body }) });
       expect(created.status, await created.clone().text()).toBe(202);
-      const { id } = await created.json();
+      const { id } = (await created.json()) as { id: string };
       let view: any;
       const until = Date.now() + 60_000;
       do {
