@@ -7,7 +7,7 @@ import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { KIND_COLUMN, OWNER_COLUMN, personalSpaceTransform } from './personal-space.js';
 import { privacyTransform, type RowTransform } from './privacy.js';
-import type { SnapshotAside } from '../db/snapshot.js';
+import type { InlineSums } from '../db/snapshot.js';
 import type { Dataset, DatasetQuery, FieldDef, Row, SnapshotSums } from './types.js';
 
 /*
@@ -48,18 +48,6 @@ export function recordDataset(spec: RecordSpec): Dataset {
   const needsRowWork = (fields: readonly FieldDef[]) => (prepare?.(fields) ?? null) !== null;
   const lineSpec: LineSpec = { columns, json, from, orderBy, needsRowWork, personalSpace };
 
-  /**
-   * The sums as one aggregate over the stream's own FROM/WHERE (every join matches at most one row, so
-   * it sums exactly the rows the stream yields), read by the stream in its snapshot (see SnapshotAside).
-   */
-  function sumsAside(store: Store, query: DatasetQuery, sums: SnapshotSums): SnapshotAside {
-    const unknown = sums.fields.filter((f) => columns[f] === undefined);
-    if (unknown.length > 0) throw new Error(`${meta.name} cannot sum ${unknown.join(', ')}: not a column`);
-    const select = sums.fields.map((f) => sql<number>`coalesce(sum(${sql.raw(columns[f])}), 0)`.as(f));
-    const compiled = from(store.db.withPlugin(dropUnusedJoins) as Kysely<any>, query).select(select).compile();
-    return { query: compiled, read: (row) => sums.read(Object.fromEntries(sums.fields.map((f) => [f, Number(row?.[f] ?? 0)]))) };
-  }
-
   return {
     ...meta,
     kind: 'records',
@@ -94,7 +82,15 @@ export function recordDataset(spec: RecordSpec): Dataset {
         personal,
         privacyTransform(fields, query),
       ].filter((s): s is RowTransform => Boolean(s));
-      const stream = store.streamBatches(qb.compile(), BATCH_SIZE, sums && sumsAside(store, query, sums)) as AsyncIterable<Row[]>;
+      // The manifest's sums: columns after the row's, added up as the rows pass (and not in the rows).
+      let inline: InlineSums | undefined;
+      if (sums) {
+        const unknown = sums.fields.filter((f) => columns[f] === undefined);
+        if (unknown.length > 0) throw new Error(`${meta.name} cannot sum ${unknown.join(', ')}: not a column`);
+        qb = qb.select(sums.fields.map((f, i) => sql.raw(columns[f]).as(`_sum_${i}`)));
+        inline = { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) };
+      }
+      const stream = store.streamBatches(qb.compile(), BATCH_SIZE, inline) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
     byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),

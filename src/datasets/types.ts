@@ -87,7 +87,7 @@ export interface Dataset {
   rows(store: Store, query: DatasetQuery): AsyncIterable<Row>;
   /**
    * The same rows in batches (what exports read: no per-row promise). With `sums` (record datasets), the
-   * sums of those fields over exactly these rows are read in the stream's own snapshot before its first row.
+   * sums of those fields over exactly these rows are added up as they pass, and read once the last has.
    */
   batches(store: Store, query: DatasetQuery, sums?: SnapshotSums): AsyncIterable<Row[]>;
   /**
@@ -113,8 +113,8 @@ export interface ByteEncoding extends EncoderOptions {
 }
 
 /**
- * Sums of numeric fields over the rows a stream yields (a manifest's totals), read by the database in
- * the stream's snapshot: rows ingested or changed while (or after) the file is written are in neither.
+ * Sums of numeric fields over the rows a stream yields (a manifest's totals), taken from those rows as
+ * they pass: rows ingested or changed while (or after) the file is written are in neither.
  */
 export interface SnapshotSums {
   readonly fields: readonly string[];

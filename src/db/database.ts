@@ -2,7 +2,7 @@ import { Kysely, Migrator, sql, type CompiledQuery } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { createDialect, type SluiceDialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
-import type { SnapshotAside } from './snapshot.js';
+import type { InlineSums } from './snapshot.js';
 import type { Database } from './schema.js';
 import { unavailableReason } from './unavailable.js';
 
@@ -13,7 +13,7 @@ export interface Store {
   readonly db: DB;
   readonly dialect: SluiceDialect;
   /** Streams a compiled SELECT in batches on a connection of its own (see SluiceDialect.streamBatches). */
-  streamBatches(query: CompiledQuery, batchSize: number, aside?: SnapshotAside): AsyncIterable<Record<string, unknown>[]>;
+  streamBatches(query: CompiledQuery, batchSize: number, sums?: InlineSums): AsyncIterable<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,7 @@ export async function openStore(config: DatabaseConfig, opts: { migrate?: boolea
   const store: Store = {
     db,
     dialect,
-    streamBatches: (query, batchSize, aside) => dialect.streamBatches(query, batchSize, aside),
+    streamBatches: (query, batchSize, sums) => dialect.streamBatches(query, batchSize, sums),
     async close() {
       await db.destroy();
       await dialect.close?.();

@@ -1,7 +1,7 @@
 import type { CompiledQuery, Dialect, Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import type { LineDialect } from './line-sql.js';
-import type { SnapshotAside } from './snapshot.js';
+import type { InlineSums } from './snapshot.js';
 
 /**
  * What differs between the databases Sluice runs on, in one place (as Kysely's adapter does).
@@ -19,9 +19,10 @@ export interface SluiceDialect {
    * Streams a query's rows in batches of up to `batchSize`, on a connection of its own (held only
    * while the stream is read, released in `finally`): a paused export never stalls other queries, and
    * rows cost no per-row promise. SQLite: a read-only connection iterating one statement; PostgreSQL:
-   * a pooled client with a server-side cursor. With `aside`, that query is read first in the same snapshot.
+   * a pooled client with a server-side cursor. With `sums`, the query's last columns are summed as the
+   * rows pass (and left out of the rows).
    */
-  streamBatches(query: CompiledQuery, batchSize: number, aside?: SnapshotAside): AsyncIterable<Record<string, unknown>[]>;
+  streamBatches(query: CompiledQuery, batchSize: number, sums?: InlineSums): AsyncIterable<Record<string, unknown>[]>;
   /**
    * A faster bulk upsert of `(org_id, id)`-keyed rows than a multi-row VALUES, where the database has
    * one (PostgreSQL: one `INSERT … SELECT FROM unnest(…)` per batch); absent means the portable path.

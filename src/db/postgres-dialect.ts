@@ -3,6 +3,8 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SluiceDialect } from './dialect.js';
 import { postgresLines } from './postgres-lines.js';
+import { rowMaker } from './row-maker.js';
+import { TrailingSums } from './snapshot.js';
 
 // int8 (epoch ms) and float8 arrive as numbers, as they do from SQLite. Epoch ms fit in 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -43,6 +45,16 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
   }
 }
 
+/**
+ * The next rows of an array-mode cursor with its columns (the promise form of read() gives the rows
+ * only). A cursor already done answers no rows and no result.
+ */
+function readArrays(cursor: Cursor, n: number): Promise<{ rows: unknown[][]; fields: readonly { name: string }[] }> {
+  return new Promise((resolve, reject) =>
+    cursor.read(n, (err, rows, result?: { fields: { name: string }[] }) => (err ? reject(err) : resolve({ rows: rows as unknown[][], fields: result?.fields ?? [] }))),
+  );
+}
+
 /** PostgreSQL through a pool; streaming uses server-side cursors. */
 export function createPostgresDialect(url: string): SluiceDialect {
   // A connect that hangs (database host gone) fails after 10 s instead of holding requests forever.
@@ -74,7 +86,7 @@ export function createPostgresDialect(url: string): SluiceDialect {
         (compared.length ? ` WHERE ${compared.map((c) => `${q(table)}.${q(c)} IS DISTINCT FROM excluded.${q(c)}`).join(' OR ')}` : ' WHERE FALSE');
       await trx.executeQuery(CompiledQuery.raw(text, [orgId, ...cols.map((c) => rows.map((r) => r[c] ?? null))]));
     },
-    async *streamBatches(query, batchSize, aside) {
+    async *streamBatches(query, batchSize, sums) {
       const client = await pool.connect();
       let broken = false;
       let cursor: Cursor | undefined;
@@ -82,17 +94,27 @@ export function createPostgresDialect(url: string): SluiceDialect {
         // Cursors are planned for a fast first row by default (nested loops); an export reads every row,
         // so plan for the total, as COPY does (hash joins): several times faster on large exports.
         await client.query('SET cursor_tuple_fraction = 1.0');
-        if (aside) {
-          // The aside and the cursor in one snapshot: REPEATABLE READ takes it at the aside's statement.
-          // A read-only transaction at this level never fails to serialize.
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          aside.read((await client.query(aside.query.sql, aside.query.parameters as unknown[])).rows[0]);
-        }
-        cursor = client.query(new Cursor(query.sql, query.parameters as unknown[]));
+        // One statement: its rows, and the sums over them, come from one snapshot.
+        cursor = client.query(new Cursor(query.sql, query.parameters as unknown[], { rowMode: 'array' }));
+        let toRow: ((values: unknown[]) => Record<string, unknown>) | undefined;
+        let totals: TrailingSums | undefined;
         for (;;) {
-          const rows = await cursor.read(batchSize);
-          if (rows.length === 0) return;
-          yield rows;
+          const { rows, fields } = await readArrays(cursor, batchSize);
+          if (!toRow && fields.length > 0) {
+            const width = fields.length - (sums?.columns ?? 0);
+            toRow = rowMaker(fields.slice(0, width).map((f) => f.name));
+            totals = sums && new TrailingSums(sums, width);
+          }
+          if (rows.length === 0) {
+            totals?.finish();
+            return;
+          }
+          const batch = new Array<Record<string, unknown>>(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            totals?.add(rows[i]);
+            batch[i] = toRow!(rows[i]);
+          }
+          yield batch;
         }
       } catch (err) {
         broken = true;
@@ -101,7 +123,6 @@ export function createPostgresDialect(url: string): SluiceDialect {
         // Closing a cursor on a dead connection writes to a closed socket and waits for a
         // readyForQuery that never comes: only a healthy connection is closed politely, and only briefly.
         if (!broken && cursor) broken = !(await settlesWithin(cursor.close(), CLOSE_TIMEOUT_MS));
-        if (!broken && aside) broken = !(await settlesWithin(client.query('COMMIT'), CLOSE_TIMEOUT_MS));
         if (!broken) broken = !(await settlesWithin(client.query('RESET cursor_tuple_fraction'), CLOSE_TIMEOUT_MS));
         client.release(broken);
       }

@@ -1,25 +1,11 @@
-import type { CompiledQuery } from 'kysely';
-
 /**
- * A one-row query a stream reads in its own snapshot, before its first row: what it answers describes
- * exactly the rows the stream then yields (a manifest's sums of the same rows), however many writers
- * commit meanwhile. SQLite: one read transaction on the stream's connection (WAL keeps its snapshot
- * until it ends); PostgreSQL: one REPEATABLE READ transaction around both statements.
- * @example store.streamBatches(rows, 500, { query: sums, read: (row) => (totals = row) });
- */
-export interface SnapshotAside {
-  readonly query: CompiledQuery;
-  /** Called once with the query's row (undefined when it has none), before the stream yields anything. */
-  read(row: Record<string, unknown> | undefined): void;
-}
-
-/**
- * Sums a line stream keeps itself, over extra numeric columns its query carries after the line: in the
- * stream's own snapshot because they come from its own rows, and without an aggregate before the first
- * line (one more scan of the rows; on SQLite it also held the event loop for the whole of it).
+ * Sums a stream keeps itself, over extra numeric columns its query carries last (after the line, or after
+ * a row's fields): in the stream's own snapshot because they come from its own rows, and without an
+ * aggregate before the first row (one more scan of the rows; on SQLite it also held the event loop for
+ * the whole of it).
  */
 export interface InlineSums {
-  /** How many columns after the line are summed. */
+  /** How many columns at the end of each row are summed. */
   readonly columns: number;
   /** Called once with each column's sum (0 when there are no rows), after the last row and before the stream ends. */
   read(sums: readonly number[]): void;
@@ -42,5 +28,23 @@ export class NeumaierSum {
   }
   get value(): number {
     return Number.isFinite(this.err) ? this.sum + this.err : this.sum;
+  }
+}
+
+/** The running sums of a stream's last `sums.columns` columns, reported once by `finish()`. */
+export class TrailingSums {
+  private readonly totals: NeumaierSum[];
+  constructor(
+    private readonly sums: InlineSums,
+    /** Index of the first summed column. */
+    private readonly first: number,
+  ) {
+    this.totals = Array.from({ length: sums.columns }, () => new NeumaierSum());
+  }
+  add(row: readonly unknown[]): void {
+    for (let i = 0; i < this.totals.length; i++) this.totals[i].add(row[this.first + i]);
+  }
+  finish(): void {
+    this.sums.read(this.totals.map((t) => t.value));
   }
 }

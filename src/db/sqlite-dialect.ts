@@ -3,20 +3,9 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 import type { SluiceDialect } from './dialect.js';
-import type { SnapshotAside } from './snapshot.js';
+import { rowMaker } from './row-maker.js';
+import { TrailingSums } from './snapshot.js';
 import { sqliteLines } from './sqlite-lines.js';
-
-/**
- * Reads `aside` on a reader about to run a batch stream's statement, in the snapshot that statement will see.
- * A reader of its own begins a read transaction first: in WAL mode the snapshot taken by its first read
- * holds for every later statement until the transaction ends (the reader is closed after the stream).
- * The in-memory database has one connection and no other process: nothing can commit between the aside
- * and the stream's first step, which follow without an await in between.
- */
-function readAside(reader: BetterSqlite3.Database, own: boolean, aside: SnapshotAside): void {
-  if (own && !reader.inTransaction) reader.exec('BEGIN');
-  aside.read(reader.prepare(aside.query.sql).get(...(aside.query.parameters as unknown[])) as Record<string, unknown> | undefined);
-}
 
 /**
  * Page cache of a streaming reader, KiB (negative: SQLite's unit is then KiB). An export reads each page
@@ -85,22 +74,27 @@ export function createSqliteDialect(path: string): SluiceDialect {
         if (reader !== sqlite) reader.close();
       },
     ),
-    async *streamBatches(query, batchSize, aside) {
+    async *streamBatches(query, batchSize, sums) {
+      // One statement: its rows, and the sums over them, come from one snapshot.
       const reader = path === ':memory:' ? sqlite : openReader(path);
       try {
-        if (aside) readAside(reader, reader !== sqlite, aside);
         const stmt = reader.prepare(query.sql).raw(true);
-        const toRow = rowMaker(stmt.columns().map((c) => c.name));
+        const names = stmt.columns().map((c) => c.name);
+        const width = names.length - (sums?.columns ?? 0);
+        const toRow = rowMaker(names.slice(0, width));
+        const totals = sums && new TrailingSums(sums, width);
         const rows = stmt.iterate(...(query.parameters as unknown[])) as IterableIterator<unknown[]>;
         try {
           for (;;) {
             const batch: Record<string, unknown>[] = [];
             let next = rows.next();
             while (!next.done) {
+              totals?.add(next.value);
               batch.push(toRow(next.value));
               if (batch.length >= batchSize) break;
               next = rows.next();
             }
+            if (next.done) totals?.finish();
             if (batch.length > 0) yield batch;
             if (next.done) return;
           }
@@ -112,13 +106,4 @@ export function createSqliteDialect(path: string): SluiceDialect {
       }
     },
   };
-}
-
-/**
- * Builds rows as objects in JS from raw arrays: better-sqlite3 creating each row object natively costs
- * about half again the whole read. Column names are the query's own aliases, embedded as JSON strings.
- */
-function rowMaker(columns: string[]): (values: unknown[]) => Record<string, unknown> {
-  const body = `return {${columns.map((c, i) => `${JSON.stringify(c)}: v[${i}]`).join(', ')}};`;
-  return new Function('v', body) as (values: unknown[]) => Record<string, unknown>;
 }
