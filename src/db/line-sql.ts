@@ -96,6 +96,8 @@ export interface LineFraming {
 export interface LineStream {
   readonly body: Readable;
   rows(): number;
+  /** The lines are made on this thread (SQLite steps its statement here), not by another process. */
+  readonly madeOnThisThread: boolean;
 }
 
 /** The dialect capability: cell expressions plus running a one-text-column query as a byte stream. */

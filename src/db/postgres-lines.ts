@@ -164,7 +164,7 @@ export function postgresLines(pool: pg.Pool): LineDialect {
         }
       }
       const body = Readable.from(copy(), { objectMode: false });
-      return { body, rows: () => lines.rows };
+      return { body, rows: () => lines.rows, madeOnThisThread: false };
     },
   };
 }

@@ -142,7 +142,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
       }
       // Pulled one chunk at a time: a full sink stops the statement between chunks (backpressure).
       const body = Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_CHARS });
-      return { body, rows: () => rows };
+      return { body, rows: () => rows, madeOnThisThread: true };
     },
   };
 }

@@ -153,8 +153,8 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     const estimate = fresh ? Number(job.estimated_total) : await untilStopped(() => dataset.count(store, query), abort.signal);
     await heartbeat(store, lease, { leaseMs, rowsWritten: 0, estimatedTotal: estimate });
     const encoding = { fields, timezone: params.timezone, bom: params.csv_bom, neutralizeFormulas: params.neutralize_formulas };
-    // The manifest's sums (credit_cost / amount) over exactly the file's rows, read in the stream's own
-    // snapshot: added up as the lines pass on the fast path, an aggregate before the first row on the row path.
+    // The manifest's sums (credit_cost / amount) over exactly the file's rows, added up as they pass
+    // (columns of the stream's own query, on both paths).
     // Summing the tables again later would count rows ingested or changed after the file was written.
     const summed = summedFields(dataset);
     let sums: Record<string, number> | null = null;
@@ -173,7 +173,9 @@ async function runOnce(deps: RunnerDeps, job: ExportsTable, shutdown: AbortSigna
     }
     if (job.compression === 'gzip') stages.push(createGzipStream());
     const body = (stages.length ? (pipeline as any)(source, ...stages, () => {}) : source) as Readable;
-    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format, job.compression) });
+    // The row path's encoders and SQLite's line reader keep this thread busy; PostgreSQL's COPY is made elsewhere.
+    const hashOffThread = !fast || fast.madeOnThisThread;
+    const info = await blobs.put(blobKey, body, { contentType: contentType(job.format, job.compression), hashOffThread });
     if (abort.signal.aborted) throw abort.signal.reason;
     // A stream that never read its sums would publish a manifest without them: fail (and retry) instead.
     if (sumsSink && !sums) throw new Error(`the ${dataset.name} stream did not read the sums of ${summed.join(', ')}`);

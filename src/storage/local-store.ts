@@ -10,7 +10,7 @@ import { flushBehind } from './flush-behind.js';
 import { diskFault } from './faults.js';
 import { assertSafeKey } from './keys.js';
 import { signDownloadToken } from './signed-url.js';
-import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
+import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob, type PutMeta } from './types.js';
 
 export interface LocalStoreOptions {
   /** Root directory; created when missing. */
@@ -69,12 +69,12 @@ export function createLocalStore(options: LocalStoreOptions): LocalBlobStore {
     dir: root,
     resolvePath,
 
-    async put(key: string, body: Readable, _meta: { contentType: string }): Promise<BlobInfo> {
+    async put(key: string, body: Readable, meta: PutMeta): Promise<BlobInfo> {
       const target = resolvePath(key);
       const temp = join(dirname(target), `.tmp-${randomBytes(12).toString('hex')}`);
       try {
         const fd = await openTemp(temp);
-        const tap = createDigestTap();
+        const tap = createDigestTap({ offThread: meta.hashOffThread });
         const behind = flushBehind(fd);
         try {
           // The writes go through a descriptor of their own (the write stream closes it, even mid-write on an

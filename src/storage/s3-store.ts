@@ -18,7 +18,7 @@ import { contentDisposition } from './content-disposition.js';
 import { createDigestTap } from './digest.js';
 import { s3Fault } from './faults.js';
 import { assertSafeKey } from './keys.js';
-import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob } from './types.js';
+import { BlobMissing, type BlobInfo, type IncompleteSweep, type BlobStore, type ByteRange, type DownloadOptions, type OpenedBlob, type PutMeta } from './types.js';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -118,9 +118,9 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
   };
 
   return {
-    async put(key: string, body: Readable, meta: { contentType: string }): Promise<BlobInfo> {
+    async put(key: string, body: Readable, meta: PutMeta): Promise<BlobInfo> {
       const Key = fullKey(key);
-      const tap = createDigestTap();
+      const tap = createDigestTap({ offThread: meta.hashOffThread });
       // The export's own stream failing (the database) is not a storage fault: remember it to tell them apart.
       let sourceError: unknown;
       body.once('error', (err) => (sourceError ??= err));

@@ -47,13 +47,20 @@ export class BlobMissing extends Error {
   }
 }
 
+/** What a `put` is told besides the bytes. */
+export interface PutMeta {
+  contentType: string;
+  /** The body is made on the main thread: hash it on the hashing thread (see digest.ts). */
+  hashOffThread?: boolean;
+}
+
 /**
  * Where export files live. Objects appear atomically: a reader sees the whole file or nothing.
  * Keys are relative paths like `org_1/exp_123/1/sluice-workflow_runs-….csv`.
  */
 export interface BlobStore {
   /** Streams `body` into `key`, computing size and sha256 on the way; publishes only when complete. */
-  put(key: string, body: Readable, meta: { contentType: string }): Promise<BlobInfo>;
+  put(key: string, body: Readable, meta: PutMeta): Promise<BlobInfo>;
   /** A URL the caller can GET without other credentials until it expires. */
   downloadUrl(key: string, options: DownloadOptions): Promise<string>;
   /** Streams the object (or `range` of it); throws BlobMissing when there is none. */
