@@ -48,6 +48,20 @@ async function pgDatabase(name: string): Promise<DatabaseConfig> {
   return { dialect: 'postgres', url: url.href };
 }
 
+/**
+ * Exports an interrupted benchmark left queued or running: the next fresh server would run them before
+ * (and beside) the one being measured.
+ */
+async function cancelLeftovers(database: DatabaseConfig): Promise<void> {
+  const store = await openStore(database, { migrate: false });
+  try {
+    const left = await store.db.updateTable('exports').set({ status: 'cancelled', finished_at: Date.now() }).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    if (Number(left.numUpdatedRows) > 0) process.stderr.write(`cancelled ${left.numUpdatedRows} export(s) an interrupted run left queued or running\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Seeds (or reuses) demo data for about `rows` runs in one org under `root`. */
 export async function demoData(root: string, dialect: 'sqlite' | 'postgres', rows: number): Promise<DemoData> {
   const scale = scaleFor(rows);
@@ -56,7 +70,10 @@ export async function demoData(root: string, dialect: 'sqlite' | 'postgres', row
   mkdirSync(dataDir, { recursive: true });
   const database: DatabaseConfig = dialect === 'sqlite' ? { dialect, path: join(dataDir, 'sluice.db') } : await pgDatabase(`sluice_bench_${tag}`);
   const marker = join(dataDir, 'bench-demo.json');
-  if (existsSync(marker)) return { ...(JSON.parse(readFileSync(marker, 'utf8')) as DemoData), database, dataDir };
+  if (existsSync(marker)) {
+    await cancelLeftovers(database);
+    return { ...(JSON.parse(readFileSync(marker, 'utf8')) as DemoData), database, dataDir };
+  }
 
   process.stderr.write(`seeding the demo at scale ${scale} into ${dialect} (once; reused afterwards)…\n`);
   const store = await openStore(database);

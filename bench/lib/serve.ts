@@ -4,7 +4,7 @@
  * flags on its `#!` line apply as they do for `sluice serve`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DemoData } from './demo-data.js';
@@ -21,7 +21,28 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+/**
+ * Other Sluice servers or workers on this machine (a profiling run's leftovers, say): they would share the
+ * bench databases, claim the benchmark's exports and take its CPU. Their pids, from /proc.
+ */
+function otherSluiceProcesses(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && d !== String(process.pid))) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const program = argv.some((a) => /(bin\/sluice\.js|cli\/main\.(js|ts))$/.test(a));
+    if (program && argv.some((a) => a === 'serve' || a === 'worker' || a === 'demo')) found.push(`${pid} (${argv.join(' ').trim()})`);
+  }
+  return found;
+}
+
 export async function serve(data: DemoData): Promise<Served> {
+  const others = otherSluiceProcesses();
+  if (others.length > 0) throw new Error(`other Sluice processes are running and would share the benchmark's databases and CPU; stop them first:\n  ${others.join('\n  ')}`);
   const env = {
     ...process.env,
     PORT: '0',
