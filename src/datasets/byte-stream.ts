@@ -4,7 +4,7 @@ import type { InlineSums } from '../db/snapshot.js';
 import type { Expr, LineContext, LineFraming, LineSql, LineStream } from '../db/line-sql.js';
 import { csvCellWriter, csvHead, FORMULA_LEAD, FORMULA_STARTS, isUtcZone, jsonValueWriter, neutralized, timestampFormatter } from '../formats/index.js';
 import { memoizedPseudonym } from './privacy.js';
-import type { ByteEncoding, DatasetQuery, FieldDef } from './types.js';
+import type { ByteEncoding, DatasetQuery, FieldDef, SnapshotSums } from './types.js';
 
 /*
  * The fast path of a record dataset: one SELECT whose single column is the finished output line, so
@@ -118,12 +118,11 @@ export function recordByteStream(spec: LineSpec, store: Store, query: DatasetQue
   let qb = spec.from((parents?.db ?? store.db) as Kysely<any>, query);
   for (const join of parents?.joins ?? []) qb = join(qb);
   qb = qb.select(sql`${L.concat(parts)}`.as('line'));
-  const sums = encoding.sums;
-  if (sums) qb = qb.select(sums.fields.map((f, i) => L.summed(sql.raw(summedColumn(spec, f))).as(`sum_${i}`)));
-  const inline: InlineSums | undefined = sums && { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) };
+  const summed = encoding.sums && trailingSums(spec.columns, encoding.sums, L.summed);
+  if (summed) qb = qb.select(summed.select);
   for (const [expr, dir] of spec.orderBy) qb = qb.orderBy(sql.raw(expr), dir);
   const limits = { limit: encoding.limit, tooMany: encoding.tooMany };
-  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, inline);
+  return lines.stream(qb.compile(), ctx, { ...framing(fields, encoding), ...limits }, summed?.inline);
 }
 
 /** Below this many estimated rows, formatting every parent of the org once may cost more than it saves. */
@@ -204,10 +203,18 @@ function parentCells(spec: LineSpec, store: Store, query: DatasetQuery, fields: 
 }
 
 /** The column a manifest sums, by field name: a column of the dataset's query (sums never go through privacy). */
-function summedColumn(spec: LineSpec, field: string): string {
-  const column = spec.columns[field];
-  if (column === undefined) throw new Error(`cannot sum ${field}: not a column`);
-  return column;
+/**
+ * A manifest's sums as columns a stream's query carries after everything else (`sum_0`, …; `wrap` gives
+ * each the type its reader sums), and the InlineSums that hands their totals back by field name.
+ */
+export function trailingSums(columns: Readonly<Record<string, string>>, sums: SnapshotSums, wrap: (column: Expr) => Expr = (c) => c) {
+  const select = sums.fields.map((f, i) => {
+    const column = columns[f];
+    if (column === undefined) throw new Error(`cannot sum ${f}: not a column`);
+    return wrap(sql.raw(column)).as(`sum_${i}`);
+  });
+  const inline: InlineSums = { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) };
+  return { select, inline };
 }
 
 /** Each format's text around the lines, as its row encoder in src/formats writes it. */

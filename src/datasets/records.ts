@@ -1,13 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import { BATCH_SIZE, flatten } from './batching.js';
-import { recordByteStream, type LineSpec } from './byte-stream.js';
+import { recordByteStream, trailingSums, type LineSpec } from './byte-stream.js';
 import { dropUnusedJoins } from './count-joins.js';
 import { selectedFields } from './fields.js';
 import type { AnyQuery } from './filters.js';
 import { KIND_COLUMN, OWNER_COLUMN, personalSpaceTransform } from './personal-space.js';
 import { privacyTransform, type RowTransform } from './privacy.js';
-import type { InlineSums } from '../db/snapshot.js';
 import type { Dataset, DatasetQuery, FieldDef, Row, SnapshotSums } from './types.js';
 
 /*
@@ -83,14 +82,9 @@ export function recordDataset(spec: RecordSpec): Dataset {
         privacyTransform(fields, query),
       ].filter((s): s is RowTransform => Boolean(s));
       // The manifest's sums: columns after the row's, added up as the rows pass (and not in the rows).
-      let inline: InlineSums | undefined;
-      if (sums) {
-        const unknown = sums.fields.filter((f) => columns[f] === undefined);
-        if (unknown.length > 0) throw new Error(`${meta.name} cannot sum ${unknown.join(', ')}: not a column`);
-        qb = qb.select(sums.fields.map((f, i) => sql.raw(columns[f]).as(`_sum_${i}`)));
-        inline = { columns: sums.fields.length, read: (totals) => sums.read(Object.fromEntries(sums.fields.map((f, i) => [f, totals[i]]))) };
-      }
-      const stream = store.streamBatches(qb.compile(), BATCH_SIZE, inline) as AsyncIterable<Row[]>;
+      const summed = sums && trailingSums(columns, sums);
+      if (summed) qb = qb.select(summed.select);
+      const stream = store.streamBatches(qb.compile(), BATCH_SIZE, summed?.inline) as AsyncIterable<Row[]>;
       return steps.length === 0 ? stream : transformed(stream, steps);
     },
     byteStream: (store, query, encoding) => recordByteStream(lineSpec, store, query, encoding),

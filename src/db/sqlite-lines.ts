@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
-import { NeumaierSum, type InlineSums } from './snapshot.js';
+import { TrailingSums, type InlineSums } from './snapshot.js';
 
 /*
  * SQLite writes each line: the cell expressions below run inside SQLite, and the statement is read
@@ -107,7 +107,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           const params = query.parameters as unknown[];
           // With sums, each row is [line, …summed columns]; without, the line alone (no row array).
           const lines = (inline ? statement.raw(true) : statement.pluck(true)).iterate(...params) as IterableIterator<string | unknown[]>;
-          const totals = inline ? Array.from({ length: inline.columns }, () => new NeumaierSum()) : [];
+          const totals = inline && new TrailingSums(inline, 1);
           let chunk = framing.head;
           const first = framing.first ?? '';
           const between = framing.between ?? '';
@@ -118,7 +118,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
               if (typeof row === 'string') line = row;
               else {
                 line = row[0] as string;
-                for (let i = 0; i < totals.length; i++) totals[i].add(row[i + 1]);
+                totals?.add(row);
               }
               chunk += (rows === 1 ? first : between) + line + framing.terminator;
               if (chunk.length >= CHUNK_CHARS) {
@@ -133,7 +133,7 @@ export function sqliteLines(open: () => BetterSqlite3.Database, close: (db: Bett
           } finally {
             lines.return?.();
           }
-          inline?.read(totals.map((t) => t.value));
+          totals?.finish();
           chunk += framing.tail?.(rows) ?? '';
           if (chunk.length > 0) yield chunk;
         } finally {

@@ -118,6 +118,17 @@ export function createDigestTap(opts: { offThread?: boolean } = {}): DigestTap {
   return opts.offThread ? hashingThreadTap() : inlineTap();
 }
 
+/** The tap with `info()`, which reads its byte count and digest once the digest is known. */
+function withInfo(tap: Transform, state: () => { bytes: number; sha256: string | undefined }): DigestTap {
+  return Object.assign(tap, {
+    info(): BlobInfo {
+      const { bytes, sha256 } = state();
+      if (sha256 === undefined) throw new Error('digest requested before the stream ended');
+      return { bytes, sha256 };
+    },
+  });
+}
+
 function inlineTap(): DigestTap {
   const hash = createHash('sha256');
   let bytes = 0;
@@ -132,12 +143,8 @@ function inlineTap(): DigestTap {
       sha256 = hash.digest('hex');
       callback();
     },
-  }) as DigestTap;
-  tap.info = () => {
-    if (sha256 === undefined) throw new Error('digest requested before the stream ended');
-    return { bytes, sha256 };
-  };
-  return tap;
+  });
+  return withInfo(tap, () => ({ bytes, sha256 }));
 }
 
 function hashingThreadTap(): DigestTap {
@@ -216,11 +223,7 @@ function hashingThreadTap(): DigestTap {
       }
       callback(err);
     },
-  }) as DigestTap;
-  tap.info = () => {
-    if (sha256 === undefined) throw new Error('digest requested before the stream ended');
-    return { bytes, sha256 };
-  };
-  return tap;
+  });
+  return withInfo(tap, () => ({ bytes, sha256 }));
 }
 
