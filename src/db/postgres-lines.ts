@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { sql, type CompiledQuery } from 'kysely';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import { CopyLines } from './copy-binary.js';
+import { CopyTupleLines } from './copy-binary.js';
+import { CopyOut } from './copy-out.js';
 import type { Expr, LineContext, LineDialect, LineFraming, LineSql } from './line-sql.js';
 import type { InlineSums } from './snapshot.js';
 
 /*
- * PostgreSQL writes each line: `COPY (SELECT <line> …) TO STDOUT (FORMAT binary)` streamed through
- * pg-copy-streams, so no row is ever materialized in JavaScript. Formatting happens in SQL:
+ * PostgreSQL writes each line: `COPY (SELECT <line> …) TO STDOUT (FORMAT binary)` read off the socket
+ * (copy-out.ts), so no row is ever materialized in JavaScript. Formatting happens in SQL:
  * timestamps with to_char in the export's zone (set for the transaction), numbers as JavaScript
  * writes them, CSV quoting and formula neutralization, and pseudonyms as HMAC-SHA256 built from the
  * core sha256() (no extension needed): H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ value)), the two padded keys
@@ -136,8 +135,8 @@ export function postgresLines(pool: pg.Pool): LineDialect {
     stream(query, ctx, framing: LineFraming, sums?: InlineSums) {
       // The sums travel as float8 columns after the line and are added up as the tuples pass: an aggregate
       // first was one more scan of the export's rows (0.25 s on 1M runs) before the first line.
-      const lines = new CopyLines(framing, sums);
       const text = `COPY (${inlineParameters(query)}) TO STDOUT (FORMAT binary)`;
+      const lines = new CopyOut(text, (emit) => new CopyTupleLines(framing, sums, emit));
       async function* copy(): AsyncGenerator<Buffer> {
         const client = await pool.connect();
         let clean = false;
@@ -152,10 +151,8 @@ export function postgresLines(pool: pg.Pool): LineDialect {
             "SELECT set_config('TimeZone', $1, true), set_config('standard_conforming_strings', 'on', true), set_config('sluice.hmac_ipad', $2, true), set_config('sluice.hmac_opad', $3, true), set_config('jit', 'off', true)",
             [ctx.timezone, pads.ipad, pads.opad],
           );
-          const source = client.query(copyTo(text));
-          // source → parser; the parser's output is what this generator yields, one chunk per pull.
-          const parsed = pipeline(source, lines, () => {}) as unknown as AsyncIterable<Buffer>;
-          for await (const chunk of parsed) yield chunk;
+          // The COPY's lines are what this generator yields, one chunk per pull.
+          for await (const chunk of client.query(lines)) yield chunk as Buffer;
           await client.query('COMMIT');
           clean = true;
         } finally {
