@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import type { LineFraming } from './line-sql.js';
 import { NeumaierSum, type InlineSums } from './snapshot.js';
 
@@ -11,7 +10,7 @@ import { NeumaierSum, type InlineSums } from './snapshot.js';
  * field count (-1 ends the data) and per field an int32 length (-1 = NULL) and the bytes.
  *
  * The parser is fed byte ranges as they arrive, cut anywhere, and copies each line's bytes once, from the
- * socket's buffer into the output chunk: no joining of reads, no object per row. (Joining each read to
+ * socket's buffer into the output chunk: no joining of reads or of lines. (Joining each read to
  * the unread rest of the one before, a view per line and joining the views again copied every byte
  * twice more, and the garbage kept the main thread's GC busy: 1.6 s of a 1M-row export.)
  */
@@ -198,27 +197,5 @@ export class CopyTupleLines {
     if (tail) this.write(Buffer.from(tail), 0, Buffer.byteLength(tail));
     this.pass();
     return undefined;
-  }
-}
-
-/** A Transform from binary COPY bytes to the framed lines (see CopyTupleLines); `rows` counts the tuples seen. */
-export class CopyLines extends Transform {
-  private readonly parser: CopyTupleLines;
-
-  constructor(options: CopyLineOptions, sums?: InlineSums) {
-    super();
-    this.parser = new CopyTupleLines(options, sums, (chunk) => this.push(chunk));
-  }
-
-  get rows(): number {
-    return this.parser.rows;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    cb(this.parser.feed(chunk));
-  }
-
-  override _flush(cb: TransformCallback): void {
-    cb(this.parser.finish());
   }
 }
