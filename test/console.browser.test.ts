@@ -508,12 +508,13 @@ for (const dialect of DIALECTS) {
       ];
       try {
         await login(page, t.orgA.admin.email, t.orgA.admin.password);
-        // A key to list, so the keys table has a row to lay out as a card.
-        await fetch(`${base}/v1/api-keys`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'Phone layout check', scopes: ['export'] }),
-        });
+        // A key and an export of its own, so the keys table and the history have a row to lay out as a card
+        // whatever ran before (or when this test runs alone).
+        const json = { authorization: `Bearer ${t.orgA.admin.key}`, 'content-type': 'application/json' };
+        const key = await fetch(`${base}/v1/api-keys`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Phone layout check', scopes: ['export'] }) });
+        expect(key.status).toBe(201);
+        const exported = await fetch(`${base}/v1/exports`, { method: 'POST', headers: json, body: JSON.stringify({ dataset: 'workflow_runs', from: '2025-03-01', to: '2025-03-31', fields: ['run_id'] }) });
+        expect(exported.status).toBe(202);
         for (const width of [1366, 390]) {
           await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
           for (const p of pages) {
