@@ -88,6 +88,23 @@ describe('S3 unfinished uploads (s3rver behind a multipart-aware proxy)', () => 
     }
   });
 
+  it('an S3 error in the sweep or in deleting an export names that, not the upload', async () => {
+    const s = store();
+    try {
+      proxy.fault = (r) => (r.method === 'GET' && r.query.has('uploads') ? 503 : undefined);
+      const listing = await s.sweepIncomplete({ olderThan: Date.now(), isLive: () => false }).catch((e: unknown) => e);
+      expect(listing).toBeInstanceOf(StorageFault);
+      expect((listing as Error).message).toBe('Listing unfinished uploads in S3 failed: SlowDown (HTTP 503)');
+      proxy.fault = (r) => (r.method === 'GET' && r.query.get('list-type') === '2' ? 500 : undefined);
+      const deleting = await s.deletePrefix('o/gone').catch((e: unknown) => e);
+      expect(deleting).toBeInstanceOf(StorageFault);
+      expect((deleting as Error).message).toBe("Listing the export's files in S3 failed: InternalError (HTTP 500)");
+    } finally {
+      proxy.fault = () => undefined;
+      await s.close?.();
+    }
+  });
+
   it('an S3 error fails the upload as a StorageFault naming the status', async () => {
     proxy.fault = (r) => (r.method === 'PUT' ? 500 : undefined);
     const s = store();

@@ -35,14 +35,15 @@ export function diskFault(err: unknown): StorageFault | undefined {
 }
 
 /**
- * The StorageFault an S3 SDK error stands for (a service answer or a network failure), else undefined.
- * @example catch (err) { throw s3Fault(err) ?? err; }
+ * The StorageFault an S3 SDK error stands for (a service answer or a network failure), else undefined;
+ * `doing` says what failed (the upload, unless told otherwise).
+ * @example catch (err) { throw s3Fault(err, 'Listing unfinished uploads in S3') ?? err; }
  */
-export function s3Fault(err: unknown): StorageFault | undefined {
+export function s3Fault(err: unknown, doing = 'Uploading the export file to S3'): StorageFault | undefined {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } } | null;
   if (!e) return undefined;
   const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined) return new StorageFault(`Uploading the export file to S3 failed: ${e.name ?? 'error'} (HTTP ${status})`, { cause: err });
-  if (e.code && /^E[A-Z]+$/.test(e.code) && !(e.code in DISK)) return new StorageFault(`Uploading the export file to S3 failed: ${e.code}`, { cause: err });
+  if (status !== undefined) return new StorageFault(`${doing} failed: ${e.name ?? 'error'} (HTTP ${status})`, { cause: err });
+  if (e.code && /^E[A-Z]+$/.test(e.code) && !(e.code in DISK)) return new StorageFault(`${doing} failed: ${e.code}`, { cause: err });
   return undefined;
 }

@@ -43,6 +43,13 @@ const QUEUE_SIZE = 2;
 const MAX_COPY_BYTES = 5 * 1024 ** 3;
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** What each S3 call outside the upload does, for the message of its failure. */
+const DOING: Readonly<Record<string, string>> = {
+  ListObjectsV2Command: "Listing the export's files in S3",
+  DeleteObjectsCommand: "Deleting the export's files in S3",
+  ListMultipartUploadsCommand: 'Listing unfinished uploads in S3',
+  AbortMultipartUploadCommand: 'Aborting an unfinished upload in S3',
+};
 
 /**
  * Creates a BlobStore on S3-compatible storage: multipart streaming upload, sha256 stored as object
@@ -72,12 +79,15 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
     return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
   };
 
-  /** Every SDK error from here on is a StorageFault with a clear message (the runner retries those). */
+  /**
+   * Every SDK error from here on is a StorageFault whose message says what failed (the runner retries
+   * those; the sweeper logs them).
+   */
   const send: S3Client['send'] = (async (command: Parameters<S3Client['send']>[0]) => {
     try {
       return await client.send(command);
     } catch (err) {
-      throw s3Fault(err) ?? err;
+      throw s3Fault(err, DOING[command.constructor.name]) ?? err;
     }
   }) as S3Client['send'];
 
@@ -96,7 +106,7 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
       } catch (err) {
         // Some S3-compatible servers (s3rver among them) do not list uploads: nothing to sweep there.
         if ((err as { name?: string }).name === 'NotImplemented') return aborted;
-        throw s3Fault(err) ?? err;
+        throw s3Fault(err, DOING.ListMultipartUploadsCommand) ?? err;
       }
       for (const u of page.Uploads ?? []) {
         if (!u.Key || !u.UploadId) continue;
@@ -108,7 +118,7 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
           aborted++;
         } catch (err) {
           // Completed or aborted by someone else since the listing: nothing left to abort; sweep on.
-          if (!missingUpload(err)) throw s3Fault(err) ?? err;
+          if (!missingUpload(err)) throw s3Fault(err, DOING.AbortMultipartUploadCommand) ?? err;
         }
       }
       if (!page.IsTruncated) return aborted;
