@@ -258,6 +258,36 @@ for (const dialect of DIALECTS) {
       }
     }, 60_000);
 
+    test('the overview lists an export queued behind two running ones as queued, then with its rows once it runs', async () => {
+      const context = await newContext(await browser(), base);
+      const page = await context.newPage();
+      const made: Export[] = [];
+      const cancel = (id: string) => fetch(`${base}/v1/exports/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${t.orgA.admin.key}` } });
+      try {
+        const list = (await (await fetch(`${base}/v1/exports?limit=100`, { headers: { authorization: `Bearer ${t.orgA.admin.key}` } })).json()) as { data: Export[] };
+        for (const e of list.data.filter((x) => x.status === 'queued' || x.status === 'running')) await cancel(e.id);
+        await login(page, t.orgA.admin.email, t.orgA.admin.password);
+        await page.goto('/#/overview?from=2025-01-01&to=2025-01-31&tz=UTC');
+        const running = page.getByTestId('running-now');
+        await expect.poll(() => running.textContent(), { timeout: 10_000 }).toContain('No export is running.');
+        // The org runs two exports at a time (SLUICE_ORG_CONCURRENCY's default): the third waits.
+        for (let i = 0; i < 3; i++) made.push(await bigExport(null));
+        const third = running.locator('[data-testid="running-export"]', { has: page.locator(`a[href="#/exports/${made[2].id}"]`) });
+        await third.waitFor({ timeout: 10_000 });
+        expect(await third.getAttribute('data-status')).toBe('queued');
+        expect((await third.textContent())!.trim()).toBe('Workflow runs queued');
+        expect(await running.locator('[data-testid="running-export"][data-status="running"]').count()).toBe(2);
+        await shot(page, '06b-overview-queued');
+        // One of the two stops: the third runs, and shows its rows.
+        await cancel(made[0].id);
+        await expect.poll(() => third.getAttribute('data-status'), { timeout: 10_000 }).toBe('running');
+        expect(await third.textContent()).toMatch(/[\d,]+ \/ 200,000 rows$/);
+      } finally {
+        for (const e of made) await cancel(e.id);
+        await context.close();
+      }
+    }, 60_000);
+
     test('the overview lists an export while it runs (rows written moving, a link to its page) and drops it when it stops', async () => {
       const context = await newContext(await browser(), base);
       const page = await context.newPage();

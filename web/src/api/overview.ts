@@ -20,10 +20,19 @@ export const useOverview = (period: OverviewPeriod) =>
     retry: false,
   });
 
-/** Exports running now (polled every 2 s while the overview is open). */
+/**
+ * Exports running now, then those queued behind them (up to 10 of each; polled every 2 s while the
+ * overview is open): a queued export is work under way too, waiting for a worker or for the org's share.
+ */
 export const useRunningExports = () =>
   useQuery({
     queryKey: ['exports', 'running'],
-    queryFn: ({ signal }) => api<ExportList>('/v1/exports?status=running&limit=10', { signal }),
+    queryFn: async ({ signal }) => {
+      const [running, queued] = await Promise.all([
+        api<ExportList>('/v1/exports?status=running&limit=10', { signal }),
+        api<ExportList>('/v1/exports?status=queued&limit=10', { signal }),
+      ]);
+      return { data: [...running.data, ...queued.data] };
+    },
     refetchInterval: 2000,
   });

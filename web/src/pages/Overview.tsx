@@ -346,11 +346,17 @@ function RunningNow() {
       {rows.length > 0 && (
         <ul className="running">
           {rows.map((e) => (
-            <li key={e.id} data-testid="running-export">
+            <li key={e.id} data-testid="running-export" data-status={e.status}>
               <a href={href(`/exports/${encodeURIComponent(e.id)}`)}>{datasetTitle(e.dataset, datasets.data)}</a>{' '}
               <span className="muted small">
-                {formatNumber(e.rows_written)}
-                {e.estimated_total ? ` / ${formatNumber(e.estimated_total)}` : ''} rows
+                {e.status === 'queued' ? (
+                  'queued'
+                ) : (
+                  <>
+                    {formatNumber(e.rows_written)}
+                    {e.estimated_total ? ` / ${formatNumber(e.estimated_total)}` : ''} rows
+                  </>
+                )}
               </span>
             </li>
           ))}
