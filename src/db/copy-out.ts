@@ -35,6 +35,7 @@ export class CopyOut extends Readable implements pg.Submittable {
   private wanting = false;
   private forwarding = false;
   private done = false;
+  private readonly parser: CopyTupleLines;
 
   constructor(
     private readonly text: string,
@@ -46,8 +47,6 @@ export class CopyOut extends Readable implements pg.Submittable {
       if (!this.push(chunk)) this.wanting = false;
     });
   }
-
-  private readonly parser: CopyTupleLines;
 
   /** Tuples read so far. */
   get rows(): number {
