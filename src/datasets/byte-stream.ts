@@ -202,10 +202,10 @@ function parentCells(spec: LineSpec, store: Store, query: DatasetQuery, fields: 
   return { db: db as Kysely<any>, joins };
 }
 
-/** The column a manifest sums, by field name: a column of the dataset's query (sums never go through privacy). */
 /**
  * A manifest's sums as columns a stream's query carries after everything else (`sum_0`, …; `wrap` gives
- * each the type its reader sums), and the InlineSums that hands their totals back by field name.
+ * each the type its reader sums), and the InlineSums that hands their totals back by field name. Each is
+ * the field's column in the dataset's query: sums never go through privacy.
  */
 export function trailingSums(columns: Readonly<Record<string, string>>, sums: SnapshotSums, wrap: (column: Expr) => Expr = (c) => c) {
   const select = sums.fields.map((f, i) => {

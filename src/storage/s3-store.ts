@@ -44,12 +44,12 @@ const MAX_COPY_BYTES = 5 * 1024 ** 3;
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 /** What each S3 call outside the upload does, for the message of its failure. */
-const DOING: Readonly<Record<string, string>> = {
-  ListObjectsV2Command: "Listing the export's files in S3",
-  DeleteObjectsCommand: "Deleting the export's files in S3",
-  ListMultipartUploadsCommand: 'Listing unfinished uploads in S3',
-  AbortMultipartUploadCommand: 'Aborting an unfinished upload in S3',
-};
+const DOING = {
+  listFiles: "Listing the export's files in S3",
+  deleteFiles: "Deleting the export's files in S3",
+  listUploads: 'Listing unfinished uploads in S3',
+  abortUpload: 'Aborting an unfinished upload in S3',
+} as const;
 
 /**
  * Creates a BlobStore on S3-compatible storage: multipart streaming upload, sha256 stored as object
@@ -80,16 +80,16 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
   };
 
   /**
-   * Every SDK error from here on is a StorageFault whose message says what failed (the runner retries
-   * those; the sweeper logs them).
+   * An SDK error of `call` as a StorageFault saying what failed, `what` (the upload unless told otherwise):
+   * the runner retries those, the sweeper logs them.
    */
-  const send: S3Client['send'] = (async (command: Parameters<S3Client['send']>[0]) => {
+  const doing = async <T>(call: () => Promise<T>, what?: string): Promise<T> => {
     try {
-      return await client.send(command);
+      return await call();
     } catch (err) {
-      throw s3Fault(err, DOING[command.constructor.name]) ?? err;
+      throw s3Fault(err, what) ?? err;
     }
-  }) as S3Client['send'];
+  };
 
   /**
    * Aborts multipart uploads under `under` started before `olderThan` whose attempt is not live. A process
@@ -106,7 +106,7 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
       } catch (err) {
         // Some S3-compatible servers (s3rver among them) do not list uploads: nothing to sweep there.
         if ((err as { name?: string }).name === 'NotImplemented') return aborted;
-        throw s3Fault(err, DOING.ListMultipartUploadsCommand) ?? err;
+        throw s3Fault(err, DOING.listUploads) ?? err;
       }
       for (const u of page.Uploads ?? []) {
         if (!u.Key || !u.UploadId) continue;
@@ -118,7 +118,7 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
           aborted++;
         } catch (err) {
           // Completed or aborted by someone else since the listing: nothing left to abort; sweep on.
-          if (!missingUpload(err)) throw s3Fault(err, DOING.AbortMultipartUploadCommand) ?? err;
+          if (!missingUpload(err)) throw s3Fault(err, DOING.abortUpload) ?? err;
         }
       }
       if (!page.IsTruncated) return aborted;
@@ -152,15 +152,17 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
       const info = tap.info();
       // The hash is known only at the end, after CreateMultipartUpload fixed the metadata: set it by an in-place copy.
       if (info.bytes <= MAX_COPY_BYTES) {
-        await send(
-          new CopyObjectCommand({
-            Bucket: bucket,
-            Key,
-            CopySource: `${bucket}/${encodeKey(Key)}`,
-            MetadataDirective: 'REPLACE',
-            ContentType: meta.contentType,
-            Metadata: { sha256: info.sha256 },
-          }),
+        await doing(() =>
+          client.send(
+            new CopyObjectCommand({
+              Bucket: bucket,
+              Key,
+              CopySource: `${bucket}/${encodeKey(Key)}`,
+              MetadataDirective: 'REPLACE',
+              ContentType: meta.contentType,
+              Metadata: { sha256: info.sha256 },
+            }),
+          ),
         );
       }
       return info;
@@ -206,9 +208,9 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
     async deletePrefix(key: string): Promise<void> {
       const Prefix = `${fullKey(key.replace(/\/+$/, ''))}/`;
       for (let token: string | undefined; ; ) {
-        const page = await send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken: token }));
+        const page = await doing(() => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken: token })), DOING.listFiles);
         const Objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-        if (Objects.length > 0) await send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } }));
+        if (Objects.length > 0) await doing(() => client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } })), DOING.deleteFiles);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
         if (!token) break;
       }
